@@ -1,0 +1,55 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import reactHooks from "eslint-plugin-react-hooks";
+import globals from "globals";
+
+export default tseslint.config(
+  {
+    ignores: [
+      "dist/**",
+      "coverage/**",
+      "test-results/**",
+      "playwright-report/**",
+      "public/**",
+      "training/data/out/**",
+      "training/runs/**",
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+    },
+  },
+  {
+    files: ["src/views/**/*.{ts,tsx}", "src/store/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: reactHooks.configs.recommended.rules,
+  },
+  {
+    // The engine runs in Node and in workers: keep DOM and React out of it.
+    files: ["src/engine/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            "react",
+            "react-dom",
+            "zustand",
+            "comlink",
+            "*/views/*",
+            "*/workers/*",
+            "*/store/*",
+          ],
+        },
+      ],
+      "no-restricted-globals": ["error", "window", "document", "navigator", "self"],
+    },
+  },
+);

@@ -1,0 +1,26 @@
+import type { WebGpuProbe } from "../engine/backend";
+
+/** Asks the browser for a WebGPU adapter without creating any session. */
+export async function probeWebGpu(): Promise<WebGpuProbe> {
+  const gpu = (navigator as Navigator & { gpu?: GpuLike }).gpu;
+  if (gpu === undefined) return { apiPresent: false, adapter: null };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) return { apiPresent: true, adapter: null };
+    const info = adapter.info;
+    const description = [info?.vendor, info?.architecture, info?.description]
+      .filter((part) => part !== undefined && part !== "")
+      .join(" ");
+    return { apiPresent: true, adapter: description === "" ? "unnamed adapter" : description };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { apiPresent: true, adapter: null, adapterError: message };
+  }
+}
+
+// Just the part of the WebGPU API used here (the DOM typings do not include WebGPU).
+interface GpuLike {
+  requestAdapter(): Promise<{
+    info?: { vendor?: string; architecture?: string; description?: string };
+  } | null>;
+}
