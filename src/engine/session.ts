@@ -1,0 +1,59 @@
+/**
+ * The model interface the engine talks to (after llm-transparency-tool's TransparentLlm):
+ * four operations on float32 arrays, independent of how the model is run. OrtVlmSession
+ * (bundle.ts) implements it over an injected onnxruntime; a test double could too.
+ */
+import type { KvCache } from "./kv";
+
+export interface ModelDims {
+  layers: number;
+  heads: number;
+  headDim: number;
+  hiddenSize: number;
+  vocabSize: number;
+  imageTokens: number;
+  imageSize: number;
+}
+
+export interface DecodeRequest {
+  /** `[batch, length, hiddenSize]` input embeddings. */
+  embeds: Float32Array;
+  batch: number;
+  length: number;
+  /** Cached keys/values of the positions before these (batch must match), or none. */
+  past?: KvCache | null;
+  /** Position ids of the `length` new tokens (same for every row); default past.length + i. */
+  positions?: ArrayLike<number>;
+  /** Also return the updated cache (costs a copy of every layer; off for ablation runs). */
+  wantPresent?: boolean;
+  /** Return logits for the last position only (`[batch, vocab]`) or all (`[batch, length, vocab]`). */
+  logits: "last" | "all";
+}
+
+export interface AnalysisRequest extends DecodeRequest {
+  /** Per layer `[batch, heads, length, past + length]`, added to attention scores (-1e9 blocks). */
+  bias?: Float32Array[];
+  wantAttentions?: boolean;
+}
+
+export interface DecodeResult {
+  logits: Float32Array;
+  present?: KvCache;
+}
+
+export interface AnalysisResult extends DecodeResult {
+  /** Per layer `[batch, heads, length, past + length]` post-softmax attention. */
+  attentions?: Float32Array[];
+}
+
+export interface VlmSession {
+  readonly dims: ModelDims;
+  /** `[batch, 3, size, size]` normalised pixels -> `[batch, imageTokens, hiddenSize]`. */
+  encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array>;
+  /** Token ids -> `[1, ids.length, hiddenSize]` embeddings. */
+  embed(ids: readonly number[]): Promise<Float32Array>;
+  decode(request: DecodeRequest): Promise<DecodeResult>;
+  /** The analysis graph: the decoder plus attention bias inputs and attention outputs. */
+  decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult>;
+  release(): Promise<void>;
+}
