@@ -1,0 +1,55 @@
+/**
+ * The engine's public, browser-safe API (no Node modules, no DOM). Node-only helpers
+ * (onnxruntime-node, sharp, file system) are in ./node.
+ */
+export { Headflow } from "./headflow";
+export type { NamedImage, AskOptions, AblateOptions, AttributeOptions } from "./headflow";
+export { loadBundle, dimsOf, OrtVlmSession } from "./bundle";
+export type { Bundle, LoadOptions } from "./bundle";
+export { fetchReader, readJson } from "./files";
+export type { ReadFile } from "./files";
+export type { OrtModule, OrtSessionOptions } from "./ort";
+export type {
+  VlmSession,
+  ModelDims,
+  DecodeRequest,
+  AnalysisRequest,
+  DecodeResult,
+  AnalysisResult,
+} from "./session";
+export { ManifestSchema } from "./manifest";
+export type { Manifest, QuestionType } from "./manifest";
+export { PromptTokenizer, MAX_QUESTION_CHARS } from "./tokenize";
+export type { Prompt } from "./tokenize";
+export { toPixelValues, solidImage, BLANK_GRAY } from "./image";
+export type { RgbaImage, ImageNormalisation } from "./image";
+export { baselineKv, baselineLabel, parseBaselineArg, normalisationOf } from "./baseline";
+export type { BaselineSpec, ImageDecoder } from "./baseline";
+export { prefill, prefillImages } from "./prefill";
+export type { Prefilled } from "./prefill";
+export { AblationRunner, DEFAULT_BATCH_SIZE } from "./runner";
+export type { MaskRunOptions } from "./runner";
+export { AblatedCacheBuilder } from "./ablation";
+export { wholeSequenceAblation } from "./whole-sequence";
+export type { KvCache, ImageKv } from "./kv";
+export { attributeHeads, checkAttributionSettings, DEFAULT_ATTRIBUTION } from "./attribution";
+export type {
+  AttributionSettings,
+  AttributionProgress,
+  AttributionEstimate,
+  AttributionRun,
+  EvaluateMasks,
+} from "./attribution";
+export { sampleMasks, maskRow, maskOf, isHeldOut } from "./masks";
+export type { MaskSet } from "./masks";
+export { mulberry32 } from "./random";
+export { RidgeAccumulator, predict } from "./ridge";
+export type { LinearFit } from "./ridge";
+export { pearson } from "./stats";
+export { targetValue, topTokens, argmax, logSumExp, TARGET_KINDS } from "./targets";
+export type { TargetKind, TokenScore } from "./targets";
+export { formatHead, parseHeadList, headIndex } from "./heads";
+export type { HeadRef } from "./heads";
+export { HeadflowError, errorMessage } from "./errors";
+export type { HeadflowErrorCode } from "./errors";
+export * from "./result";

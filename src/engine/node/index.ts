@@ -1,0 +1,35 @@
+/**
+ * Node-only helpers: onnxruntime-node, folder reading and sharp decoding. Kept apart from
+ * the browser-safe engine index (src/engine/index.ts).
+ */
+import * as ort from "onnxruntime-node";
+import { loadBundle, type Bundle } from "../bundle";
+import { fetchReader } from "../files";
+import type { OrtSessionOptions } from "../ort";
+import { folderReader } from "./files";
+import { decodeImageBytes } from "./decode-image";
+import type { ImageDecoder } from "../baseline";
+
+export { folderReader } from "./files";
+export { readImageFile, decodeImageBytes, sniffImageType, MAX_IMAGE_PIXELS } from "./decode-image";
+
+/** Default CPU session options for Node (the CLI, tests and the benchmark). */
+export const NODE_SESSION_OPTIONS: OrtSessionOptions = {
+  executionProviders: ["cpu"],
+  graphOptimizationLevel: "all",
+  logSeverityLevel: 3,
+};
+
+/** Loads a bundle from a local folder or an http(s) URL with onnxruntime-node. */
+export async function loadBundleNode(
+  location: string,
+  sessionOptions = NODE_SESSION_OPTIONS,
+): Promise<Bundle> {
+  const read = /^https?:\/\//.test(location) ? fetchReader(location) : folderReader(location);
+  return loadBundle(read, ort, { sessionOptions });
+}
+
+/** Decodes reference images (and `image:` baselines) with sharp. */
+export const nodeImageDecoder: ImageDecoder = (bytes, name) => decodeImageBytes(bytes, name);
+
+export { ort };
