@@ -1,0 +1,119 @@
+/**
+ * The head heatmap: layers x heads coloured by a score (attribution, attention weight or
+ * single-head ablation), filling in live as scores arrive. React owns the container and the
+ * tooltip; d3 owns the <svg>'s content (see draw.ts), so a new score vector repaints only
+ * the cells that changed instead of re-rendering 1,600 elements.
+ *
+ * Pass a new array object for every update (copy-on-write): the map repaints when the
+ * `scores` or `uncertainty` object changes, not when an array is mutated in place.
+ */
+import { memo, useLayoutEffect, useMemo, useRef } from "react";
+import {
+  drawFrame,
+  drawLegend,
+  labelGrid,
+  markSelected,
+  paintScores,
+  type HeatmapFrame,
+} from "./draw";
+import { divergingScale, maxAbsScore } from "./heatmap-colour";
+import { cellIndex, cellRect, computeLayout, type HeatmapCell } from "./heatmap-geometry";
+import { tooltipLines } from "./heatmap-text";
+import { useSelection } from "./useSelection";
+
+export interface HeatmapProps {
+  layers: number;
+  heads: number;
+  /** One score per head in layer-major order (layer * heads + head); NaN = not computed yet. */
+  scores: ArrayLike<number>;
+  /** The scores' uncertainty (e.g. a standard error), same shape; NaN where unknown. */
+  uncertainty?: ArrayLike<number>;
+  /** What the scores are, e.g. "Attribution", "Attention weight", "Single-head ablation". */
+  label: string;
+  selected?: HeatmapCell | null;
+  onSelect?: (cell: HeatmapCell) => void;
+}
+
+export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
+  const { layers, heads, scores, uncertainty, label, onSelect } = props;
+  const selected = props.selected ?? null;
+  const layout = useMemo(() => computeLayout(layers, heads), [layers, heads]);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const frameRef = useRef<HeatmapFrame | null>(null);
+  const previousSelection = useRef<HeatmapCell | null>(null);
+
+  const expected = layers * heads;
+  const shapeProblem =
+    scores.length !== expected
+      ? `scores has ${scores.length} values; a ${layers} x ${heads} model needs ${expected}`
+      : uncertainty !== undefined && uncertainty.length !== expected
+        ? `uncertainty has ${uncertainty.length} values; a ${layers} x ${heads} model needs ${expected}`
+        : null;
+  const extent = useMemo(() => maxAbsScore(scores), [scores]);
+
+  // The effects below run in order: the frame exists before it is painted or marked.
+  useLayoutEffect(() => {
+    if (svgRef.current === null) return;
+    frameRef.current = drawFrame(svgRef.current, layout);
+    previousSelection.current = null;
+  }, [layout]);
+
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (frame !== null) labelGrid(frame, label);
+  }, [layout, label]);
+
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (frame === null || shapeProblem !== null) return;
+    paintScores(frame, scores, uncertainty, extent);
+  }, [layout, scores, uncertainty, extent, shapeProblem]);
+
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (frame !== null) drawLegend(frame, divergingScale(extent), label);
+  }, [layout, extent, label]);
+
+  useLayoutEffect(() => {
+    const frame = frameRef.current;
+    if (frame === null) return;
+    const inGrid = selected !== null && selected.layer < layers && selected.head < heads;
+    const next = inGrid ? selected : null;
+    markSelected(frame, previousSelection.current, next);
+    previousSelection.current = next;
+  }, [layout, selected, layers, heads]);
+
+  const { described, handlers } = useSelection({ layout, frameRef, selected, onSelect });
+
+  let tooltip = null;
+  if (described !== null && shapeProblem === null) {
+    const index = cellIndex(layout, described);
+    const lines = tooltipLines(described, label, scores[index] ?? Number.NaN, uncertainty?.[index]);
+    const rect = cellRect(layout, described);
+    // Beside the cell, on the side with more room, so it never covers the cell itself.
+    const onRight = described.head < heads / 2;
+    const position = onRight
+      ? { left: rect.x + rect.width + 6, top: rect.y + rect.height + 6 }
+      : { right: layout.width - rect.x + 6, top: rect.y + rect.height + 6 };
+    tooltip = (
+      <div className="heatmap-tooltip" role="tooltip" style={position}>
+        <strong>{lines.title}</strong>
+        <span>{lines.value}</span>
+      </div>
+    );
+  }
+
+  return (
+    <figure className="heatmap">
+      {shapeProblem !== null && (
+        <p className="heatmap-problem" role="alert">
+          The heatmap cannot be drawn: {shapeProblem}.
+        </p>
+      )}
+      <div className="heatmap-canvas">
+        <svg ref={svgRef} className="heatmap-svg" {...handlers} />
+        {tooltip}
+      </div>
+    </figure>
+  );
+});
