@@ -1,0 +1,237 @@
+/**
+ * The object categories of the emoji-scene data set and the emoji art sets ("styles")
+ * they are drawn in.
+ *
+ * Each category has a one-word lowercase answer (the token the model must produce) and
+ * the Iconify icon name that draws it. Names are shared by all five training sets for
+ * every category chosen here; `OVERRIDES` names an icon per set where needed.
+ * `verifyCategories` checks at start-up that every category exists in every set it will
+ * be drawn in, and fails loudly otherwise.
+ *
+ * Choice: everyday, visually distinct objects (no faces, people, flags or symbols), one
+ * of each near-duplicate family (e.g. car but not taxi), so that the one-word answer is
+ * determined by the picture in every style including the monochrome line-art one.
+ */
+import { iconNames } from './iconify.ts';
+
+/** The five training styles (Iconify set prefixes). */
+export const TRAIN_STYLES = [
+  'twemoji',
+  'noto',
+  'fluent-emoji-flat',
+  'openmoji',
+  'fluent-emoji-high-contrast',
+] as const;
+
+/**
+ * Reserved out-of-style sets: never drawn in training data, only in separately named
+ * evaluation splits (`ood-<set>`), to measure generalisation to an unseen art style.
+ */
+export const OOD_STYLES = ['emojione', 'noto-v1'] as const;
+
+export type Style = (typeof TRAIN_STYLES)[number] | (typeof OOD_STYLES)[number];
+export const ALL_STYLES: readonly Style[] = [...TRAIN_STYLES, ...OOD_STYLES];
+
+/** Sets that draw in currentColor only; the compositor tints them per scene. */
+export const MONOCHROME_STYLES: ReadonlySet<Style> = new Set<Style>(['fluent-emoji-high-contrast']);
+
+export function isStyle(name: string): name is Style {
+  return (ALL_STYLES as readonly string[]).includes(name);
+}
+
+export interface Category {
+  /** One-word lowercase answer. */
+  name: string;
+  /** Default Iconify icon name. */
+  icon: string;
+  /** Per-set icon name where it differs from `icon`. */
+  icons?: Partial<Record<Style, string>>;
+}
+
+/** [answer, icon] pairs; the icon defaults to the answer. */
+const TABLE: ReadonlyArray<readonly [string, string?]> = [
+  // animals
+  ['cat'],
+  ['dog'],
+  ['rabbit'],
+  ['horse'],
+  ['cow'],
+  ['pig'],
+  ['tiger'],
+  ['lion'],
+  ['bear'],
+  ['panda'],
+  ['fox'],
+  ['monkey'],
+  ['elephant'],
+  ['giraffe'],
+  ['zebra'],
+  ['camel', 'two-hump-camel'],
+  ['deer'],
+  ['sheep', 'ewe'],
+  ['chicken'],
+  ['duck'],
+  ['penguin'],
+  ['owl'],
+  ['flamingo'],
+  ['frog'],
+  ['turtle'],
+  ['snake'],
+  ['whale', 'spouting-whale'],
+  ['shark'],
+  ['fish', 'tropical-fish'],
+  ['octopus'],
+  ['crab'],
+  ['snail'],
+  ['butterfly'],
+  ['bee', 'honeybee'],
+  ['ladybug', 'lady-beetle'],
+  ['spider'],
+  ['bat'],
+  ['dinosaur', 't-rex'],
+  // food
+  ['apple', 'red-apple'],
+  ['banana'],
+  ['grapes'],
+  ['strawberry'],
+  ['cherry', 'cherries'],
+  ['lemon'],
+  ['pineapple'],
+  ['watermelon'],
+  ['carrot'],
+  ['broccoli'],
+  ['corn', 'ear-of-corn'],
+  ['eggplant'],
+  ['mushroom'],
+  ['pizza'],
+  ['hamburger'],
+  ['hotdog', 'hot-dog'],
+  ['taco'],
+  ['bread'],
+  ['cheese', 'cheese-wedge'],
+  ['egg'],
+  ['doughnut'],
+  ['cake', 'birthday-cake'],
+  ['popcorn'],
+  // music, devices, tools, household, clothing
+  ['guitar'],
+  ['trumpet'],
+  ['drum'],
+  ['piano', 'musical-keyboard'],
+  ['headphones', 'headphone'],
+  ['bell'],
+  ['camera'],
+  ['telephone'],
+  ['laptop'],
+  ['television'],
+  ['clock', 'alarm-clock'],
+  ['lightbulb', 'light-bulb'],
+  ['key', 'old-key'],
+  ['hammer'],
+  ['scissors'],
+  ['umbrella'],
+  ['balloon'],
+  ['gift', 'wrapped-gift'],
+  ['trophy'],
+  ['crown'],
+  ['dress'],
+  ['shirt', 't-shirt'],
+  ['jeans'],
+  ['shoe', 'running-shoe'],
+  ['hat', 'top-hat'],
+  ['backpack'],
+  ['book', 'closed-book'],
+  ['pencil'],
+  ['chair'],
+  ['bed'],
+  ['teddy', 'teddy-bear'],
+  ['dice', 'game-die'],
+  ['robot'],
+  ['ghost'],
+  // vehicles
+  ['car', 'automobile'],
+  ['bus'],
+  ['truck', 'delivery-truck'],
+  ['tractor'],
+  ['bicycle'],
+  ['motorcycle'],
+  ['train', 'locomotive'],
+  ['airplane'],
+  ['helicopter'],
+  ['sailboat'],
+  ['ship'],
+  ['rocket'],
+  ['skateboard'],
+  // sports balls
+  ['soccer', 'soccer-ball'],
+  ['basketball'],
+  ['baseball'],
+  ['bowling'],
+  ['football', 'american-football'],
+  // nature and places
+  ['tree', 'deciduous-tree'],
+  ['cactus'],
+  ['palm', 'palm-tree'],
+  ['sunflower'],
+  ['rose'],
+  ['leaf', 'maple-leaf'],
+  ['cloud'],
+  ['sun'],
+  ['moon', 'crescent-moon'],
+  ['star'],
+  ['rainbow'],
+  ['snowflake'],
+  ['fire'],
+  ['mountain', 'snow-capped-mountain'],
+  ['house'],
+  ['tent'],
+];
+
+/**
+ * Per-set icon names where a set names the object differently. Only the reserved
+ * out-of-style sets need any: they predate some emoji, so categories they lack are simply
+ * absent from their evaluation splits (see `categoriesFor`).
+ */
+const OVERRIDES: Readonly<Record<string, Partial<Record<Style, string>>>> = {
+  robot: { emojione: 'robot-face' },
+};
+
+export const CATEGORIES: readonly Category[] = TABLE.map(([name, icon]) => {
+  const icons = OVERRIDES[name];
+  return icons ? { name, icon: icon ?? name, icons } : { name, icon: icon ?? name };
+});
+
+export const CATEGORY_NAMES: readonly string[] = CATEGORIES.map((c) => c.name);
+
+export function iconFor(category: Category, style: Style): string {
+  return category.icons?.[style] ?? category.icon;
+}
+
+/** The categories `style` can draw (all of them for the training styles). */
+export function categoriesFor(style: Style): Category[] {
+  const names = iconNames(style);
+  return CATEGORIES.filter((c) => names.has(iconFor(c, style)));
+}
+
+/**
+ * Throws if a category name is not a lowercase single word, is duplicated, or has no
+ * icon in one of `styles`. Called before any generation so that a package update that
+ * renames an icon cannot silently drop a category from a training style.
+ */
+export function verifyCategories(styles: readonly Style[] = TRAIN_STYLES): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const c of CATEGORIES) {
+    if (!/^[a-z]+$/.test(c.name)) problems.push(`category "${c.name}" is not one lowercase word`);
+    if (seen.has(c.name)) problems.push(`category "${c.name}" is listed twice`);
+    seen.add(c.name);
+  }
+  for (const style of styles) {
+    const names = iconNames(style);
+    for (const c of CATEGORIES) {
+      const icon = iconFor(c, style);
+      if (!names.has(icon)) problems.push(`${style}: no icon "${icon}" for category "${c.name}"`);
+    }
+  }
+  if (problems.length) throw new Error(`category table is broken:\n  ${problems.join('\n  ')}`);
+}

@@ -1,0 +1,129 @@
+/**
+ * Generating one split: scenes 0..count-1 of a seed, rendered at 64 px and streamed to
+ * a SplitWriter, plus the split's info.json.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BACKGROUND_KINDS } from './backgrounds.ts';
+import { type Category, CATEGORIES, CATEGORY_NAMES, categoriesFor, type Style } from './categories.ts';
+import { toUint8 } from './composite.ts';
+import { loadIconSetInfo } from './iconify.ts';
+import { COLOR_NAMES } from './palette.ts';
+import { sceneSeed } from './prng.ts';
+import { POSITIONS, QUESTION_TYPES } from './questions.ts';
+import { buildRecord, type SceneRecord } from './record.ts';
+import { BOX_ALPHA, GRID, IMAGE_SIZE, renderScene, type SceneContext, sampleSceneWithLayers } from './scene.ts';
+import { SPRITE_RASTER, SpriteCache } from './sprites.ts';
+import { SplitWriter } from './writer.ts';
+
+export interface SplitOptions {
+  name: string;
+  seed: number;
+  count: number;
+  styles: readonly Style[];
+  /** Root output directory; the split goes to <out>/<name>. */
+  out: string;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * Hash of the generator's sources and the icon-set versions: a complete split whose
+ * info.json carries the same hash (and options) is up to date and need not be rebuilt.
+ */
+export function generatorHash(): string {
+  const h = createHash('sha256');
+  for (const file of readdirSync(HERE).sort()) {
+    if (file.endsWith('.ts') && !file.endsWith('.test.ts')) h.update(file).update(readFileSync(join(HERE, file)));
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** Scene-generation context for a set of styles (categories each style can draw). */
+export function makeContext(styles: readonly Style[], sprites = new SpriteCache()): SceneContext {
+  return {
+    styles,
+    categories: new Map(styles.map((s) => [s, categoriesFor(s)])),
+    sprites,
+  };
+}
+
+export const CATEGORY_BY_NAME: ReadonlyMap<string, Category> = new Map(CATEGORIES.map((c) => [c.name, c]));
+
+/** Generates one scene at 64 px: its record and its RGB bytes written into `image`. */
+export function generateScene(ctx: SceneContext, splitSeed: number, index: number, image: Uint8Array): SceneRecord {
+  const { spec, layers } = sampleSceneWithLayers(ctx, index, sceneSeed(splitSeed, index));
+  const rendered = renderScene(spec, IMAGE_SIZE, ctx.sprites, CATEGORY_BY_NAME, layers);
+  toUint8(rendered.rgb, image);
+  return buildRecord(spec, rendered);
+}
+
+export function splitInfo(options: SplitOptions): Record<string, unknown> {
+  const categories = new Set(options.styles.flatMap((s) => categoriesFor(s).map((c) => c.name)));
+  return {
+    schema: 'headflow.emoji-scenes/1',
+    split: options.name,
+    seed: options.seed,
+    count: options.count,
+    size: IMAGE_SIZE,
+    channels: 3,
+    dtype: 'uint8',
+    layout: 'NHWC',
+    grid: [GRID, GRID],
+    patchSize: IMAGE_SIZE / GRID,
+    // The full table, so class indices are the same in every split; `splitCategories`
+    // lists the ones this split can draw (fewer only for out-of-style splits).
+    categories: CATEGORY_NAMES,
+    splitCategories: CATEGORY_NAMES.filter((c) => categories.has(c)),
+    styles: options.styles,
+    questions: QUESTION_TYPES.map((q) => ({
+      id: q.id,
+      template: q.template,
+      answers: q.answers === 'categories' ? 'categories' : [...q.answers],
+    })),
+    colors: COLOR_NAMES,
+    positions: POSITIONS,
+    backgroundKinds: BACKGROUND_KINDS,
+    boxAlphaThreshold: BOX_ALPHA,
+    spriteRaster: SPRITE_RASTER,
+    iconSets: Object.fromEntries(
+      options.styles.map((s) => {
+        const info = loadIconSetInfo(s);
+        return [s, { name: info.name, version: info.version, license: info.license?.spdx ?? info.license?.title }];
+      }),
+    ),
+    generator: generatorHash(),
+  };
+}
+
+export interface Progress {
+  split: string;
+  done: number;
+  total: number;
+  seconds: number;
+}
+
+/** Generates and writes a split; returns the elapsed seconds. */
+export function generateSplit(
+  options: SplitOptions,
+  onProgress?: (p: Progress) => void,
+  sprites = new SpriteCache(),
+): number {
+  const ctx = makeContext(options.styles, sprites);
+  const info = splitInfo(options);
+  const writer = new SplitWriter(join(options.out, options.name), IMAGE_SIZE * IMAGE_SIZE * 3);
+  const start = performance.now();
+  let lastReport = start;
+  for (let i = 0; i < options.count; i++) {
+    writer.add(generateScene(ctx, options.seed, i, writer.nextImage()));
+    const now = performance.now();
+    if (onProgress && (now - lastReport > 2000 || i === options.count - 1)) {
+      lastReport = now;
+      onProgress({ split: options.name, done: i + 1, total: options.count, seconds: (now - start) / 1000 });
+    }
+  }
+  writer.finish(info);
+  return (performance.now() - start) / 1000;
+}
