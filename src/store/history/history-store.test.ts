@@ -1,0 +1,102 @@
+import { describe, expect, it } from "vitest";
+import type { StoredAnalysis } from "./analysis-record";
+import { createHistoryStore } from "./history-store";
+import { createMemoryHistory, type HistoryRepository } from "./repository";
+
+const THUMBNAIL = "data:image/png;base64,iVBORw0KGgo=";
+
+function analysis(id: string, createdAt: number, title = `Analysis ${id}`): StoredAnalysis {
+  return {
+    id,
+    createdAt,
+    title,
+    thumbnail: THUMBNAIL,
+    payload: { schema: "headflow.test/1", n: 1 },
+  };
+}
+
+function storeOver(repository: HistoryRepository) {
+  return createHistoryStore(async () => repository);
+}
+
+describe("history store", () => {
+  it("lists stored analyses newest first", async () => {
+    const store = storeOver(
+      createMemoryHistory([analysis("a", 100), analysis("b", 300), analysis("c", 200)]),
+    );
+    expect(store.getState().state.status).toBe("loading");
+    await store.getState().load();
+    expect(store.getState().state.status).toBe("ready");
+    expect(store.getState().analyses.map((item) => item.id)).toEqual(["b", "c", "a"]);
+  });
+
+  it("saves, reads back and deletes", async () => {
+    const repository = createMemoryHistory();
+    const store = storeOver(repository);
+    await store.getState().load();
+    expect(store.getState().analyses).toEqual([]);
+    await store.getState().save(analysis("x", 5, "Cat, watercolour"));
+    expect(store.getState().analyses.map((item) => item.title)).toEqual(["Cat, watercolour"]);
+    expect(await store.getState().get("x")).toEqual(analysis("x", 5, "Cat, watercolour"));
+    await store.getState().remove("x");
+    expect(store.getState().analyses).toEqual([]);
+    expect(await repository.list()).toEqual([]);
+    expect(await store.getState().get("x")).toBeUndefined();
+  });
+
+  it("survives a new store over the same storage (a reload)", async () => {
+    const repository = createMemoryHistory();
+    await storeOver(repository).getState().save(analysis("kept", 1));
+    const reloaded = storeOver(repository);
+    await reloaded.getState().load();
+    expect(reloaded.getState().analyses.map((item) => item.id)).toEqual(["kept"]);
+  });
+
+  it("hides records that do not validate and counts them", async () => {
+    const store = storeOver(
+      createMemoryHistory([
+        analysis("good", 1),
+        { ...analysis("script", 2), thumbnail: "javascript:alert(1)" },
+        { ...analysis("no-schema", 3), payload: { data: 1 } },
+        { id: "bare" },
+      ]),
+    );
+    await store.getState().load();
+    expect(store.getState().analyses.map((item) => item.id)).toEqual(["good"]);
+    expect(store.getState().unreadable).toBe(3);
+  });
+
+  it("refuses to save an invalid record", async () => {
+    const store = storeOver(createMemoryHistory());
+    await expect(
+      store.getState().save({ ...analysis("x", 1), thumbnail: "https://evil.example/x.png" }),
+    ).rejects.toThrow();
+  });
+
+  it("reports storage that cannot be opened, and retries later", async () => {
+    let attempts = 0;
+    const store = createHistoryStore(async () => {
+      attempts++;
+      if (attempts === 1) throw new Error("the browser's storage is disabled");
+      return createMemoryHistory([analysis("a", 1)]);
+    });
+    await store.getState().load();
+    expect(store.getState().state).toEqual({
+      status: "failed",
+      message: "History is unavailable: the browser's storage is disabled",
+    });
+    await store.getState().load();
+    expect(store.getState().state.status).toBe("ready");
+    expect(store.getState().analyses).toHaveLength(1);
+  });
+
+  it("reports a failing write", async () => {
+    const repository = createMemoryHistory();
+    repository.put = async () => {
+      throw new Error("could not save the analysis: the browser's storage is full");
+    };
+    const store = storeOver(repository);
+    await store.getState().save(analysis("x", 1));
+    expect(store.getState().state).toMatchObject({ status: "failed", message: /storage is full/ });
+  });
+});
