@@ -6,10 +6,17 @@
  * at 64 px for the data set and at a larger size for the gallery. Both colours come from
  * the same named region, so the named colour stays the answer whatever the pattern.
  */
-import { COLOR_NAMES, type RGB, sampleColor } from './palette.ts';
-import { hash32, type Rng } from './prng.ts';
+import { COLOR_NAMES, type RGB, sampleColor } from "./palette.ts";
+import { hash32, type Rng } from "./prng.ts";
 
-export const BACKGROUND_KINDS = ['solid', 'gradient', 'noise', 'stripes', 'checks', 'dots'] as const;
+export const BACKGROUND_KINDS = [
+  "solid",
+  "gradient",
+  "noise",
+  "stripes",
+  "checks",
+  "dots",
+] as const;
 export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
 
 /** Sampling weights of the kinds: half plain (solid/gradient/noise), half textured. */
@@ -49,13 +56,13 @@ function pickKind(rng: Rng): BackgroundKind {
     r -= KIND_WEIGHTS[kind];
     if (r < 0) return kind;
   }
-  return 'dots';
+  return "dots";
 }
 
 export function sampleBackground(rng: Rng, color = rng.pick(COLOR_NAMES)): BackgroundSpec {
   const kind = pickKind(rng);
   const rgb = sampleColor(color, rng);
-  const rgb2 = kind === 'solid' ? rgb : sampleColor(color, rng);
+  const rgb2 = kind === "solid" ? rgb : sampleColor(color, rng);
   return {
     kind,
     color,
@@ -63,16 +70,18 @@ export function sampleBackground(rng: Rng, color = rng.pick(COLOR_NAMES)): Backg
     rgb2,
     angle: rng.uniform(0, Math.PI),
     period: rng.uniform(0.07, 0.2),
-    duty: kind === 'dots' ? rng.uniform(0.15, 0.3) : rng.uniform(0.35, 0.65),
+    duty: kind === "dots" ? rng.uniform(0.15, 0.3) : rng.uniform(0.35, 0.65),
     phase: [rng.next(), rng.next()],
-    grain: kind === 'noise' ? rng.uniform(0.03, 0.08) : 0,
+    grain: kind === "noise" ? rng.uniform(0.03, 0.08) : 0,
     noiseSeed: rng.nextU32(),
   };
 }
 
 /** Deterministic pseudo-random value in [0, 1) for an integer lattice point. */
 function lattice(seed: number, i: number, j: number): number {
-  return hash32(seed ^ Math.imul(i + 1013, 0x9e3779b1) ^ Math.imul(j + 7919, 0x85ebca77)) / 4294967296;
+  return (
+    hash32(seed ^ Math.imul(i + 1013, 0x9e3779b1) ^ Math.imul(j + 7919, 0x85ebca77)) / 4294967296
+  );
 }
 
 /** Smooth value noise in [0, 1) on a lattice of `cells` cells per image side. */
@@ -105,22 +114,24 @@ function patternWeight(spec: BackgroundSpec, u: number, v: number, ca: number, s
   const dv = v - 0.5;
   const a = du * ca + dv * sa; // along the direction
   switch (spec.kind) {
-    case 'solid':
+    case "solid":
       return 0;
-    case 'gradient':
+    case "gradient":
       // Across the whole image: the ends are (nearly) the two colours.
       return Math.min(1, Math.max(0, a / 1.2 + 0.5));
-    case 'noise':
-      return valueNoise(spec.noiseSeed, u, v, 4) * 0.7 + valueNoise(spec.noiseSeed + 1, u, v, 9) * 0.3;
-    case 'stripes':
+    case "noise":
+      return (
+        valueNoise(spec.noiseSeed, u, v, 4) * 0.7 + valueNoise(spec.noiseSeed + 1, u, v, 9) * 0.3
+      );
+    case "stripes":
       return frac(a / spec.period + spec.phase[0]) < spec.duty ? 1 : 0;
-    case 'checks': {
+    case "checks": {
       const b = -du * sa + dv * ca;
       const ci = Math.floor(a / spec.period + spec.phase[0]);
       const cj = Math.floor(b / spec.period + spec.phase[1]);
       return (ci + cj) & 1 ? 1 : 0;
     }
-    case 'dots': {
+    case "dots": {
       const b = -du * sa + dv * ca;
       const fa = frac(a / spec.period + spec.phase[0]) - 0.5;
       const fb = frac(b / spec.period + spec.phase[1]) - 0.5;
@@ -134,7 +145,7 @@ function patternWeight(spec: BackgroundSpec, u: number, v: number, ca: number, s
  * textures are supersampled 3x3 so their edges are antialiased rather than jagged.
  */
 export function renderBackground(spec: BackgroundSpec, size: number, out: Float32Array): void {
-  const textured = spec.kind === 'stripes' || spec.kind === 'checks' || spec.kind === 'dots';
+  const textured = spec.kind === "stripes" || spec.kind === "checks" || spec.kind === "dots";
   const ss = textured ? 3 : 1;
   const ca = Math.cos(spec.angle);
   const sa = Math.sin(spec.angle);
@@ -145,7 +156,13 @@ export function renderBackground(spec: BackgroundSpec, size: number, out: Float3
       let w = 0;
       for (let sy = 0; sy < ss; sy++) {
         for (let sx = 0; sx < ss; sx++) {
-          w += patternWeight(spec, (x + (sx + 0.5) / ss) / size, (y + (sy + 0.5) / ss) / size, ca, sa);
+          w += patternWeight(
+            spec,
+            (x + (sx + 0.5) / ss) / size,
+            (y + (sy + 0.5) / ss) / size,
+            ca,
+            sa,
+          );
         }
       }
       w /= ss * ss;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from "vitest";
 import {
   CATEGORIES,
   categoriesFor,
@@ -6,24 +6,24 @@ import {
   OOD_STYLES,
   TRAIN_STYLES,
   verifyCategories,
-} from './categories.ts';
-import { iconSvg, resolveIcon } from './iconify.ts';
-import { alphaBox, rasteriseIcon } from './sprites.ts';
-import { iconFor } from './categories.ts';
-import { Resvg } from '@resvg/resvg-js';
+} from "./categories.ts";
+import { iconSvg, resolveIcon } from "./iconify.ts";
+import { alphaBox, rasteriseIcon } from "./sprites.ts";
+import { iconFor } from "./categories.ts";
+import { Resvg } from "@resvg/resvg-js";
 
-describe('category table', () => {
-  it('has at least 100 one-word categories present in all five training styles', () => {
+describe("category table", () => {
+  it("has at least 100 one-word categories present in all five training styles", () => {
     expect(CATEGORIES.length).toBeGreaterThanOrEqual(100);
     expect(() => verifyCategories(TRAIN_STYLES)).not.toThrow();
     for (const style of TRAIN_STYLES) expect(categoriesFor(style)).toHaveLength(CATEGORIES.length);
   });
 
-  it('keeps most categories drawable in the reserved out-of-style sets', () => {
+  it("keeps most categories drawable in the reserved out-of-style sets", () => {
     for (const style of OOD_STYLES) expect(categoriesFor(style).length).toBeGreaterThanOrEqual(100);
   });
 
-  it('renders every category non-empty in every training style', () => {
+  it("renders every category non-empty in every training style", () => {
     const size = 32; // small raster: this checks the icon draws, not its detail
     for (const style of TRAIN_STYLES) {
       for (const c of CATEGORIES) {
@@ -38,20 +38,20 @@ describe('category table', () => {
   });
 });
 
-describe('iconify', () => {
-  it('resolves aliases with their flips', () => {
-    const icon = resolveIcon('fluent-emoji-flat', 'backhand-index-pointing-right');
+describe("iconify", () => {
+  it("resolves aliases with their flips", () => {
+    const icon = resolveIcon("fluent-emoji-flat", "backhand-index-pointing-right");
     expect(icon?.hFlip).toBe(true);
-    expect(resolveIcon('twemoji', 'no-such-icon-anywhere')).toBeUndefined();
+    expect(resolveIcon("twemoji", "no-such-icon-anywhere")).toBeUndefined();
   });
 
-  it('draws monochrome icons in the requested colour instead of currentColor', () => {
+  it("draws monochrome icons in the requested colour instead of currentColor", () => {
     const style = [...MONOCHROME_STYLES][0];
     expect(style).toBeDefined();
-    const icon = resolveIcon(style!, 'cat');
+    const icon = resolveIcon(style!, "cat");
     expect(icon).toBeDefined();
-    const svg = iconSvg(icon!, 32, '#ff0000');
-    expect(svg).not.toContain('currentColor');
+    const svg = iconSvg(icon!, 32, "#ff0000");
+    expect(svg).not.toContain("currentColor");
     const px = new Resvg(svg).render().pixels;
     let red = 0;
     let other = 0;

@@ -5,8 +5,8 @@
  * its own layer lets the scene code measure boxes and occlusion exactly before it
  * commits to a layout, and gives the main object's alpha for patch coverage.
  */
-import type { MipLevel, Sprite } from './sprites.ts';
-import type { RGB } from './palette.ts';
+import type { MipLevel, Sprite } from "./sprites.ts";
+import type { RGB } from "./palette.ts";
 
 /** Placement of a sprite, in units of the image side (resolution independent). */
 export interface Placement {
@@ -72,7 +72,10 @@ export function drawSprite(
   const scale = (placement.extent * size) / Math.max(cropW, cropH); // output px per level-0 px
   // Pick the pyramid level that leaves a reduction of at most 2x for bilinear.
   const reduction = 1 / scale;
-  const levelIndex = Math.max(0, Math.min(sprite.levels.length - 1, Math.floor(Math.log2(reduction))));
+  const levelIndex = Math.max(
+    0,
+    Math.min(sprite.levels.length - 1, Math.floor(Math.log2(reduction))),
+  );
   const level = sprite.levels[levelIndex] as MipLevel;
   // Level L pixel i averages level-0 pixels [2^L i, 2^L (i+1)) (see sprites.ts halve()).
   const levelScale = 2 ** levelIndex;

@@ -1,19 +1,18 @@
 /**
  * The app's sample gallery (public/samples/, committed): a few scenes per training
- * style as the model sees them (64 px PNG), the same scenes drawn at display size, and
- * samples.json with their metadata.
+ * style as the model sees them (64 px PNG), the same scenes drawn at display size (256 px
+ * WebP, lossy to keep the committed files small), and samples.json with their metadata.
  */
-import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { TRAIN_STYLES } from './categories.ts';
-import { toUint8 } from './composite.ts';
-import { writePng, writeWebp } from './png.ts';
-import { sceneSeed } from './prng.ts';
-import { QUESTION_TYPES } from './questions.ts';
-import { buildRecord } from './record.ts';
-import { GRID, IMAGE_SIZE, renderScene, sampleSceneWithLayers } from './scene.ts';
-import { CATEGORY_BY_NAME, makeContext } from './split.ts';
-import { SpriteCache } from './sprites.ts';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TRAIN_STYLES } from "./categories.ts";
+import { toUint8 } from "./composite.ts";
+import { writePng, writeWebp } from "./png.ts";
+import { sceneSeed } from "./prng.ts";
+import { buildRecord } from "./record.ts";
+import { GRID, IMAGE_SIZE, renderScene, sampleSceneWithLayers } from "./scene.ts";
+import { CATEGORY_BY_NAME, makeContext } from "./split.ts";
+import { SpriteCache } from "./sprites.ts";
 
 export const GALLERY_SEED = 5;
 export const GALLERY_PER_STYLE = 3;
@@ -36,21 +35,24 @@ export async function writeGallery(dir: string, sprites = new SpriteCache()): Pr
     const rendered = renderScene(spec, IMAGE_SIZE, sprites, CATEGORY_BY_NAME, layers);
     toUint8(rendered.rgb, image);
     const record = buildRecord(spec, rendered);
-    const name = `sample-${String(index).padStart(2, '0')}`;
+    const name = `sample-${String(index).padStart(2, "0")}`;
     await writePng(join(dir, `${name}.png`), image, IMAGE_SIZE);
     toUint8(renderScene(spec, DISPLAY_SIZE, display, CATEGORY_BY_NAME).rgb, big);
     await writeWebp(join(dir, `${name}.webp`), big, DISPLAY_SIZE);
-    samples.push({ file: `${name}.png`, display: `${name}.webp`, ...record });
+    samples.push({
+      file: `${name}.png`,
+      display: `${name}.webp`,
+      size: IMAGE_SIZE,
+      displaySize: DISPLAY_SIZE,
+      grid: [GRID, GRID],
+      ...record,
+    });
   }
-  const manifest = {
-    schema: 'headflow.samples/1',
-    size: IMAGE_SIZE,
-    displaySize: DISPLAY_SIZE,
-    grid: [GRID, GRID],
-    seed: GALLERY_SEED,
-    questions: QUESTION_TYPES.map((q) => ({ id: q.id, template: q.template })),
-    samples,
-  };
-  writeFileSync(join(dir, 'samples.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // A plain array: the format src/store/samples-store.ts reads (extra fields allowed).
+  // One sample per line keeps the committed file small and its diffs readable.
+  writeFileSync(
+    join(dir, "samples.json"),
+    "[\n" + samples.map((x) => "  " + JSON.stringify(x)).join(",\n") + "\n]\n",
+  );
   return count;
 }

@@ -13,30 +13,37 @@
  * --gallery, --gallery-out DIR (default public/samples), --no-gallery.
  * See training/data/README.md.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { isStyle, OOD_STYLES, type Style, TRAIN_STYLES, verifyCategories } from './categories.ts';
-import { writeGallery } from './gallery.ts';
-import { writePng } from './png.ts';
-import { IMAGE_SIZE } from './scene.ts';
-import { generateScene, generateSplit, makeContext, type Progress, type SplitOptions, splitInfo } from './split.ts';
-import { SpriteCache } from './sprites.ts';
-import { completedInfo } from './writer.ts';
+import { mkdirSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { isStyle, OOD_STYLES, type Style, TRAIN_STYLES, verifyCategories } from "./categories.ts";
+import { writeGallery } from "./gallery.ts";
+import { writePng } from "./png.ts";
+import { IMAGE_SIZE } from "./scene.ts";
+import {
+  generateScene,
+  generateSplit,
+  makeContext,
+  type Progress,
+  type SplitOptions,
+  splitInfo,
+} from "./split.ts";
+import { SpriteCache } from "./sprites.ts";
+import { completedInfo } from "./writer.ts";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
 /** Default train count: see README.md ("Choosing the train size") for the measurement. */
 export const DEFAULT_TRAIN_COUNT = 300_000;
 
 /** Default splits, in the order `npm run model:data` writes them (small ones first). */
-export const DEFAULT_SPLITS: readonly Omit<SplitOptions, 'out'>[] = [
-  { name: 'reference', seed: 3, count: 32, styles: TRAIN_STYLES },
-  { name: 'heldout', seed: 2, count: 4000, styles: TRAIN_STYLES },
-  { name: 'ood-emojione', seed: 4, count: 1000, styles: ['emojione'] },
-  { name: 'ood-noto-v1', seed: 4, count: 1000, styles: ['noto-v1'] },
-  { name: 'train', seed: 1, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES },
+export const DEFAULT_SPLITS: readonly Omit<SplitOptions, "out">[] = [
+  { name: "reference", seed: 3, count: 32, styles: TRAIN_STYLES },
+  { name: "heldout", seed: 2, count: 4000, styles: TRAIN_STYLES },
+  { name: "ood-emojione", seed: 4, count: 1000, styles: ["emojione"] },
+  { name: "ood-noto-v1", seed: 4, count: 1000, styles: ["noto-v1"] },
+  { name: "train", seed: 1, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES },
 ];
 
 function fail(message: string): never {
@@ -45,7 +52,7 @@ function fail(message: string): never {
 }
 
 function parseStyles(list: string): Style[] {
-  const styles = list.split(',').map((s) => s.trim());
+  const styles = list.split(",").map((s) => s.trim());
   for (const s of styles) if (!isStyle(s)) fail(`unknown style "${s}"`);
   return styles as Style[];
 }
@@ -65,20 +72,20 @@ function report(p: Progress): void {
 }
 
 async function writeSplitPngs(options: SplitOptions, sprites: SpriteCache): Promise<void> {
-  const dir = join(options.out, options.name, 'png');
+  const dir = join(options.out, options.name, "png");
   mkdirSync(dir, { recursive: true });
   const ctx = makeContext(options.styles, sprites);
   const image = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3);
   for (let i = 0; i < options.count; i++) {
     generateScene(ctx, options.seed, i, image);
-    await writePng(join(dir, `${String(i).padStart(3, '0')}.png`), image, IMAGE_SIZE);
+    await writePng(join(dir, `${String(i).padStart(3, "0")}.png`), image, IMAGE_SIZE);
   }
 }
 
 async function runSplit(options: SplitOptions, png: boolean, force: boolean, sprites: SpriteCache) {
   const reserved = options.styles.filter((s) => (OOD_STYLES as readonly string[]).includes(s));
-  if (reserved.length && !options.name.startsWith('ood-')) {
-    fail(`styles ${reserved.join(',')} are reserved for evaluation: use a split named ood-*`);
+  if (reserved.length && !options.name.startsWith("ood-")) {
+    fail(`styles ${reserved.join(",")} are reserved for evaluation: use a split named ood-*`);
   }
   const dir = join(options.out, options.name);
   const existing = completedInfo(dir);
@@ -87,10 +94,12 @@ async function runSplit(options: SplitOptions, png: boolean, force: boolean, spr
     return;
   }
   process.stderr.write(
-    `${options.name}: seed ${options.seed}, ${options.count} scenes, styles ${options.styles.join(',')} -> ${dir}\n`,
+    `${options.name}: seed ${options.seed}, ${options.count} scenes, styles ${options.styles.join(",")} -> ${dir}\n`,
   );
-  const seconds = generateSplit(options, report, sprites);
+  // PNGs first: DONE (written by generateSplit) must mark a split complete, PNGs included.
+  rmSync(join(dir, "DONE"), { force: true });
   if (png) await writeSplitPngs(options, sprites);
+  const seconds = generateSplit(options, report, sprites);
   process.stderr.write(
     `${options.name}: done in ${seconds.toFixed(1)} s (${(options.count / Math.max(seconds, 1e-9)).toFixed(0)} scenes/s)\n`,
   );
@@ -99,29 +108,29 @@ async function runSplit(options: SplitOptions, png: boolean, force: boolean, spr
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      split: { type: 'string' },
-      seed: { type: 'string' },
-      count: { type: 'string' },
-      styles: { type: 'string' },
-      out: { type: 'string' },
-      'hold-out-style': { type: 'string' },
-      png: { type: 'boolean', default: false },
-      force: { type: 'boolean', default: false },
-      gallery: { type: 'boolean', default: false },
-      'gallery-out': { type: 'string' },
-      'no-gallery': { type: 'boolean', default: false },
+      split: { type: "string" },
+      seed: { type: "string" },
+      count: { type: "string" },
+      styles: { type: "string" },
+      out: { type: "string" },
+      "hold-out-style": { type: "string" },
+      png: { type: "boolean", default: false },
+      force: { type: "boolean", default: false },
+      gallery: { type: "boolean", default: false },
+      "gallery-out": { type: "string" },
+      "no-gallery": { type: "boolean", default: false },
     },
     strict: true,
   });
   verifyCategories(TRAIN_STYLES);
-  const out = resolve(values.out ?? join(ROOT, 'training/data/out'));
-  const galleryOut = resolve(values['gallery-out'] ?? join(ROOT, 'public/samples'));
+  const out = resolve(values.out ?? join(ROOT, "training/data/out"));
+  const galleryOut = resolve(values["gallery-out"] ?? join(ROOT, "public/samples"));
   const sprites = new SpriteCache();
   const t0 = performance.now();
 
-  const holdOut = values['hold-out-style'];
+  const holdOut = values["hold-out-style"];
   if (holdOut !== undefined && !TRAIN_STYLES.includes(holdOut as (typeof TRAIN_STYLES)[number])) {
-    fail(`--hold-out-style must be one of ${TRAIN_STYLES.join(', ')}`);
+    fail(`--hold-out-style must be one of ${TRAIN_STYLES.join(", ")}`);
   }
   const custom = values.split !== undefined || holdOut !== undefined;
   if (values.gallery && !custom) {
@@ -130,24 +139,38 @@ async function main(): Promise<void> {
     return;
   }
   if (!custom) {
-    if (values.seed || values.count || values.styles) fail('--seed/--count/--styles need --split');
+    if (values.seed || values.count || values.styles) fail("--seed/--count/--styles need --split");
     for (const split of DEFAULT_SPLITS) {
-      await runSplit({ ...split, out }, values.png || split.name === 'reference', values.force, sprites);
+      await runSplit(
+        { ...split, out },
+        values.png || split.name === "reference",
+        values.force,
+        sprites,
+      );
     }
-    if (!values['no-gallery']) {
+    if (!values["no-gallery"]) {
       const n = await writeGallery(galleryOut, sprites);
       process.stderr.write(`gallery: ${n} scenes -> ${galleryOut}\n`);
     }
   } else {
     const name = values.split ?? `train-no-${holdOut}`;
-    const base = DEFAULT_SPLITS.find((s) => s.name === name) ??
-      (holdOut !== undefined ? DEFAULT_SPLITS.find((s) => s.name === 'train') : undefined);
-    let styles: readonly Style[] = values.styles ? parseStyles(values.styles) : (base?.styles ?? TRAIN_STYLES);
+    const base =
+      DEFAULT_SPLITS.find((s) => s.name === name) ??
+      (holdOut !== undefined ? DEFAULT_SPLITS.find((s) => s.name === "train") : undefined);
+    let styles: readonly Style[] = values.styles
+      ? parseStyles(values.styles)
+      : (base?.styles ?? TRAIN_STYLES);
     if (holdOut !== undefined) styles = styles.filter((s) => s !== holdOut);
-    if (styles.length === 0) fail('no styles left');
-    const seed = values.seed !== undefined ? parseCount(values.seed, '--seed') : (base?.seed ?? 1);
-    const count = values.count !== undefined ? parseCount(values.count, '--count') : (base?.count ?? 1000);
-    await runSplit({ name, seed, count, styles, out }, values.png || name === 'reference', values.force, sprites);
+    if (styles.length === 0) fail("no styles left");
+    const seed = values.seed !== undefined ? parseCount(values.seed, "--seed") : (base?.seed ?? 1);
+    const count =
+      values.count !== undefined ? parseCount(values.count, "--count") : (base?.count ?? 1000);
+    await runSplit(
+      { name, seed, count, styles, out },
+      values.png || name === "reference",
+      values.force,
+      sprites,
+    );
     if (values.gallery) {
       const n = await writeGallery(galleryOut, sprites);
       process.stderr.write(`gallery: ${n} scenes -> ${galleryOut}\n`);

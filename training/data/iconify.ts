@@ -2,9 +2,9 @@
  * Reading Iconify icon-set JSON (node_modules/@iconify-json/<set>/icons.json) and
  * turning one icon into a standalone SVG string for resvg.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
 interface IconifyIcon {
   body: string;
@@ -17,7 +17,7 @@ interface IconifyIcon {
   vFlip?: boolean;
 }
 
-interface IconifyAlias extends Omit<IconifyIcon, 'body'> {
+interface IconifyAlias extends Omit<IconifyIcon, "body"> {
   parent: string;
 }
 
@@ -60,14 +60,14 @@ function packageDir(set: string): string {
 export function loadIconSet(set: string): IconifySet {
   let data = setCache.get(set);
   if (!data) {
-    data = JSON.parse(readFileSync(join(packageDir(set), 'icons.json'), 'utf8')) as IconifySet;
+    data = JSON.parse(readFileSync(join(packageDir(set), "icons.json"), "utf8")) as IconifySet;
     setCache.set(set, data);
   }
   return data;
 }
 
 export function loadIconSetInfo(set: string): IconifyInfo {
-  return JSON.parse(readFileSync(join(packageDir(set), 'info.json'), 'utf8')) as IconifyInfo;
+  return JSON.parse(readFileSync(join(packageDir(set), "info.json"), "utf8")) as IconifyInfo;
 }
 
 /** Icon names and alias names of a set. */
@@ -117,7 +117,7 @@ export function resolveIcon(set: string, name: string): ResolvedIcon | undefined
  * Standalone SVG of `icon` rendered into a `size` x `size` square (aspect kept,
  * centred). `color` replaces currentColor, which monochrome sets draw with.
  */
-export function iconSvg(icon: ResolvedIcon, size: number, color = '#000000'): string {
+export function iconSvg(icon: ResolvedIcon, size: number, color = "#000000"): string {
   const { left, top, width, height } = icon;
   const cx = left + width / 2;
   const cy = top + height / 2;
@@ -129,7 +129,9 @@ export function iconSvg(icon: ResolvedIcon, size: number, color = '#000000'): st
     );
   }
   if (icon.rotate) transforms.unshift(`rotate(${icon.rotate * 90} ${cx} ${cy})`);
-  const body = transforms.length ? `<g transform="${transforms.join(' ')}">${icon.body}</g>` : icon.body;
+  const body = transforms.length
+    ? `<g transform="${transforms.join(" ")}">${icon.body}</g>`
+    : icon.body;
   const odd = icon.rotate % 2 === 1;
   const vbW = odd ? height : width;
   const vbH = odd ? width : height;
@@ -139,7 +141,7 @@ export function iconSvg(icon: ResolvedIcon, size: number, color = '#000000'): st
     `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" ` +
     `viewBox="${vbX} ${vbY} ${vbW} ${vbH}" width="${size}" height="${size}" ` +
     `preserveAspectRatio="xMidYMid meet" color="${color}">` +
-    body.replaceAll('currentColor', color) +
+    body.replaceAll("currentColor", color) +
     `</svg>`
   );
 }

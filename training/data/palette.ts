@@ -4,7 +4,7 @@
  * answer to "What color is the background?" is unambiguous by construction. The regions
  * are kept apart (no borderline orange-red or gray-white) for the same reason.
  */
-import type { Rng } from './prng.ts';
+import type { Rng } from "./prng.ts";
 
 export type RGB = [number, number, number]; // 0..1
 
@@ -37,7 +37,17 @@ export function hsvToRgb(h: number, s: number, v: number): RGB {
   const x = c * (1 - Math.abs((hh % 2) - 1));
   const m = v - c;
   const [r, g, b] =
-    hh < 1 ? [c, x, 0] : hh < 2 ? [x, c, 0] : hh < 3 ? [0, c, x] : hh < 4 ? [0, x, c] : hh < 5 ? [x, 0, c] : [c, 0, x];
+    hh < 1
+      ? [c, x, 0]
+      : hh < 2
+        ? [x, c, 0]
+        : hh < 3
+          ? [0, c, x]
+          : hh < 4
+            ? [0, x, c]
+            : hh < 5
+              ? [x, 0, c]
+              : [c, 0, x];
   return [r + m, g + m, b + m];
 }
 
@@ -66,7 +76,8 @@ export function inRegion(name: string, rgb: RGB, tolerance = 1e-6): boolean {
   const region = PALETTE[name];
   if (!region) return false;
   const [h, s, v] = rgbToHsv(rgb);
-  const inRange = (x: number, [lo, hi]: [number, number]) => x >= lo - tolerance && x <= hi + tolerance;
+  const inRange = (x: number, [lo, hi]: [number, number]) =>
+    x >= lo - tolerance && x <= hi + tolerance;
   if (!inRange(s, region.s) || !inRange(v, region.v)) return false;
   // Hue is meaningless for (near-)achromatic colours and for black.
   if (region.h[1] - region.h[0] >= 360 || s < 0.02 || v < 0.02) return true;

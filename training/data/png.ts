@@ -1,5 +1,5 @@
 /** PNG writing (sharp), for the reference set and the gallery. */
-import sharp from 'sharp';
+import sharp from "sharp";
 
 /** Writes size x size RGB bytes as a PNG (fixed settings, so output is reproducible). */
 export async function writePng(path: string, rgb: Uint8Array, size: number): Promise<void> {
@@ -11,7 +11,12 @@ export async function writePng(path: string, rgb: Uint8Array, size: number): Pro
 }
 
 /** Writes size x size RGB bytes as a lossy WebP (display copies: small files). */
-export async function writeWebp(path: string, rgb: Uint8Array, size: number, quality = 82): Promise<void> {
+export async function writeWebp(
+  path: string,
+  rgb: Uint8Array,
+  size: number,
+  quality = 82,
+): Promise<void> {
   await sharp(Buffer.from(rgb.buffer, rgb.byteOffset, rgb.byteLength), {
     raw: { width: size, height: size, channels: 3 },
   })

@@ -69,7 +69,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    if (items.length === 0) throw new Error('pick from empty list');
+    if (items.length === 0) throw new Error("pick from empty list");
     return items[Math.floor(this.next() * items.length)] as T;
   }
 

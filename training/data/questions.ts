@@ -4,35 +4,43 @@
  * Templates never change wording: the tokenizer is word-level (punctuation split off),
  * so every question of a type is the same token sequence up to the `{category}` slot.
  */
-import { COLOR_NAMES } from './palette.ts';
+import { COLOR_NAMES } from "./palette.ts";
 
 export interface QuestionType {
-  id: 'object' | 'color' | 'position' | 'exists';
+  id: "object" | "color" | "position" | "exists";
   template: string;
   /** Answer vocabulary: "categories" or an explicit list of words. */
-  answers: 'categories' | readonly string[];
+  answers: "categories" | readonly string[];
 }
 
-export const POSITIONS = ['left', 'middle', 'right'] as const;
+export const POSITIONS = ["left", "middle", "right"] as const;
 export type Position = (typeof POSITIONS)[number];
 
 export const QUESTION_TYPES: readonly QuestionType[] = [
   {
-    id: 'object',
-    template: 'What is the main object in the image? Answer with one word.',
-    answers: 'categories',
+    id: "object",
+    template: "What is the main object in the image? Answer with one word.",
+    answers: "categories",
   },
-  { id: 'color', template: 'What color is the background? Answer with one word.', answers: COLOR_NAMES },
-  { id: 'position', template: 'Where is the main object? Answer with one word.', answers: POSITIONS },
   {
-    id: 'exists',
-    template: 'Is there a {category} in the image? Answer with one word.',
-    answers: ['yes', 'no'],
+    id: "color",
+    template: "What color is the background? Answer with one word.",
+    answers: COLOR_NAMES,
+  },
+  {
+    id: "position",
+    template: "Where is the main object? Answer with one word.",
+    answers: POSITIONS,
+  },
+  {
+    id: "exists",
+    template: "Is there a {category} in the image? Answer with one word.",
+    answers: ["yes", "no"],
   },
 ];
 
 export interface QA {
-  type: QuestionType['id'];
+  type: QuestionType["id"];
   question: string;
   answer: string;
 }
@@ -40,7 +48,7 @@ export interface QA {
 /** left / middle / right by the box centre's x in thirds of the image width. */
 export function positionOf(box: readonly [number, number, number, number], size: number): Position {
   const cx = (box[0] + box[2]) / 2;
-  return cx < size / 3 ? 'left' : cx < (2 * size) / 3 ? 'middle' : 'right';
+  return cx < size / 3 ? "left" : cx < (2 * size) / 3 ? "middle" : "right";
 }
 
 export interface QAInput {
@@ -54,19 +62,19 @@ export interface QAInput {
 }
 
 export function makeQA(input: QAInput): QA[] {
-  const template = (id: QuestionType['id']) => {
+  const template = (id: QuestionType["id"]) => {
     const q = QUESTION_TYPES.find((t) => t.id === id);
     if (!q) throw new Error(`unknown question type ${id}`);
     return q.template;
   };
   return [
-    { type: 'object', question: template('object'), answer: input.category },
-    { type: 'color', question: template('color'), answer: input.backgroundColor },
-    { type: 'position', question: template('position'), answer: positionOf(input.box, input.size) },
+    { type: "object", question: template("object"), answer: input.category },
+    { type: "color", question: template("color"), answer: input.backgroundColor },
+    { type: "position", question: template("position"), answer: positionOf(input.box, input.size) },
     {
-      type: 'exists',
-      question: template('exists').replace('{category}', input.existsCategory),
-      answer: input.existsPresent ? 'yes' : 'no',
+      type: "exists",
+      question: template("exists").replace("{category}", input.existsCategory),
+      answer: input.existsPresent ? "yes" : "no",
     },
   ];
 }

@@ -2,11 +2,19 @@
  * The per-scene metadata written to scenes.jsonl (format: docs/BUNDLE.md, "Dataset
  * files"), built from a sampled scene and its 64 px rendering.
  */
-import type { BackgroundKind } from './backgrounds.ts';
-import { type QA, makeQA } from './questions.ts';
-import type { Style } from './categories.ts';
-import { toBytes } from './palette.ts';
-import { alphaBox, type Box, GRID, IMAGE_SIZE, patchCoverage, type RenderedScene, type SceneSpec } from './scene.ts';
+import type { BackgroundKind } from "./backgrounds.ts";
+import { type QA, makeQA } from "./questions.ts";
+import type { Style } from "./categories.ts";
+import { toBytes } from "./palette.ts";
+import {
+  alphaBox,
+  type Box,
+  GRID,
+  IMAGE_SIZE,
+  patchCoverage,
+  type RenderedScene,
+  type SceneSpec,
+} from "./scene.ts";
 
 export interface SceneRecord {
   index: number;

@@ -12,13 +12,13 @@
  *    of the main object is hidden by distractors drawn in front of it;
  *  - no object is drawn in colours that mostly match the background.
  */
-import { renderBackground, sampleBackground, type BackgroundSpec } from './backgrounds.ts';
-import { type Category, MONOCHROME_STYLES, type Style } from './categories.ts';
-import { compositeOver, drawSprite, layerBox, newLayer, type Placement } from './composite.ts';
-import { COLOR_NAMES, hsvToRgb, luma, type RGB } from './palette.ts';
-import { Rng } from './prng.ts';
-import { POSITIONS } from './questions.ts';
-import type { Sprite, SpriteCache } from './sprites.ts';
+import { renderBackground, sampleBackground, type BackgroundSpec } from "./backgrounds.ts";
+import { type Category, MONOCHROME_STYLES, type Style } from "./categories.ts";
+import { compositeOver, drawSprite, layerBox, newLayer, type Placement } from "./composite.ts";
+import { COLOR_NAMES, hsvToRgb, luma, type RGB } from "./palette.ts";
+import { Rng } from "./prng.ts";
+import { POSITIONS } from "./questions.ts";
+import type { Sprite, SpriteCache } from "./sprites.ts";
 
 export const IMAGE_SIZE = 64;
 export const GRID = 8;
@@ -121,7 +121,8 @@ export function visibleFraction(stack: readonly Float32Array[], k: number, size:
     const a = layer[p * 4 + 3] as number;
     if (a <= 0) continue;
     let t = a;
-    for (let j = k + 1; j < stack.length; j++) t *= 1 - ((stack[j] as Float32Array)[p * 4 + 3] as number);
+    for (let j = k + 1; j < stack.length; j++)
+      t *= 1 - ((stack[j] as Float32Array)[p * 4 + 3] as number);
     total += a;
     visible += t;
   }
@@ -172,7 +173,8 @@ function placeMain(
       continue;
     }
     // Target clipped centre; c(t) is monotone, so bisection finds the translation.
-    const target = tLo <= tHi ? rng.uniform(tLo, tHi) : Math.min(Math.max((lo + hi) / 2, cMin), cMax);
+    const target =
+      tLo <= tHi ? rng.uniform(tLo, tHi) : Math.min(Math.max((lo + hi) / 2, cMin), cMax);
     let a = tx0;
     let b = tx1;
     for (let i = 0; i < 40; i++) {
@@ -282,7 +284,7 @@ export function sampleSceneWithLayers(
   const distractors = accepted.map((d) => d.spec);
 
   // Exists question: half about an object in the scene (main or distractor), half not.
-  let exists: SceneSpec['exists'];
+  let exists: SceneSpec["exists"];
   if (rng.chance(0.5)) {
     const present = distractors.length === 0 || rng.chance(0.5) ? main : rng.pick(distractors);
     exists = { category: present.category, present: true };
@@ -345,9 +347,15 @@ export function renderScene(
     const layer = distractorLayers[i] as Float32Array;
     if (!d.front) return;
     compositeOver(rgb, layer, size);
-    for (let p = 0; p < mainVisible.length; p++) mainVisible[p] = (mainVisible[p] as number) * (1 - (layer[p * 4 + 3] as number));
+    for (let p = 0; p < mainVisible.length; p++)
+      mainVisible[p] = (mainVisible[p] as number) * (1 - (layer[p * 4 + 3] as number));
   });
-  return { rgb, mainAlpha, mainVisible, distractorAlpha: distractorLayers.map((l) => alphaOf(l, size)) };
+  return {
+    rgb,
+    mainAlpha,
+    mainVisible,
+    distractorAlpha: distractorLayers.map((l) => alphaOf(l, size)),
+  };
 }
 
 /** Mean of `alpha` over each patch of a grid x grid tiling, row-major. */
@@ -365,7 +373,11 @@ export function patchCoverage(alpha: Float32Array, size: number, grid: number): 
 }
 
 /** Box [x0, y0, x1, y1) of alpha >= threshold (x1, y1 exclusive), or undefined if empty. */
-export function alphaBox(alpha: Float32Array, size: number, threshold = BOX_ALPHA): Box | undefined {
+export function alphaBox(
+  alpha: Float32Array,
+  size: number,
+  threshold = BOX_ALPHA,
+): Box | undefined {
   let x0 = size;
   let y0 = size;
   let x1 = -1;

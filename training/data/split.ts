@@ -2,21 +2,34 @@
  * Generating one split: scenes 0..count-1 of a seed, rendered at 64 px and streamed to
  * a SplitWriter, plus the split's info.json.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { BACKGROUND_KINDS } from './backgrounds.ts';
-import { type Category, CATEGORIES, CATEGORY_NAMES, categoriesFor, type Style } from './categories.ts';
-import { toUint8 } from './composite.ts';
-import { loadIconSetInfo } from './iconify.ts';
-import { COLOR_NAMES } from './palette.ts';
-import { sceneSeed } from './prng.ts';
-import { POSITIONS, QUESTION_TYPES } from './questions.ts';
-import { buildRecord, type SceneRecord } from './record.ts';
-import { BOX_ALPHA, GRID, IMAGE_SIZE, renderScene, type SceneContext, sampleSceneWithLayers } from './scene.ts';
-import { SPRITE_RASTER, SpriteCache } from './sprites.ts';
-import { SplitWriter } from './writer.ts';
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BACKGROUND_KINDS } from "./backgrounds.ts";
+import {
+  type Category,
+  CATEGORIES,
+  CATEGORY_NAMES,
+  categoriesFor,
+  type Style,
+} from "./categories.ts";
+import { toUint8 } from "./composite.ts";
+import { loadIconSetInfo } from "./iconify.ts";
+import { COLOR_NAMES } from "./palette.ts";
+import { sceneSeed } from "./prng.ts";
+import { POSITIONS, QUESTION_TYPES } from "./questions.ts";
+import { buildRecord, type SceneRecord } from "./record.ts";
+import {
+  BOX_ALPHA,
+  GRID,
+  IMAGE_SIZE,
+  renderScene,
+  type SceneContext,
+  sampleSceneWithLayers,
+} from "./scene.ts";
+import { SPRITE_RASTER, SpriteCache } from "./sprites.ts";
+import { SplitWriter } from "./writer.ts";
 
 export interface SplitOptions {
   name: string;
@@ -29,16 +42,21 @@ export interface SplitOptions {
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
+/** Modules that do not influence split contents (CLI, gallery, PNG output). */
+const NOT_CONTENT = new Set(["generate.ts", "gallery.ts", "png.ts"]);
+
 /**
- * Hash of the generator's sources and the icon-set versions: a complete split whose
- * info.json carries the same hash (and options) is up to date and need not be rebuilt.
+ * Hash of the generator sources that determine split contents: a complete split whose
+ * info.json carries the same hash, options and icon-set versions is up to date and need
+ * not be rebuilt.
  */
 export function generatorHash(): string {
-  const h = createHash('sha256');
+  const h = createHash("sha256");
   for (const file of readdirSync(HERE).sort()) {
-    if (file.endsWith('.ts') && !file.endsWith('.test.ts')) h.update(file).update(readFileSync(join(HERE, file)));
+    if (!file.endsWith(".ts") || file.endsWith(".test.ts") || NOT_CONTENT.has(file)) continue;
+    h.update(file).update(readFileSync(join(HERE, file)));
   }
-  return h.digest('hex').slice(0, 16);
+  return h.digest("hex").slice(0, 16);
 }
 
 /** Scene-generation context for a set of styles (categories each style can draw). */
@@ -50,10 +68,17 @@ export function makeContext(styles: readonly Style[], sprites = new SpriteCache(
   };
 }
 
-export const CATEGORY_BY_NAME: ReadonlyMap<string, Category> = new Map(CATEGORIES.map((c) => [c.name, c]));
+export const CATEGORY_BY_NAME: ReadonlyMap<string, Category> = new Map(
+  CATEGORIES.map((c) => [c.name, c]),
+);
 
 /** Generates one scene at 64 px: its record and its RGB bytes written into `image`. */
-export function generateScene(ctx: SceneContext, splitSeed: number, index: number, image: Uint8Array): SceneRecord {
+export function generateScene(
+  ctx: SceneContext,
+  splitSeed: number,
+  index: number,
+  image: Uint8Array,
+): SceneRecord {
   const { spec, layers } = sampleSceneWithLayers(ctx, index, sceneSeed(splitSeed, index));
   const rendered = renderScene(spec, IMAGE_SIZE, ctx.sprites, CATEGORY_BY_NAME, layers);
   toUint8(rendered.rgb, image);
@@ -63,14 +88,14 @@ export function generateScene(ctx: SceneContext, splitSeed: number, index: numbe
 export function splitInfo(options: SplitOptions): Record<string, unknown> {
   const categories = new Set(options.styles.flatMap((s) => categoriesFor(s).map((c) => c.name)));
   return {
-    schema: 'headflow.emoji-scenes/1',
+    schema: "headflow.emoji-scenes/1",
     split: options.name,
     seed: options.seed,
     count: options.count,
     size: IMAGE_SIZE,
     channels: 3,
-    dtype: 'uint8',
-    layout: 'NHWC',
+    dtype: "uint8",
+    layout: "NHWC",
     grid: [GRID, GRID],
     patchSize: IMAGE_SIZE / GRID,
     // The full table, so class indices are the same in every split; `splitCategories`
@@ -81,7 +106,7 @@ export function splitInfo(options: SplitOptions): Record<string, unknown> {
     questions: QUESTION_TYPES.map((q) => ({
       id: q.id,
       template: q.template,
-      answers: q.answers === 'categories' ? 'categories' : [...q.answers],
+      answers: q.answers === "categories" ? "categories" : [...q.answers],
     })),
     colors: COLOR_NAMES,
     positions: POSITIONS,
@@ -91,7 +116,14 @@ export function splitInfo(options: SplitOptions): Record<string, unknown> {
     iconSets: Object.fromEntries(
       options.styles.map((s) => {
         const info = loadIconSetInfo(s);
-        return [s, { name: info.name, version: info.version, license: info.license?.spdx ?? info.license?.title }];
+        return [
+          s,
+          {
+            name: info.name,
+            version: info.version,
+            license: info.license?.spdx ?? info.license?.title,
+          },
+        ];
       }),
     ),
     generator: generatorHash(),
@@ -121,7 +153,12 @@ export function generateSplit(
     const now = performance.now();
     if (onProgress && (now - lastReport > 2000 || i === options.count - 1)) {
       lastReport = now;
-      onProgress({ split: options.name, done: i + 1, total: options.count, seconds: (now - start) / 1000 });
+      onProgress({
+        split: options.name,
+        done: i + 1,
+        total: options.count,
+        seconds: (now - start) / 1000,
+      });
     }
   }
   writer.finish(info);

@@ -7,9 +7,9 @@
  * black strokes flicker in and out), so the compositor samples the pyramid level that
  * leaves at most a 2x reduction, which bilinear handles well.
  */
-import { Resvg } from '@resvg/resvg-js';
-import { type Category, iconFor, MONOCHROME_STYLES, type Style } from './categories.ts';
-import { iconSvg, resolveIcon } from './iconify.ts';
+import { Resvg } from "@resvg/resvg-js";
+import { type Category, iconFor, MONOCHROME_STYLES, type Style } from "./categories.ts";
+import { iconSvg, resolveIcon } from "./iconify.ts";
 
 /** Raster size of each sprite (the icon's viewBox fitted into this square). */
 export const SPRITE_RASTER = 128;
@@ -41,8 +41,8 @@ export interface Sprite {
 export function rasteriseIcon(style: Style, icon: string, size = SPRITE_RASTER): Uint8Array {
   const resolved = resolveIcon(style, icon);
   if (!resolved) throw new Error(`${style}: icon "${icon}" not found`);
-  const svg = iconSvg(resolved, size, '#000000');
-  const image = new Resvg(svg, { fitTo: { mode: 'width', value: size } }).render();
+  const svg = iconSvg(resolved, size, "#000000");
+  const image = new Resvg(svg, { fitTo: { mode: "width", value: size } }).render();
   if (image.width !== size || image.height !== size) {
     throw new Error(`${style}/${icon}: rendered ${image.width}x${image.height}, expected ${size}`);
   }

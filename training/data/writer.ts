@@ -3,8 +3,18 @@
  * and DONE last. Images and metadata are written in chunks as they are generated, so a
  * 300k-scene split never sits in memory.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { join } from "node:path";
 
 export class SplitWriter {
   private readonly imageFd: number;
@@ -26,9 +36,9 @@ export class SplitWriter {
     chunkImages = 1024,
   ) {
     mkdirSync(dir, { recursive: true });
-    rmSync(join(dir, 'DONE'), { force: true });
-    this.imageFd = openSync(join(dir, 'images.u8.partial'), 'w');
-    this.sceneFd = openSync(join(dir, 'scenes.jsonl.partial'), 'w');
+    rmSync(join(dir, "DONE"), { force: true });
+    this.imageFd = openSync(join(dir, "images.u8.partial"), "w");
+    this.sceneFd = openSync(join(dir, "scenes.jsonl.partial"), "w");
     this.chunk = new Uint8Array(imageBytes * chunkImages);
   }
 
@@ -51,7 +61,7 @@ export class SplitWriter {
   private flush(): void {
     if (this.filled === 0) return;
     writeSync(this.imageFd, this.chunk, 0, this.filled * this.imageBytes);
-    writeSync(this.sceneFd, this.lines.join('\n') + '\n');
+    writeSync(this.sceneFd, this.lines.join("\n") + "\n");
     this.filled = 0;
     this.lines = [];
   }
@@ -61,18 +71,18 @@ export class SplitWriter {
     this.flush();
     closeSync(this.imageFd);
     closeSync(this.sceneFd);
-    renameSync(join(this.dir, 'images.u8.partial'), join(this.dir, 'images.u8'));
-    renameSync(join(this.dir, 'scenes.jsonl.partial'), join(this.dir, 'scenes.jsonl'));
-    writeFileSync(join(this.dir, 'info.json'), JSON.stringify(info, null, 2) + '\n');
-    writeFileSync(join(this.dir, 'DONE'), `${this.written}\n`);
+    renameSync(join(this.dir, "images.u8.partial"), join(this.dir, "images.u8"));
+    renameSync(join(this.dir, "scenes.jsonl.partial"), join(this.dir, "scenes.jsonl"));
+    writeFileSync(join(this.dir, "info.json"), JSON.stringify(info, null, 2) + "\n");
+    writeFileSync(join(this.dir, "DONE"), `${this.written}\n`);
   }
 }
 
 /** The info.json of a complete split in `dir`, or undefined if it is missing or incomplete. */
 export function completedInfo(dir: string): Record<string, unknown> | undefined {
-  if (!existsSync(join(dir, 'DONE')) || !existsSync(join(dir, 'info.json'))) return undefined;
+  if (!existsSync(join(dir, "DONE")) || !existsSync(join(dir, "info.json"))) return undefined;
   try {
-    return JSON.parse(readFileSync(join(dir, 'info.json'), 'utf8')) as Record<string, unknown>;
+    return JSON.parse(readFileSync(join(dir, "info.json"), "utf8")) as Record<string, unknown>;
   } catch {
     return undefined;
   }
