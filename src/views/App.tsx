@@ -1,6 +1,9 @@
 import { useEffect } from "react";
 import { useBackendStore } from "../store/backend-store";
+import { showPermalink } from "../store/permalink-location";
 import { BackendBadge } from "./BackendBadge";
+import { HistoryPanel } from "./HistoryPanel";
+import { ImagePanel } from "./ImagePanel";
 
 export function App() {
   const start = useBackendStore((store) => store.start);
@@ -17,6 +20,10 @@ export function App() {
         </p>
         <BackendBadge />
       </header>
+      <main className="app-main">
+        <ImagePanel />
+        <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
+      </main>
     </div>
   );
 }

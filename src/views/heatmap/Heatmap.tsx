@@ -20,6 +20,7 @@ import { divergingScale, maxAbsScore } from "./heatmap-colour";
 import { cellIndex, cellRect, computeLayout, type HeatmapCell } from "./heatmap-geometry";
 import { tooltipLines } from "./heatmap-text";
 import { useSelection } from "./useSelection";
+import "./heatmap.css";
 
 export interface HeatmapProps {
   layers: number;
