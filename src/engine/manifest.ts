@@ -60,6 +60,7 @@ export const ModelConfigSchema = z.object({
     max_position_embeddings: positiveInt,
     num_hidden_layers: positiveInt.optional(),
     num_attention_heads: positiveInt.optional(),
+    intermediate_size: positiveInt.optional(),
   }),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;

@@ -108,11 +108,26 @@ export class PromptTokenizer {
     const ids = this.encodeText(question);
     if (unknown.length === 0 && ids.includes(this.manifest.unkTokenId)) unknown.push(question);
     if (unknown.length > 0) {
+      const named = unknown.map((word) => {
+        const other = this.otherCasing(word);
+        return other
+          ? `${JSON.stringify(word)} (did you mean ${JSON.stringify(other)}?)`
+          : JSON.stringify(word);
+      });
       throw new HeadflowError(
         "bad-question",
-        `unknown words in the question: ${unknown.map((w) => JSON.stringify(w)).join(", ")} (the model knows only its training vocabulary)`,
+        `unknown words in the question: ${named.join(", ")}; the model knows only its training vocabulary`,
       );
     }
+  }
+
+  /** A known spelling of `word` that differs only in letter case (vocabularies are case-sensitive). */
+  private otherCasing(word: string): string | undefined {
+    const lower = word.toLowerCase();
+    const candidates = [lower, lower.charAt(0).toUpperCase() + lower.slice(1), word.toUpperCase()];
+    return candidates.find(
+      (candidate) => candidate !== word && this.tokenId(candidate) !== undefined,
+    );
   }
 }
 

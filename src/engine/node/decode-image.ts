@@ -14,8 +14,7 @@ import type { RgbaImage } from "../image";
 /** Largest accepted image: 40 megapixels (an 8000 x 5000 photo; 160 MB as RGBA). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
 
-const SUPPORTED = ["png", "jpg", "webp", "gif"] as const;
-type ImageType = (typeof SUPPORTED)[number];
+type ImageType = "png" | "jpg" | "webp" | "gif";
 
 /** The image type named by the file's first bytes, or null. */
 export function sniffImageType(bytes: Uint8Array): ImageType | null {

@@ -13,11 +13,16 @@ import type { ImageDecoder } from "../baseline";
 export { folderReader } from "./files";
 export { readImageFile, decodeImageBytes, sniffImageType, MAX_IMAGE_PIXELS } from "./decode-image";
 
-/** Default CPU session options for Node (the CLI, tests and the benchmark). */
+/**
+ * Default CPU session options for Node (the CLI, tests and the benchmark). Spinning
+ * threads are off: on a machine shared with other work (2 cores and a training job here)
+ * spin-waiting intra-op threads made ablation runs 1.5-2x slower, measured with batch 32.
+ */
 export const NODE_SESSION_OPTIONS: OrtSessionOptions = {
   executionProviders: ["cpu"],
   graphOptimizationLevel: "all",
   logSeverityLevel: 3,
+  extra: { session: { intra_op: { allow_spinning: "0" } } },
 };
 
 /** Loads a bundle from a local folder or an http(s) URL with onnxruntime-node. */

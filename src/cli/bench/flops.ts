@@ -1,0 +1,25 @@
+/**
+ * Matrix-multiply FLOPs of decoder runs, counted from the model's shapes (2 FLOPs per
+ * multiply-add; norms, softmax and activations are left out, so achieved GFLOP/s is a
+ * slight underestimate of the work done).
+ */
+export interface DecoderShape {
+  layers: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  vocabSize: number;
+}
+
+/** FLOPs of running `length` new tokens after `past` cached positions (one sequence). */
+export function decoderFlops(shape: DecoderShape, past: number, length: number): number {
+  const { layers, hiddenSize: d, intermediateSize: ff, vocabSize: v } = shape;
+  let total = 0;
+  for (let t = 0; t < length; t++) {
+    const keys = past + t + 1;
+    const projections = 2 * d * 3 * d + 2 * d * d; // q, k, v and output projections
+    const mlp = 2 * 2 * d * ff;
+    const attention = 2 * 2 * d * keys; // scores and weighted values, all heads together
+    total += layers * (projections + mlp + attention) + 2 * d * v; // + the logits of this position
+  }
+  return total;
+}

@@ -1,0 +1,60 @@
+/**
+ * `headflow <command>`: dispatch, help, and the error policy — bad input gives one line
+ * on stderr and exit code 2; an internal failure exit code 1; a cancel (Ctrl-C) 130.
+ */
+import { HeadflowError, errorMessage } from "../engine";
+import { ABLATE_HELP, ablateCommand } from "./commands/ablate";
+import { ASK_HELP, askCommand } from "./commands/ask";
+import { ATTRIBUTE_HELP, attributeCommand } from "./commands/attribute";
+import { BENCH_HELP, benchCommand } from "./commands/bench";
+import type { CliIo } from "./output";
+
+type Command = (args: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  ask: { run: askCommand, help: ASK_HELP },
+  ablate: { run: ablateCommand, help: ABLATE_HELP },
+  attribute: { run: attributeCommand, help: ATTRIBUTE_HELP },
+  bench: { run: benchCommand, help: BENCH_HELP },
+};
+
+export const USAGE = `usage: headflow <command> [options]
+
+Image-to-text information flow through the attention heads of a vision-language model.
+JSON goes to stdout, progress to stderr. Heads are written L.H (0-based). The model is
+public/models/emoji-vlm unless --model DIR|URL is given.
+
+commands:
+${Object.values(COMMANDS)
+  .map((c) => c.help)
+  .join("\n\n")}
+`;
+
+export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(
+      `headflow: error: unknown command "${name}" (commands: ${Object.keys(COMMANDS).join(", ")})\n`,
+    );
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    io.stdout(`${command.help}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io, signal);
+  } catch (error) {
+    if (signal?.aborted) {
+      io.stderr("headflow: cancelled\n");
+      return 130;
+    }
+    io.stderr(`headflow: error: ${errorMessage(error)}\n`);
+    return error instanceof HeadflowError ? 2 : 1;
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * `headflow bench` (`npm run bench`): JSON figures for the engine's performance claims.
+ * Every ratio is measured within one process on the same masks; figures are medians of
+ * repeats. Nothing here asserts a time: this prints, tests test.
+ */
+import { cpus, loadavg } from "node:os";
+import { createRequire } from "node:module";
+import {
+  BENCH_SCHEMA,
+  DEFAULT_ATTRIBUTION,
+  HeadflowError,
+  normalisationOf,
+  sampleMasks,
+  toPixelValues,
+  type BaselineSpec,
+  type Headflow,
+  type NamedImage,
+} from "../../engine";
+import { NODE_SESSION_OPTIONS, ort } from "../../engine/node";
+import { decoderFlops } from "../bench/flops";
+import { measureMatmulPeak } from "../bench/matmul-peak";
+import { naiveMaskLogits } from "../bench/naive";
+import { compareWithPytorch } from "../bench/pytorch";
+import { median, round, timed } from "../bench/stats";
+import { openBaseline, openImage, openModel } from "../context";
+import { integerOption, parseOptions } from "../options";
+import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../output";
+
+export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
+              [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--out FILE] [--model DIR|URL]
+  Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
+  one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
+  peak; and, with --pytorch auto (default), the PyTorch reference attribution
+  (training/reference_attribution.py) on the same weights and masks.`;
+
+export async function benchCommand(args: string[], io: CliIo): Promise<number> {
+  const options = parseOptions(args, {
+    masks: { type: "string" },
+    repeats: { type: "string" },
+    samples: { type: "string" },
+    batch: { type: "string" },
+    image: { type: "string" },
+    baseline: { type: "string" },
+    pytorch: { type: "string" },
+    out: { type: "string" },
+    model: { type: "string" },
+  });
+  const maskCount = integerOption("masks", options.masks, 128, 1, 100_000);
+  const repeats = integerOption("repeats", options.repeats, 3, 1, 50);
+  const samples = integerOption(
+    "samples",
+    options.samples,
+    DEFAULT_ATTRIBUTION.samples,
+    10,
+    1_000_000,
+  );
+  const batchSize = integerOption("batch", options.batch, DEFAULT_ATTRIBUTION.batchSize, 1, 4096);
+  const pytorchMode = options.pytorch ?? "auto";
+  if (pytorchMode !== "auto" && pytorchMode !== "off") {
+    throw new HeadflowError("bad-argument", `--pytorch must be auto or off (got "${pytorchMode}")`);
+  }
+  if (options.out !== undefined) await checkWritableTarget(options.out);
+  const log = (text: string) => io.stderr(`bench: ${text}\n`);
+
+  const headflow = await openModel(options.model);
+  const image =
+    options.image !== undefined ? await openImage(options.image) : await defaultImage(headflow);
+  const baseline: BaselineSpec =
+    options.baseline !== undefined
+      ? await openBaseline(options.baseline)
+      : headflow.bundle.manifest.reference.length > 0
+        ? { kind: "mean" }
+        : { kind: "blank" };
+  const prompt = headflow.prompt();
+  const session = headflow.bundle.session;
+  const { layers, heads } = headflow.bundle.manifest;
+  const baselineKv = await headflow.baseline(baseline, prompt);
+  const pixels = toPixelValues(image, normalisationOf(headflow.bundle));
+  const masks = sampleMasks(maskCount, layers * heads, DEFAULT_ATTRIBUTION.alpha, 1);
+
+  log(`key/value reuse vs naive on ${maskCount} masks, ${repeats} repeats`);
+  const kvTimes: number[] = [];
+  const naiveTimes: number[] = [];
+  const ratios: number[] = [];
+  let maxDiff = 0;
+  for (let r = 0; r < repeats; r++) {
+    const kv = await timed(async () => {
+      const runner = await headflow.runner(image, prompt, baseline);
+      return runner.run(masks.bits, maskCount, { batchSize });
+    });
+    const naive = await timed(() =>
+      naiveMaskLogits(session, prompt, pixels, baselineKv, masks.bits, maskCount),
+    );
+    kvTimes.push(kv.ms / maskCount);
+    naiveTimes.push(naive.ms / maskCount);
+    ratios.push(naive.ms / kv.ms);
+    for (let i = 0; i < kv.value.length; i++)
+      maxDiff = Math.max(maxDiff, Math.abs(kv.value[i]! - naive.value[i]!));
+  }
+
+  log("batch size sweep");
+  const runner = await headflow.runner(image, prompt, baseline);
+  const batchSweep = [];
+  for (const batch of [1, 8, 16, 32, 64, 128]) {
+    await runner.run(masks.bits, Math.min(maskCount, batch), { batchSize: batch }); // warm-up this shape
+    const times: number[] = [];
+    for (let r = 0; r < repeats; r++)
+      times.push((await timed(() => runner.run(masks.bits, maskCount, { batchSize: batch }))).ms);
+    batchSweep.push({ batch, msPerMask: round(median(times) / maskCount, 4) });
+  }
+
+  log(`default attribution (${samples} samples), ${repeats} repeats`);
+  const attributions = [];
+  for (let r = 0; r < repeats; r++) {
+    attributions.push(
+      await headflow.attribute(image, { baseline, settings: { samples, batchSize } }),
+    );
+  }
+  const wall = median(attributions.map((a) => a.timings.totalMs));
+  const last = attributions[attributions.length - 1]!;
+  const shape = {
+    layers,
+    hiddenSize: headflow.bundle.manifest.hiddenSize,
+    intermediateSize:
+      headflow.bundle.config.text_config.intermediate_size ??
+      4 * headflow.bundle.manifest.hiddenSize,
+    vocabSize: headflow.bundle.manifest.vocabSize,
+  };
+  const suffixLength = prompt.ids.length - prompt.imageEnd;
+  const flopsPerMask = decoderFlops(shape, prompt.imageEnd, suffixLength);
+  // Prefill of the image plus the clean run, then every mask's suffix run.
+  const attributionFlops = decoderFlops(shape, 0, prompt.imageEnd) + (samples + 1) * flopsPerMask;
+  const achieved = attributionFlops / (wall / 1000) / 1e9;
+
+  log("fp32 matmul peak");
+  const peak = await measureMatmulPeak(ort, NODE_SESSION_OPTIONS);
+
+  let pytorch: unknown = { skipped: "--pytorch off" };
+  if (pytorchMode === "auto") {
+    log("PyTorch reference attribution");
+    pytorch = await compareWithPytorch(
+      headflow,
+      image,
+      prompt,
+      baseline,
+      { samples, repeats },
+      log,
+    );
+  }
+
+  const ortVersion = (
+    createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string }
+  ).version;
+  const report = {
+    schema: BENCH_SCHEMA,
+    createdAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      loadAverage: loadavg().map((x) => round(x, 2)),
+      node: process.version,
+      runtime: `onnxruntime-node ${ortVersion} (cpu)`,
+    },
+    model: headflow.modelRef(),
+    image: image.name,
+    baseline: last.baseline,
+    promptTokens: prompt.ids.length,
+    suffixTokens: suffixLength,
+    kvReuseVsNaive: {
+      masks: maskCount,
+      batchSize,
+      repeats,
+      kvMsPerMask: round(median(kvTimes), 4),
+      naiveMsPerMask: round(median(naiveTimes), 4),
+      speedup: round(median(ratios), 2),
+      speedups: ratios.map((x) => round(x, 2)),
+      maxAbsLogitDifference: maxDiff,
+      note: "kv: prefill once + batched suffix runs over the reused cache (includes the prefill); naive: vision encoder + prefix/image + suffix for every mask, batch 1",
+    },
+    batchSweep,
+    attribution: {
+      samples,
+      alpha: last.settings.alpha,
+      batchSize,
+      wallMs: round(wall, 1),
+      wallMsRuns: attributions.map((a) => round(a.timings.totalMs, 1)),
+      masksPerSecond: round(samples / (wall / 1000), 1),
+      heldOutR: last.fit.heldOutR,
+      matmulFlopsPerMask: flopsPerMask,
+      gflops: round(achieved, 2),
+    },
+    matmulPeak: peak,
+    peakFraction: round(achieved / peak.gflops, 3),
+    pytorch,
+  };
+  if (options.out !== undefined)
+    await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  printJson(io, report);
+  return 0;
+}
+
+/** A fixed image: the first reference image, else the first parity fixture, else seeded noise. */
+async function defaultImage(headflow: Headflow): Promise<NamedImage> {
+  const { manifest, read } = headflow.bundle;
+  const size = manifest.image.size;
+  const reference = manifest.reference[0];
+  if (reference !== undefined) {
+    const { decodeImageBytes } = await import("../../engine/node");
+    return decodeImageBytes(await read(reference), reference);
+  }
+  try {
+    const parity = JSON.parse(new TextDecoder().decode(await read("parity.json"))) as {
+      cases?: { name: string; pixels_u8?: number[] }[];
+    };
+    const first = parity.cases?.find((c) => c.pixels_u8?.length === size * size * 3);
+    if (first?.pixels_u8) return rgbImage(first.pixels_u8, size, `parity:${first.name}`);
+  } catch {
+    // fall through to noise
+  }
+  let state = 1;
+  const noise = Array.from(
+    { length: size * size * 3 },
+    () => (state = (state * 1103515245 + 12345) % 2 ** 31) % 256,
+  );
+  return rgbImage(noise, size, "noise");
+}
+
+function rgbImage(rgb: number[], size: number, name: string): NamedImage {
+  const data = new Uint8Array(size * size * 4);
+  for (let i = 0; i < size * size; i++)
+    data.set([rgb[3 * i]!, rgb[3 * i + 1]!, rgb[3 * i + 2]!, 255], 4 * i);
+  return { name, width: size, height: size, data };
+}
