@@ -20,7 +20,13 @@ describe("category table", () => {
   });
 
   it("keeps most categories drawable in the reserved out-of-style sets", () => {
-    for (const style of OOD_STYLES) expect(categoriesFor(style).length).toBeGreaterThanOrEqual(100);
+    for (const style of OOD_STYLES) {
+      const drawable = categoriesFor(style);
+      expect(drawable.length).toBeGreaterThanOrEqual(100);
+      // Each must render (a resvg panic would abort the whole generator).
+      for (const c of drawable)
+        expect(alphaBox(rasteriseIcon(style, iconFor(c, style), 32), 32)).toBeDefined();
+    }
   });
 
   it("renders every category non-empty in every training style", () => {

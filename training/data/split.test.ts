@@ -1,9 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { TRAIN_STYLES } from "./categories.ts";
-import { generateSplit } from "./split.ts";
+import { generateSplit, isUpToDate } from "./split.ts";
 import { SpriteCache } from "./sprites.ts";
 
 const out = mkdtempSync(join(tmpdir(), "headflow-data-"));
@@ -66,5 +75,21 @@ describe("split generation", () => {
       grid: [8, 8],
       styles: ["noto", "openmoji"],
     });
+  });
+
+  it("recognises an up-to-date split and a changed one", async () => {
+    const options = { name: "e", seed: 5, count: 9, styles: TRAIN_STYLES, out };
+    expect(await isUpToDate(options, sprites)).toBe(false);
+    generateSplit(options, undefined, sprites);
+    expect(await isUpToDate(options, sprites)).toBe(true);
+    expect(await isUpToDate({ ...options, seed: 6 }, sprites)).toBe(false);
+    expect(await isUpToDate({ ...options, count: 10 }, sprites)).toBe(false);
+    // One flipped byte in the last image (always spot-checked) is noticed.
+    const last = 9 * 64 * 64 * 3 - 1;
+    const byte = read("e", "images.u8")[last] as number;
+    const fd = openSync(join(out, "e", "images.u8"), "r+");
+    writeSync(fd, new Uint8Array([byte ^ 0xff]), 0, 1, last);
+    closeSync(fd);
+    expect(await isUpToDate(options, sprites)).toBe(false);
   });
 });
