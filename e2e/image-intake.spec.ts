@@ -98,3 +98,36 @@ test("an image dropped on the drop zone is decoded", async ({ page }) => {
   await expect(page.getByRole("img", { name: "Preview of dropped.png" })).toBeVisible();
   await expect(page.locator(".image-preview figcaption")).toContainText("4 × 3 pixels");
 });
+
+test.describe("the sample gallery", () => {
+  test("shows the bundled samples and decodes the one clicked", async ({ page }) => {
+    await page.route("**/samples/samples.json", (route) =>
+      route.fulfill({
+        json: [
+          { file: "cat-flat.png", category: "cat", style: "flat" },
+          { file: "dog/sketch.png", category: "dog", style: "sketch" },
+        ],
+      }),
+    );
+    await page.route("**/samples/*.png", (route) =>
+      route.fulfill({ body: redPng, contentType: "image/png" }),
+    );
+    await page.route("**/samples/dog/sketch.png", (route) => route.fulfill({ status: 404 }));
+    await page.goto("/");
+    const gallery = page.getByRole("region", { name: "Sample images" });
+    await expect(gallery.getByRole("button")).toHaveCount(2);
+    await gallery.getByRole("button", { name: "Sample: cat (flat)" }).click();
+    await expect(page.getByRole("img", { name: "Preview of cat-flat.png" })).toBeVisible();
+    await gallery.getByRole("button", { name: "Sample: dog (sketch)" }).click();
+    await expect(page.getByRole("alert")).toHaveText(
+      "The sample dog/sketch.png could not be loaded (HTTP 404).",
+    );
+  });
+
+  test("is left out when there is no sample manifest", async ({ page }) => {
+    await page.route("**/samples/samples.json", (route) => route.fulfill({ status: 404 }));
+    await page.goto("/");
+    await expect(page.getByLabel("Image", { exact: true })).toBeVisible();
+    await expect(page.getByRole("region", { name: "Sample images" })).toHaveCount(0);
+  });
+});

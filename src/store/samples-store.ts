@@ -78,8 +78,14 @@ export const useSamplesStore = createSamplesStore((url) => fetch(url), SAMPLES_B
 
 /** Downloads a sample image, to decode it like any file the user gives. */
 export async function fetchSample(baseUrl: string, sample: SampleImage): Promise<Blob> {
-  const response = await fetch(sampleUrl(baseUrl, sample));
-  if (!response.ok)
-    throw new Error(`the sample ${sample.file} could not be loaded (HTTP ${response.status})`);
+  const failed = (why: string) =>
+    new Error(`The sample ${sample.file} could not be loaded (${why}).`);
+  let response: Response;
+  try {
+    response = await fetch(sampleUrl(baseUrl, sample));
+  } catch (error) {
+    throw failed(error instanceof Error ? error.message : String(error));
+  }
+  if (!response.ok) throw failed(`HTTP ${response.status}`);
   return response.blob();
 }
