@@ -28,6 +28,7 @@ import {
   type Progress,
   type SplitOptions,
   isUpToDate,
+  refreshInfo,
 } from "./split.ts";
 import { SpriteCache } from "./sprites.ts";
 
@@ -92,6 +93,7 @@ async function runSplit(options: SplitOptions, png: boolean, force: boolean, spr
   }
   const dir = join(options.out, options.name);
   if (!force && (await isUpToDate(options, sprites))) {
+    refreshInfo(options);
     process.stderr.write(`${options.name}: up to date in ${dir} (use --force to rebuild)\n`);
     return;
   }

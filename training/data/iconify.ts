@@ -70,6 +70,14 @@ export function loadIconSetInfo(set: string): IconifyInfo {
   return JSON.parse(readFileSync(join(packageDir(set), "info.json"), "utf8")) as IconifyInfo;
 }
 
+/** Version of the npm package @iconify-json/<set>. */
+export function iconSetPackageVersion(set: string): string {
+  const pkg = JSON.parse(readFileSync(join(packageDir(set), "package.json"), "utf8")) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
 /** Icon names and alias names of a set. */
 export function iconNames(set: string): Set<string> {
   const data = loadIconSet(set);

@@ -2,7 +2,14 @@
  * Generating one split: scenes 0..count-1 of a seed, rendered at 64 px and streamed to
  * a SplitWriter, plus the split's info.json.
  */
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import {
+  closeSync,
+  createReadStream,
+  openSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { BACKGROUND_KINDS } from "./backgrounds.ts";
@@ -14,7 +21,7 @@ import {
   type Style,
 } from "./categories.ts";
 import { toUint8 } from "./composite.ts";
-import { loadIconSetInfo } from "./iconify.ts";
+import { iconSetPackageVersion, loadIconSetInfo } from "./iconify.ts";
 import { COLOR_NAMES } from "./palette.ts";
 import { sceneSeed } from "./prng.ts";
 import { POSITIONS, QUESTION_TYPES } from "./questions.ts";
@@ -100,8 +107,9 @@ export function splitInfo(options: SplitOptions): Record<string, unknown> {
           s,
           {
             name: info.name,
-            version: info.version,
+            package: `@iconify-json/${s}@${iconSetPackageVersion(s)}`,
             license: info.license?.spdx ?? info.license?.title,
+            author: info.author?.name,
           },
         ];
       }),
@@ -144,6 +152,16 @@ export function generateSplit(
   return (performance.now() - start) / 1000;
 }
 
+/**
+ * Rewrites the info.json of a split found up to date, so that it carries the current
+ * provenance fields (atomically: readers never see a partial file).
+ */
+export function refreshInfo(options: SplitOptions): void {
+  const path = join(options.out, options.name, "info.json");
+  writeFileSync(`${path}.partial`, JSON.stringify(splitInfo(options), null, 2) + "\n");
+  renameSync(`${path}.partial`, path);
+}
+
 /** Number of scenes `isUpToDate` regenerates and compares. */
 const SPOT_CHECKS = 24;
 
@@ -164,6 +182,8 @@ export async function isUpToDate(
   if (!existing) return false;
   const fresh = splitInfo(options);
   for (const [key, value] of Object.entries(fresh)) {
+    // Provenance only: whether the art changed is what the spot checks below test.
+    if (key === "iconSets") continue;
     if (JSON.stringify(existing[key]) !== JSON.stringify(value)) return false;
   }
   if (options.count === 0) return true;
