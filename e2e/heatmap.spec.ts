@@ -2,46 +2,24 @@
  * The head heatmap in a real browser: its ARIA grid, live filling, tooltip, mouse and
  * keyboard selection, and that streaming updates touch only the cells that changed. The
  * app shows no heatmap until attribution exists, so a test-only page (heatmap-harness/)
- * mounts the component alone; it is built here, into a temporary folder, and served
- * through request interception.
+ * mounts the component alone (see harness-build.ts).
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, normalize } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
-import react from "@vitejs/plugin-react";
-import { build } from "vite";
+import { buildHarness, type Harness } from "./harness-build";
 import type { HarnessProps, HeatmapHarness } from "./heatmap-harness/main";
 
-const HARNESS_PATH = "/__heatmap__/";
-let outDir = "";
+let harness: Harness | null = null;
 
 test.beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), "headflow-heatmap-"));
-  await build({
-    configFile: false,
-    root: fileURLToPath(new URL("./heatmap-harness/", import.meta.url)),
-    base: HARNESS_PATH,
-    plugins: [react()],
-    logLevel: "warn",
-    build: { outDir, emptyOutDir: true, target: "es2022" },
-  });
+  harness = await buildHarness("heatmap-harness");
 });
 
 test.afterAll(async () => {
-  if (outDir !== "") await rm(outDir, { recursive: true, force: true });
+  await harness?.dispose();
 });
 
 async function openHarness(page: Page, props: HarnessProps) {
-  await page.route(`**${HARNESS_PATH}**`, (route) => {
-    const path = new URL(route.request().url()).pathname.slice(HARNESS_PATH.length);
-    const file = normalize(join(outDir, path === "" ? "index.html" : path));
-    if (!file.startsWith(outDir)) return route.fulfill({ status: 404 });
-    return route.fulfill({ path: file });
-  });
-  await page.goto(HARNESS_PATH);
-  await page.waitForFunction(() => "heatmapHarness" in window);
+  await harness!.open(page, "heatmapHarness");
   return renderHeatmap(page, props);
 }
 

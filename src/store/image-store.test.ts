@@ -17,6 +17,7 @@ function decoded(name: string): DecodedImage & { preview: { closed: boolean } } 
     width: 2,
     height: 1,
     pixels: new Uint8ClampedArray(8),
+    thumbnail: "data:image/png;base64,AAAA",
     preview: preview as unknown as ImageBitmap & { closed: boolean },
   };
 }

@@ -23,9 +23,12 @@ export interface DecodedImage {
   pixels: Uint8ClampedArray;
   /** The image scaled to fit PREVIEW_SIDE, cheap to draw on the main thread. */
   preview: ImageBitmap;
+  /** A small data URL (fits THUMBNAIL_SIDE) for lists such as the history. */
+  thumbnail: string;
 }
 
 export const PREVIEW_SIDE = 512;
+export const THUMBNAIL_SIDE = 96;
 
 /** Most formats keep their size in the first bytes; JPEG may put EXIF data before it. */
 const HEADER_READ_BYTES = 1024 * 1024;
@@ -49,6 +52,7 @@ export async function decodeImage(file: Blob, name: string): Promise<DecodedImag
   try {
     const pixels = readPixels(bitmap);
     const preview = await scaledCopy(bitmap, PREVIEW_SIDE);
+    const thumbnail = await thumbnailDataUrl(bitmap, THUMBNAIL_SIDE);
     return {
       name,
       format: header.format,
@@ -56,6 +60,7 @@ export async function decodeImage(file: Blob, name: string): Promise<DecodedImag
       height: bitmap.height,
       pixels,
       preview,
+      thumbnail,
     };
   } finally {
     bitmap.close();
@@ -87,4 +92,31 @@ async function scaledCopy(bitmap: ImageBitmap, maxSide: number): Promise<ImageBi
     resizeHeight: Math.max(1, Math.round(bitmap.height * scale)),
     resizeQuality: "high",
   });
+}
+
+/**
+ * WebP keeps transparency at a few kilobytes; a browser that cannot encode WebP returns a
+ * PNG instead, which is just as valid.
+ */
+async function thumbnailDataUrl(bitmap: ImageBitmap, maxSide: number): Promise<string> {
+  const small = await scaledCopy(bitmap, maxSide);
+  try {
+    const canvas = new OffscreenCanvas(small.width, small.height);
+    const context = canvas.getContext("2d");
+    if (context === null) throw new Error("this browser cannot draw images (no 2D canvas)");
+    context.drawImage(small, 0, 0);
+    const blob = await canvas.convertToBlob({ type: "image/webp", quality: 0.8 });
+    return `data:${blob.type};base64,${toBase64(new Uint8Array(await blob.arrayBuffer()))}`;
+  } finally {
+    small.close();
+  }
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  // Chunks keep String.fromCharCode's argument list short.
+  for (let start = 0; start < bytes.length; start += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(start, start + 0x8000));
+  }
+  return btoa(binary);
 }
