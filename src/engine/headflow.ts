@@ -73,7 +73,8 @@ const now = () => performance.now();
 export class Headflow {
   readonly bundle: Bundle;
   private readonly decodeImage: ImageDecoder;
-  private readonly runtime: string;
+  /** Runtime label of results; public so analysis-runs.ts labels its results the same way. */
+  readonly runtime: string;
   private readonly baselines = new Map<string, Promise<ImageKv>>();
 
   constructor(bundle: Bundle, decodeImage: ImageDecoder, runtime = "onnxruntime") {

@@ -53,3 +53,64 @@ export type { HeadRef } from "./heads";
 export { HeadflowError, errorMessage } from "./errors";
 export type { HeadflowErrorCode } from "./errors";
 export * from "./result";
+
+// The paper's analyses (issue 5): rankings and evaluation, token flow, object vs
+// background, image sets; their JSON schemas; and the Headflow-level runs.
+export * from "./analysis-result";
+export { evaluateImage, flowImage, patchesImage, headGrid } from "./analysis-runs";
+export type {
+  EvaluateImageOptions,
+  FlowImageOptions,
+  KnockoutImageOptions,
+  ObjectMaskSpec,
+} from "./analysis-runs";
+export { evaluateRankings, checkEvaluateSettings, DEFAULT_EVALUATE } from "./evaluate";
+export type { EvaluateSettings, RankingEvaluation, RankingsEvaluation } from "./evaluate";
+export { curveMasks, curvesFromTargets, rankingCurves, smallestKReaching } from "./faithfulness";
+export type { RankingCurves } from "./faithfulness";
+export {
+  RANKING_METHODS,
+  orderByScore,
+  randomOrder,
+  singleHeadEffects,
+  attentionToImage,
+} from "./rankings";
+export type { RankingMethod } from "./rankings";
+export { maskTargets } from "./mask-targets";
+export { TOKEN_GROUPS, tokenGroups, trailingRoleCount } from "./token-groups";
+export type { TokenGroup, TokenGroups } from "./token-groups";
+export { KnockoutRunner, BLOCKED_EDGE } from "./knockout";
+export type { Knockout } from "./knockout";
+export {
+  defaultWindow,
+  defaultPairs,
+  parsePairs,
+  windowLayers,
+  flowCurves,
+  answerProbabilities,
+} from "./flow";
+export type { FlowPair, FlowCurve, FlowCurves } from "./flow";
+export {
+  DEFAULT_COVERAGE_THRESHOLD,
+  DEFAULT_CONTRIBUTION_THRESHOLD,
+  maskFromCoverage,
+  parseObjectMask,
+  maskFromContributions,
+  patchIndices,
+} from "./object-mask";
+export type { ObjectMaskSource } from "./object-mask";
+export { patchContributions, objectVsBackground } from "./patches";
+export type { PatchAnalysis, PatchBlock } from "./patches";
+export { similarityMatrix, semanticVsAppearance, DEFAULT_PERMUTATIONS } from "./similarity";
+export type { ItemLabels, SemanticTest } from "./similarity";
+export {
+  setSummaries,
+  summariseSets,
+  shardRange,
+  parseShard,
+  fingerprint,
+  collectShardImages,
+} from "./sets";
+export type { SetEntry, SetImageResult, SetSummary, SetsSummary } from "./sets";
+export { buildSetsResult, mergeSetsResults, runSets, setsFingerprint } from "./sets-result";
+export type { SetsContext, SetsRunOptions } from "./sets-result";
