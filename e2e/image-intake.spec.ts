@@ -104,7 +104,7 @@ test.describe("the sample gallery", () => {
     await page.route("**/samples/samples.json", (route) =>
       route.fulfill({
         json: [
-          { file: "cat-flat.png", category: "cat", style: "flat" },
+          { file: "cat-flat.png", display: "cat-flat.webp", category: "cat", style: "flat" },
           { file: "dog/sketch.png", category: "dog", style: "sketch" },
         ],
       }),
@@ -113,9 +113,15 @@ test.describe("the sample gallery", () => {
       route.fulfill({ body: redPng, contentType: "image/png" }),
     );
     await page.route("**/samples/dog/sketch.png", (route) => route.fulfill({ status: 404 }));
+    const thumbnails: string[] = [];
+    await page.route("**/samples/*.webp", (route) => {
+      thumbnails.push(new URL(route.request().url()).pathname);
+      return route.fulfill({ body: redPng, contentType: "image/png" });
+    });
     await page.goto("/");
     const gallery = page.getByRole("region", { name: "Sample images" });
     await expect(gallery.getByRole("button")).toHaveCount(2);
+    await expect.poll(() => thumbnails).toEqual(["/samples/cat-flat.webp"]);
     await gallery.getByRole("button", { name: "Sample: cat (flat)" }).click();
     await expect(page.getByRole("img", { name: "Preview of cat-flat.png" })).toBeVisible();
     await gallery.getByRole("button", { name: "Sample: dog (sketch)" }).click();

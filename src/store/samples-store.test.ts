@@ -4,10 +4,17 @@ import {
   describeSample,
   parseSampleManifest,
   sampleUrl,
+  thumbnailUrl,
 } from "./samples-store";
 
 const manifest = [
-  { file: "cat-watercolour.png", category: "cat", style: "watercolour", extra: 1 },
+  {
+    file: "cat-watercolour.png",
+    display: "cat-watercolour.webp",
+    category: "cat",
+    style: "watercolour",
+    extra: 1,
+  },
   { file: "sets/dog/flat.png", category: "dog", style: "flat" },
 ];
 
@@ -36,6 +43,19 @@ describe("sample gallery manifest", () => {
         /malformed at 0\.file/,
       );
     }
+  });
+
+  it("refuses a display path that leaves public/samples", () => {
+    const sample = { file: "a.png", display: "../a.webp", category: "c", style: "s" };
+    expect(parseSampleManifest([sample])).toMatch(/malformed at 0\.display/);
+  });
+
+  it("shows the display drawing as thumbnail when there is one", () => {
+    const samples = parseSampleManifest(manifest);
+    if (typeof samples === "string") throw new Error(samples);
+    const [withDisplay, without] = samples;
+    expect(thumbnailUrl("/samples/", withDisplay!)).toBe("/samples/cat-watercolour.webp");
+    expect(thumbnailUrl("/samples/", without!)).toBe("/samples/sets/dog/flat.png");
   });
 
   it("describes samples and resolves their URLs", () => {

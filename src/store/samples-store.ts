@@ -5,11 +5,15 @@
 import { create } from "zustand";
 import { z } from "zod";
 
-/** A path inside public/samples/: plain names and folders, a PNG, never "..", never a URL. */
-const SAMPLE_PATH = /^(?!.*(^|\/)\.\.?(\/|$))[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)*\.png$/;
+/** A path inside public/samples/: plain names and folders, never "." or "..", never a URL. */
+const insideSamples = (extension: string) =>
+  new RegExp(`^(?!.*(^|/)\\.\\.?(/|$))[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*\\.(${extension})$`);
 
 const SampleSchema = z.looseObject({
-  file: z.string().regex(SAMPLE_PATH),
+  /** The image the model gets: a PNG at model resolution. */
+  file: z.string().regex(insideSamples("png")),
+  /** Optionally, the same scene drawn larger for the thumbnail. */
+  display: z.string().regex(insideSamples("png|webp")).optional(),
   category: z.string().min(1),
   style: z.string().min(1),
 });
@@ -35,6 +39,11 @@ export function parseSampleManifest(json: unknown): SampleImage[] | string {
 
 export function sampleUrl(baseUrl: string, sample: SampleImage): string {
   return `${baseUrl}${sample.file}`;
+}
+
+/** What the gallery shows: the display-size drawing when there is one. */
+export function thumbnailUrl(baseUrl: string, sample: SampleImage): string {
+  return `${baseUrl}${sample.display ?? sample.file}`;
 }
 
 /** A short description, for the thumbnail's accessible name. */

@@ -5,7 +5,7 @@
  * file gets the same clear message whichever way it came.
  */
 import { useEffect, useId, useState, type DragEvent } from "react";
-import { describeSample, sampleUrl, type SampleImage } from "../store/samples-store";
+import { describeSample, thumbnailUrl, type SampleImage } from "../store/samples-store";
 
 export interface ImageIntakeProps {
   onFile(file: Blob, name: string): void;
@@ -96,7 +96,7 @@ function SampleGallery(props: {
               title={describeSample(sample)}
               onClick={() => props.onSample?.(sample)}
             >
-              <img src={sampleUrl(props.baseUrl, sample)} alt="" loading="lazy" />
+              <img src={thumbnailUrl(props.baseUrl, sample)} alt="" loading="lazy" />
             </button>
           </li>
         ))}
