@@ -55,7 +55,7 @@ describe("headflow CLI", () => {
     const unknown = await cli("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'headflow: error: unknown command "frobnicate" (commands: ask, ablate, attribute, bench)\n',
+      'headflow: error: unknown command "frobnicate" (commands: ask, ablate, attribute, bench, evaluate, flow, patches, sets, merge)\n',
     );
     await expectOneLineError(
       ["ask", "--image", image, "--colour", "red"],

@@ -7,6 +7,12 @@ import { ABLATE_HELP, ablateCommand } from "./commands/ablate";
 import { ASK_HELP, askCommand } from "./commands/ask";
 import { ATTRIBUTE_HELP, attributeCommand } from "./commands/attribute";
 import { BENCH_HELP, benchCommand } from "./commands/bench";
+// The paper's analyses (issue 5).
+import { EVALUATE_HELP, evaluateCommand } from "./commands/evaluate";
+import { FLOW_HELP, flowCommand } from "./commands/flow";
+import { MERGE_HELP, mergeCommand } from "./commands/merge";
+import { PATCHES_HELP, patchesCommand } from "./commands/patches";
+import { SETS_HELP, setsCommand } from "./commands/sets";
 import type { CliIo } from "./output";
 
 type Command = (args: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
@@ -16,6 +22,11 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   ablate: { run: ablateCommand, help: ABLATE_HELP },
   attribute: { run: attributeCommand, help: ATTRIBUTE_HELP },
   bench: { run: benchCommand, help: BENCH_HELP },
+  evaluate: { run: evaluateCommand, help: EVALUATE_HELP },
+  flow: { run: flowCommand, help: FLOW_HELP },
+  patches: { run: patchesCommand, help: PATCHES_HELP },
+  sets: { run: setsCommand, help: SETS_HELP },
+  merge: { run: mergeCommand, help: MERGE_HELP },
 };
 
 export const USAGE = `usage: headflow <command> [options]

@@ -3,7 +3,9 @@
  * Every ratio is measured within one process on the same masks; figures are medians of
  * repeats. Nothing here asserts a time: this prints, tests test.
  */
+import { readdir } from "node:fs/promises";
 import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
 import { createRequire } from "node:module";
 import {
   BENCH_SCHEMA,
@@ -17,6 +19,7 @@ import {
   type NamedImage,
 } from "../../engine";
 import { NODE_SESSION_OPTIONS, ort } from "../../engine/node";
+import { DEFAULT_SWEEP, sweepDefaults } from "../bench/defaults-sweep";
 import { decoderFlops } from "../bench/flops";
 import { measureMatmulPeak } from "../bench/matmul-peak";
 import { naiveMaskLogits } from "../bench/naive";
@@ -28,10 +31,13 @@ import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
               [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--out FILE] [--model DIR|URL]
+headflow bench --defaults --images DIR [--baseline B] [--out FILE] [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
   one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
-  (training/reference_attribution.py) on the same weights and masks.`;
+  (training/reference_attribution.py) on the same weights and masks.
+  --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
+  in DIR (the measurement behind the attribution defaults; see src/engine/README.md).`;
 
 export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const options = parseOptions(args, {
@@ -44,7 +50,10 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     pytorch: { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
+    defaults: { type: "boolean" },
+    images: { type: "string" },
   });
+  if (options.defaults) return defaultsCommand(options, io);
   const maskCount = integerOption("masks", options.masks, 128, 1, 100_000);
   const repeats = integerOption("repeats", options.repeats, 3, 1, 50);
   const samples = integerOption(
@@ -230,4 +239,38 @@ function rgbImage(rgb: number[], size: number, name: string): NamedImage {
   for (let i = 0; i < size * size; i++)
     data.set([rgb[3 * i]!, rgb[3 * i + 1]!, rgb[3 * i + 2]!, 255], 4 * i);
   return { name, width: size, height: size, data };
+}
+
+async function defaultsCommand(
+  options: { images?: string; baseline?: string; out?: string; model?: string; batch?: string },
+  io: CliIo,
+): Promise<number> {
+  if (options.images === undefined)
+    throw new HeadflowError("bad-argument", "--defaults needs --images DIR");
+  if (options.out !== undefined) await checkWritableTarget(options.out);
+  const headflow = await openModel(options.model);
+  const names = (await readdir(options.images))
+    .filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n))
+    .sort();
+  if (names.length === 0) throw new HeadflowError("bad-argument", `no images in ${options.images}`);
+  const images = await Promise.all(names.map((n) => openImage(join(options.images!, n))));
+  const baseline: BaselineSpec =
+    options.baseline !== undefined
+      ? await openBaseline(options.baseline)
+      : headflow.bundle.manifest.reference.length > 0
+        ? { kind: "mean" }
+        : { kind: "blank" };
+  const batchSize = integerOption("batch", options.batch, DEFAULT_ATTRIBUTION.batchSize, 1, 4096);
+  const result = {
+    schema: "headflow.defaults-sweep/1",
+    createdAt: new Date().toISOString(),
+    model: headflow.modelRef(),
+    ...(await sweepDefaults(headflow, images, baseline, { ...DEFAULT_SWEEP, batchSize }, (t) =>
+      io.stderr(`bench: ${t}\n`),
+    )),
+  };
+  if (options.out !== undefined)
+    await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
+  printJson(io, result);
+  return 0;
 }

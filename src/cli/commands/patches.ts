@@ -1,0 +1,51 @@
+/** `headflow patches`: object vs background patches, and the per-patch contribution map. */
+import { patchesImage } from "../../engine";
+import {
+  OBJECT_MASK_HELP,
+  OBJECT_MASK_OPTIONS,
+  emitResult,
+  objectMaskSpec,
+} from "../analysis-options";
+import { openImage, openModel } from "../context";
+import { integerOption, parseOptions, requireOption } from "../options";
+import { checkWritableTarget, type CliIo } from "../output";
+
+export const PATCHES_HELP = `headflow patches --image FILE [--answer WORD] [--question Q]
+                [--object-patches P | --object-threshold F | --coverage-threshold C] [--batch B]
+                [--out FILE] [--model DIR|URL]
+  Blocks the text's attention (every token after the image, every layer) to the object
+  patches, to the background patches and to all patches, and to each single patch (the
+  contribution map: p_clean - p_blocked per patch, [row][col]).
+${OBJECT_MASK_HELP}`;
+
+export async function patchesCommand(
+  args: string[],
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
+  const options = parseOptions(args, {
+    image: { type: "string" },
+    question: { type: "string" },
+    answer: { type: "string" },
+    batch: { type: "string" },
+    out: { type: "string" },
+    model: { type: "string" },
+    ...OBJECT_MASK_OPTIONS,
+  });
+  const imagePath = requireOption("image", options.image);
+  const batchSize = integerOption("batch", options.batch, 16, 1, 4096);
+  if (options.out !== undefined) await checkWritableTarget(options.out);
+  const headflow = await openModel(options.model);
+  headflow.prompt(options.question);
+  const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
+  const image = await openImage(imagePath);
+  const result = await patchesImage(headflow, image, {
+    objectMask,
+    batchSize,
+    ...(options.question !== undefined ? { question: options.question } : {}),
+    ...(options.answer !== undefined ? { answer: options.answer } : {}),
+    ...(signal ? { signal } : {}),
+  });
+  await emitResult(io, options.out, result);
+  return 0;
+}
