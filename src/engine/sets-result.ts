@@ -146,7 +146,7 @@ export interface SetsRunOptions {
 export async function runSets(
   headflow: Headflow,
   entries: readonly SetEntry[],
-  loadImage: (entry: SetEntry) => Promise<NamedImage>,
+  loadImage: (entry: SetEntry, index: number) => Promise<NamedImage>,
   options: SetsRunOptions = {},
 ): Promise<SetsResult> {
   const started = performance.now();
@@ -179,7 +179,7 @@ export async function runSets(
   for (let index = start; index < end; index++) {
     options.signal?.throwIfAborted();
     const entry = entries[index]!;
-    const attribution = await headflow.attribute(await loadImage(entry), {
+    const attribution = await headflow.attribute(await loadImage(entry, index), {
       question: prompt.question,
       baseline: spec,
       target: context.target,
