@@ -91,11 +91,17 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
     const index = cellIndex(layout, described);
     const lines = tooltipLines(described, label, scores[index] ?? Number.NaN, uncertainty?.[index]);
     const rect = cellRect(layout, described);
-    // Beside the cell, on the side with more room, so it never covers the cell itself.
-    const onRight = described.head < heads / 2;
-    const position = onRight
-      ? { left: rect.x + rect.width + 6, top: rect.y + rect.height + 6 }
-      : { right: layout.width - rect.x + 6, top: rect.y + rect.height + 6 };
+    // Beside the cell, towards the side with more room, so it never covers the cell or
+    // spills out of the map's scrolling box.
+    const horizontal =
+      described.head < heads / 2
+        ? { left: rect.x + rect.width + 6 }
+        : { right: layout.width - rect.x + 6 };
+    const vertical =
+      described.layer < layers / 2
+        ? { top: rect.y + rect.height + 6 }
+        : { bottom: layout.height - rect.y + 6 };
+    const position = { ...horizontal, ...vertical };
     tooltip = (
       <div className="heatmap-tooltip" role="tooltip" style={position}>
         <strong>{lines.title}</strong>
@@ -111,9 +117,12 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
           The heatmap cannot be drawn: {shapeProblem}.
         </p>
       )}
-      <div className="heatmap-canvas">
-        <svg ref={svgRef} className="heatmap-svg" {...handlers} />
-        {tooltip}
+      <div className="heatmap-scroll">
+        {/* Sized like the SVG, so the tooltip is placed in the SVG's coordinates. */}
+        <div className="heatmap-stage" style={{ width: layout.width, height: layout.height }}>
+          <svg ref={svgRef} className="heatmap-svg" {...handlers} />
+          {tooltip}
+        </div>
       </div>
     </figure>
   );

@@ -8,7 +8,13 @@
  * tabindex, so the whole map is one tab stop.
  */
 import { range, select, type Selection } from "d3";
-import { divergingScale, fillFor, NOT_COMPUTED_FILL, type ColourScale } from "./heatmap-colour";
+import {
+  divergingScale,
+  fillFor,
+  PENDING_BACKGROUND,
+  PENDING_STRIPE,
+  type ColourScale,
+} from "./heatmap-colour";
 import { cellIndex, cellRect, type HeatmapCell, type HeatmapLayout } from "./heatmap-geometry";
 import { cellName, formatScore, scoreAttribute } from "./heatmap-text";
 
@@ -25,6 +31,8 @@ export interface HeatmapFrame {
   focusRing: SVGRectElement;
   selectionRing: SVGRectElement;
   legend: SVGGElement;
+  /** The fill of a cell not computed yet: a hatch pattern of this frame. */
+  pendingFill: string;
   /** The cell that currently holds tabindex=0. */
   tabStop: number;
   /** What the cells show now, to repaint only what changed. */
@@ -40,6 +48,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
     .attr("height", layout.height)
     .attr("viewBox", `0 0 ${layout.width} ${layout.height}`);
 
+  const pendingFill = definePendingHatch(svg);
   drawAxes(svg.append("g").attr("class", "heatmap-axes").attr("aria-hidden", "true"), layout);
 
   const grid = svg
@@ -69,7 +78,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
         .attr("data-layer", (cell) => cell.layer)
         .attr("data-head", (cell) => cell.head)
         .attr("data-score", "")
-        .attr("fill", NOT_COMPUTED_FILL)
+        .attr("fill", pendingFill)
         .each(function (cell) {
           const rect = cellRect(layout, cell);
           this.setAttribute("x", String(rect.x));
@@ -101,6 +110,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
     focusRing,
     selectionRing,
     legend: legend.node()!,
+    pendingFill,
     tabStop: 0,
     painted: {
       scores: new Float64Array(count).fill(Number.NaN),
@@ -108,6 +118,22 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
       extent: Number.NaN,
     },
   };
+}
+
+/** A diagonal hatch in the SVG's defs; returns the fill that uses it. */
+function definePendingHatch(svg: Selection<SVGSVGElement, unknown, null, undefined>): string {
+  const id = `heatmap-pending-${uniqueSuffix()}`;
+  const pattern = svg
+    .append("defs")
+    .append("pattern")
+    .attr("id", id)
+    .attr("width", 6)
+    .attr("height", 6)
+    .attr("patternUnits", "userSpaceOnUse")
+    .attr("patternTransform", "rotate(45)");
+  pattern.append("rect").attr("width", 6).attr("height", 6).attr("fill", PENDING_BACKGROUND);
+  pattern.append("rect").attr("width", 2).attr("height", 6).attr("fill", PENDING_STRIPE);
+  return `url(#${id})`;
 }
 
 function drawAxes(axes: Selection<SVGGElement, unknown, null, undefined>, layout: HeatmapLayout) {
@@ -170,7 +196,8 @@ export function paintScores(
     const node = cells[index]!;
     const scoreChanged = !Object.is(painted.scores[index], score);
     if (scoreChanged) node.setAttribute("data-score", scoreAttribute(score));
-    if (scoreChanged || rescaled) node.setAttribute("fill", fillFor(scale, score));
+    if (scoreChanged || rescaled)
+      node.setAttribute("fill", fillFor(scale, score) ?? frame.pendingFill);
     if (!Object.is(painted.uncertainty[index], spread)) {
       node.setAttribute("data-uncertainty", scoreAttribute(spread));
     }
@@ -225,7 +252,7 @@ export function drawLegend(frame: HeatmapFrame, scale: ColourScale, label: strin
     .attr("y", missingSwatch.y)
     .attr("width", missingSwatch.width)
     .attr("height", missingSwatch.height)
-    .attr("fill", NOT_COMPUTED_FILL);
+    .attr("fill", frame.pendingFill);
   legend
     .append("text")
     .attr("class", "legend-tick")

@@ -1,6 +1,6 @@
 import { color, lab } from "d3";
 import { describe, expect, it } from "vitest";
-import { divergingScale, fillFor, maxAbsScore, NOT_COMPUTED_FILL } from "./heatmap-colour";
+import { divergingScale, fillFor, maxAbsScore } from "./heatmap-colour";
 
 function rgb(fill: string) {
   const parsed = color(fill)?.rgb();
@@ -48,9 +48,9 @@ describe("heatmap colours", () => {
     expect(divergingScale(Number.NaN).domain()).toEqual([-1, 0, 1]);
   });
 
-  it("shows scores not computed yet in the neutral 'pending' colour", () => {
+  it("gives scores not computed yet no colour (they are drawn as 'pending')", () => {
     const scale = divergingScale(1);
-    expect(fillFor(scale, Number.NaN)).toBe(NOT_COMPUTED_FILL);
-    expect(fillFor(scale, 0.5)).not.toBe(NOT_COMPUTED_FILL);
+    expect(fillFor(scale, Number.NaN)).toBeNull();
+    expect(fillFor(scale, 0)).toBe(scale(0));
   });
 });

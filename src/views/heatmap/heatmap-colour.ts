@@ -5,8 +5,12 @@
  */
 import { interpolateRdBu, scaleDiverging, type ScaleDiverging } from "d3";
 
-/** The fill of a cell whose score has not been computed yet. */
-export const NOT_COMPUTED_FILL = "#e9ebef";
+/**
+ * Cells whose score is not computed yet are hatched in these two greys, so that "pending"
+ * never looks like "close to 0" (which is near white).
+ */
+export const PENDING_BACKGROUND = "#eceef2";
+export const PENDING_STRIPE = "#c9ced8";
 
 export type ColourScale = ScaleDiverging<string>;
 
@@ -30,6 +34,7 @@ export function divergingScale(extent: number): ColourScale {
   return scaleDiverging<string>((t) => interpolateRdBu(1 - t)).domain([-half, 0, half]);
 }
 
-export function fillFor(scale: ColourScale, score: number): string {
-  return Number.isFinite(score) ? scale(score) : NOT_COMPUTED_FILL;
+/** The colour for a score, or null when it is not computed yet (drawn as a hatch). */
+export function fillFor(scale: ColourScale, score: number): string | null {
+  return Number.isFinite(score) ? scale(score) : null;
 }
