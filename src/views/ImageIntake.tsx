@@ -49,7 +49,11 @@ export function ImageIntake({ onFile, samples, samplesBaseUrl, onSample }: Image
           event.dataTransfer.dropEffect = "copy";
           setDragging(true);
         }}
-        onDragLeave={() => setDragging(false)}
+        onDragLeave={(event) => {
+          // Leaving for one of the zone's own children is not leaving the zone.
+          const next = event.relatedTarget;
+          if (!(next instanceof Node) || !event.currentTarget.contains(next)) setDragging(false);
+        }}
         onDrop={onDrop}
       >
         <label htmlFor={inputId} className="intake-label">

@@ -100,3 +100,20 @@ describe("history store", () => {
     expect(store.getState().state).toMatchObject({ status: "failed", message: /storage is full/ });
   });
 });
+
+describe("history store after a lost connection", () => {
+  it("reconnects on the next action after a failure", async () => {
+    let opened = 0;
+    const healthy = createMemoryHistory([analysis("a", 1)]);
+    const broken = createMemoryHistory();
+    broken.list = async () => {
+      throw new Error("the database connection is closing");
+    };
+    const store = createHistoryStore(async () => (++opened === 1 ? broken : healthy));
+    await store.getState().load();
+    expect(store.getState().state.status).toBe("failed");
+    await store.getState().load();
+    expect(opened).toBe(2);
+    expect(store.getState().analyses.map((item) => item.id)).toEqual(["a"]);
+  });
+});

@@ -35,8 +35,11 @@ export function createHistoryStore(openRepository: () => Promise<HistoryReposito
   };
 
   return create<HistoryStore>((set, get) => {
-    const failWith = (error: unknown) =>
+    const failWith = (error: unknown) => {
+      // The connection may be gone (another tab upgraded the database): reopen next time.
+      repository = null;
       set({ state: { status: "failed", message: `History is unavailable: ${messageOf(error)}` } });
+    };
     const refresh = async () => {
       const records = await (await connect()).list();
       const analyses: StoredAnalysis[] = [];
