@@ -89,6 +89,25 @@ for (const [i, image] of images.entries()) {
   flows.push(await cli(`flow-${i}`, ["flow", ...common]));
   patches.push(await cli(`patches-${i}`, ["patches", ...common]));
 }
+// Window sweep: how the strongest knockout drop of the key pairs depends on w (the
+// measurement behind the flow default, on the first image).
+const sweepPairs = "question->role,question->final,imageObject->final,imageBackground->final";
+const windows = Array.from({ length: Math.min(4, manifest.layers) }, (_, i) => i + 1);
+const sweep: FlowResult[] = [];
+for (const w of windows) {
+  log(`window sweep: w = ${w}`);
+  sweep.push(
+    await cli(`flow-window-${w}`, [
+      "flow",
+      "--image",
+      images[0]!,
+      "--window",
+      String(w),
+      "--pairs",
+      sweepPairs,
+    ]),
+  );
+}
 log("image sets");
 const setsArgs = [
   "sets",
@@ -300,6 +319,17 @@ ${table([
 ])}
 
 ${f3}
+
+Window size: the strongest drop (most negative relative change over start layers) of each
+pair on \`${relative(ROOT, images[0]!)}\`, for w = ${windows.join(", ")} (the default is ${flows[0]!.window}):
+
+${table([
+  ["source -> target", ...windows.map((w) => `w = ${w}`)],
+  ...sweep[0]!.curves.map((c, i) => [
+    `${c.source}->${c.target}`,
+    ...sweep.map((r) => Math.min(...r.curves[i]!.change).toFixed(3)),
+  ]),
+])}
 
 ## 4. Object and background tokens are both read
 

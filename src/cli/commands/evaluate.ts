@@ -19,7 +19,8 @@ export const EVALUATE_HELP = `headflow evaluate --image FILE [--random K] [--ran
   ablation and at random (K orders, seeds S, S+1, ...), and reports faithfulness(k) (only
   the top-k intact) and completeness(k) (the top-k ablated) for k = 0..all heads, scaled
   so all-ablated = 0 and clean = 1, and the smallest k reaching L. Defaults: --random
-  ${e.randomRankings} --random-seed ${e.randomSeed} --level ${e.level}; attribution options: ${ATTRIBUTION_OPTIONS_HELP}.`;
+  ${e.randomRankings} --random-seed ${e.randomSeed} --level ${e.level}.
+  Attribution options: ${ATTRIBUTION_OPTIONS_HELP}.`;
 
 export async function evaluateCommand(
   args: string[],

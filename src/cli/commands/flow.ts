@@ -14,9 +14,10 @@ import { ProgressBar } from "../progress";
 export const FLOW_HELP = `headflow flow --image FILE [--window W] [--pairs SRC->DST,...] [--answer WORD] [--question Q]
              [--object-patches P | --object-threshold F | --coverage-threshold C] [--batch B]
              [--out FILE] [--model DIR|URL]
-  Attention knockout: for each (source -> target) pair of token groups (${TOKEN_GROUPS.join(", ")}),
-  blocks the target's attention to the source in layers l..l+W-1 (clipped at the top) for
-  every start layer l, and reports the answer probability and its relative change.
+  Attention knockout: for each (source -> target) pair of token groups
+  (${TOKEN_GROUPS.join(", ")}), blocks the target's attention to
+  the source in layers l..l+W-1 (clipped at the top) for every start layer l, and reports
+  the answer probability and its relative change.
   Default W: a quarter of the layers (${defaultWindow(8)} for 8); default pairs: every group to
   every later group. Groups are defined in src/engine/token-groups.ts.
 ${OBJECT_MASK_HELP}`;

@@ -22,7 +22,8 @@ export const SETS_HELP = `headflow sets --list FILE | --set DIR [--set DIR...] [
   p-value (P = ${DEFAULT_PERMUTATIONS} label shuffles, seed S = 0). --list: a JSON list of {file, set?,
   category?, style?}; --set DIR: the folder is a set, labels from DIR/labels.json.
   --shard I/N (1-based) runs the I-th of N contiguous parts; \`headflow merge\` joins the
-  parts into exactly the single run's result. Attribution options: ${ATTRIBUTION_OPTIONS_HELP}.`;
+  parts into exactly the single run's result.
+  Attribution options: ${ATTRIBUTION_OPTIONS_HELP}.`;
 
 export async function setsCommand(
   args: string[],
