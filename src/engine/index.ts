@@ -79,7 +79,7 @@ export type { RankingMethod } from "./rankings";
 export { maskTargets } from "./mask-targets";
 export { TOKEN_GROUPS, tokenGroups, trailingRoleCount } from "./token-groups";
 export type { TokenGroup, TokenGroups } from "./token-groups";
-export { KnockoutRunner, BLOCKED_EDGE } from "./knockout";
+export { KnockoutRunner, BLOCKED_EDGE, knockoutBias } from "./knockout";
 export type { Knockout } from "./knockout";
 export {
   defaultWindow,

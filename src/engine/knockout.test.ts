@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle } from "./bundle";
 import { normalisationOf } from "./baseline";
 import { BLANK_GRAY, solidImage, toPixelValues } from "./image";
-import { KnockoutRunner, type Knockout } from "./knockout";
+import { KnockoutRunner, knockoutBias, type Knockout } from "./knockout";
 import { loadBundleNode } from "./node";
 import { prefill } from "./prefill";
 
@@ -52,5 +52,38 @@ describe("knockout runner on the bundled model", () => {
       differs = Math.max(differs, Math.abs(cached[v]! - clean[v]!));
     }
     expect(differs).toBeGreaterThan(1e-4); // the knockout did change something
+  });
+});
+
+describe("knockout bias in the analysis graph", () => {
+  it("gives blocked edges exactly zero attention and leaves rows normalised", async () => {
+    const bundle = await loadBundleNode("public/models/emoji-vlm");
+    const prompt = bundle.tokenizer.encodePrompt(bundle.tokenizer.defaultQuestion());
+    const pixels = toPixelValues(solidImage(64, BLANK_GRAY), normalisationOf(bundle));
+    const prefilled = await prefill(bundle.session, prompt, pixels);
+    const { layers, heads } = bundle.manifest;
+    const total = prompt.ids.length;
+    const start = prompt.imageEnd;
+    const length = total - start;
+    const image = Array.from({ length: 64 }, (_, i) => 2 + i);
+    const knockout: Knockout = { sources: image, targets: [total - 1], layers: [2] };
+    const { attentions } = await bundle.session.decodeAnalysis({
+      embeds: prefilled.suffixEmbeds,
+      batch: 1,
+      length,
+      past: prefilled.cache,
+      bias: knockoutBias([knockout], layers, heads, start, total),
+      logits: "last",
+      wantAttentions: true,
+    });
+    for (let h = 0; h < heads; h++) {
+      const row = (h * length + length - 1) * total;
+      const final = attentions![2]!.subarray(row, row + total);
+      for (const s of image) expect(final[s]).toBe(0);
+      expect(final.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      // Another layer is untouched: some attention on the image.
+      const other = attentions![3]!.subarray(row, row + total);
+      expect(image.reduce((sum, s) => sum + other[s]!, 0)).toBeGreaterThan(0);
+    }
   });
 });

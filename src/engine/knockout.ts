@@ -100,21 +100,7 @@ export class KnockoutRunner {
     const embeds = new Float32Array(count * length * d);
     const own = this.embeds.subarray(start * d);
     for (let b = 0; b < count; b++) embeds.set(own, b * length * d);
-    const bias = Array.from(
-      { length: layers },
-      () => new Float32Array(count * heads * length * total),
-    );
-    batch.forEach((knockout, b) => {
-      for (const l of knockout.layers) {
-        for (const t of knockout.targets) {
-          for (let h = 0; h < heads; h++) {
-            const row = ((b * heads + h) * length + (t - start)) * total;
-            // Causal attention: only earlier (or the same) positions are edges at all.
-            for (const s of knockout.sources) if (s <= t) bias[l]![row + s] = BLOCKED_EDGE;
-          }
-        }
-      }
-    });
+    const bias = knockoutBias(batch, layers, heads, start, total);
     const { logits } = await this.session.decodeAnalysis({
       embeds,
       batch: count,
@@ -125,6 +111,37 @@ export class KnockoutRunner {
     });
     return logits;
   }
+}
+
+/**
+ * The `attention_bias.{i}` inputs for a batch of knockouts over query positions
+ * [start, total): per layer `[batch, heads, total - start, total]`, -1e9 on blocked edges.
+ */
+export function knockoutBias(
+  batch: readonly Knockout[],
+  layers: number,
+  heads: number,
+  start: number,
+  total: number,
+): Float32Array[] {
+  const length = total - start;
+  const bias = Array.from(
+    { length: layers },
+    () => new Float32Array(batch.length * heads * length * total),
+  );
+  batch.forEach((knockout, b) => {
+    for (const l of knockout.layers) {
+      for (const t of knockout.targets) {
+        if (t < start) throw new Error(`knockoutBias: query ${t} lies before the start ${start}`);
+        for (let h = 0; h < heads; h++) {
+          const row = ((b * heads + h) * length + (t - start)) * total;
+          // Causal attention: only earlier (or the same) positions are edges at all.
+          for (const s of knockout.sources) if (s <= t) bias[l]![row + s] = BLOCKED_EDGE;
+        }
+      }
+    }
+  });
+  return bias;
 }
 
 /** The first `length` positions of a batch-1 cache, repeated for `count` rows. */
