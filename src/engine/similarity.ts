@@ -83,12 +83,15 @@ function statistic(
   return { semantic, semanticPairs, appearance, appearancePairs };
 }
 
+/** Labels as small integers (faster to compare in the permutation loop). */
 function codes(values: readonly (string | null)[]): number[] {
   const seen = new Map<string, number>();
-  // Unlabelled items get a code of their own: they match nothing.
-  return values.map((v, i) =>
-    v === null ? -1 - i : (seen.get(v) ?? seen.set(v, seen.size).get(v)!),
-  );
+  return values.map((value, i) => {
+    // An unlabelled item gets a code of its own, so it matches nothing.
+    if (value === null) return -1 - i;
+    if (!seen.has(value)) seen.set(value, seen.size);
+    return seen.get(value)!;
+  });
 }
 
 /**
