@@ -25,6 +25,7 @@ import { maskTargets } from "./mask-targets";
 import {
   DEFAULT_CONTRIBUTION_THRESHOLD,
   maskFromContributions,
+  maskFromCoverage,
   patchIndices,
   type ObjectMaskSource,
 } from "./object-mask";
@@ -180,20 +181,41 @@ async function knockoutSetup(headflow: Headflow, image: NamedImage, options: Kno
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const spec = options.objectMask ?? { source: "contribution" };
-  let contributions: number[] | undefined;
+  const { mask, objectMask, contributions } = await resolveObjectMask(
+    options.objectMask ?? { source: "contribution" },
+    runner,
+    answerId,
+    run,
+  );
+  return { prompt, runner, answerId, run, mask, objectMask, contributions };
+}
+
+/**
+ * The object mask a spec names; for `contribution`, the per-patch map is computed (and
+ * returned, so `patches` need not compute it twice).
+ */
+async function resolveObjectMask(
+  spec: ObjectMaskSpec,
+  runner: KnockoutRunner,
+  answerId: number,
+  run: { batchSize?: number; signal?: AbortSignal },
+): Promise<{
+  mask: boolean[];
+  objectMask: { source: ObjectMaskSource; threshold: number | null; patches: number[] };
+  contributions?: number[];
+}> {
+  const patches = runner.session.dims.imageTokens;
   let mask: boolean[];
-  let threshold: number | null;
-  const patches = session.dims.imageTokens;
+  let threshold: number | null = null;
+  let contributions: number[] | undefined;
   if (spec.source === "contribution") {
     contributions = (await patchContributions(runner, answerId, run)).contributions;
     threshold = spec.threshold ?? DEFAULT_CONTRIBUTION_THRESHOLD;
     mask = maskFromContributions(contributions, threshold);
   } else if (spec.source === "scene") {
     threshold = spec.threshold;
-    mask = spec.coverage.map((c) => c >= spec.threshold);
+    mask = maskFromCoverage(spec.coverage, patches, spec.threshold);
   } else {
-    threshold = null;
     mask = [...spec.patches];
   }
   if (mask.length !== patches) {
@@ -202,12 +224,8 @@ async function knockoutSetup(headflow: Headflow, image: NamedImage, options: Kno
       `the object mask has ${mask.length} patches, the model's image ${patches}`,
     );
   }
-  const objectMask = {
-    source: spec.source as ObjectMaskSource,
-    threshold,
-    patches: patchIndices(mask),
-  };
-  return { prompt, runner, answerId, run, mask, objectMask, contributions };
+  const objectMask = { source: spec.source, threshold, patches: patchIndices(mask) };
+  return { mask, objectMask, ...(contributions ? { contributions } : {}) };
 }
 
 export interface FlowImageOptions extends KnockoutImageOptions {
