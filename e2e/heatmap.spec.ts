@@ -154,6 +154,8 @@ test("the keyboard moves through the grid and Enter or Space selects", async ({ 
   const target = page.getByRole("gridcell", { name: "Layer 1, head 2" });
   await expect(target).toBeFocused();
   await expect(page.getByRole("tooltip")).toContainText("Single-head ablation:");
+  // Screen readers hear the score after the name.
+  await expect(target).toHaveAccessibleDescription(/^Layer 1, head 2 Single-head ablation: -?\d/);
   await page.keyboard.press("Enter");
   await page.keyboard.press("End");
   await page.keyboard.press(" ");

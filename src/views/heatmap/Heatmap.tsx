@@ -7,7 +7,7 @@
  * Pass a new array object for every update (copy-on-write): the map repaints when the
  * `scores` or `uncertainty` object changes, not when an array is mutated in place.
  */
-import { memo, useLayoutEffect, useMemo, useRef } from "react";
+import { memo, useId, useLayoutEffect, useMemo, useRef } from "react";
 import {
   drawFrame,
   drawLegend,
@@ -42,6 +42,7 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
   const svgRef = useRef<SVGSVGElement>(null);
   const frameRef = useRef<HeatmapFrame | null>(null);
   const previousSelection = useRef<HeatmapCell | null>(null);
+  const tooltipId = useId();
 
   const expected = layers * heads;
   const shapeProblem =
@@ -84,7 +85,13 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
     previousSelection.current = next;
   }, [layout, selected, layers, heads]);
 
-  const { described, handlers } = useSelection({ layout, frameRef, selected, onSelect });
+  const { described, handlers } = useSelection({
+    layout,
+    frameRef,
+    selected,
+    onSelect,
+    tooltipId,
+  });
 
   let tooltip = null;
   if (described !== null && shapeProblem === null) {
@@ -103,7 +110,7 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
         : { bottom: layout.height - rect.y + 6 };
     const position = { ...horizontal, ...vertical };
     tooltip = (
-      <div className="heatmap-tooltip" role="tooltip" style={position}>
+      <div id={tooltipId} className="heatmap-tooltip" role="tooltip" style={position}>
         <strong>{lines.title}</strong>
         <span>{lines.value}</span>
       </div>

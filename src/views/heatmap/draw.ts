@@ -35,6 +35,8 @@ export interface HeatmapFrame {
   pendingFill: string;
   /** The cell that currently holds tabindex=0. */
   tabStop: number;
+  /** The cell whose aria-describedby points to the tooltip, if any. */
+  describedCell: number | null;
   /** What the cells show now, to repaint only what changed. */
   painted: { scores: Float64Array; uncertainty: Float64Array; extent: number };
 }
@@ -112,6 +114,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
     legend: legend.node()!,
     pendingFill,
     tabStop: 0,
+    describedCell: null,
     painted: {
       scores: new Float64Array(count).fill(Number.NaN),
       uncertainty: new Float64Array(count).fill(Number.NaN),
@@ -296,9 +299,26 @@ export function markSelected(
   placeRing(frame.selectionRing, frame.layout, next);
 }
 
-/** Shows the focus ring on a cell, or hides it (null) when focus is outside the grid. */
-export function markFocused(frame: HeatmapFrame, cell: HeatmapCell | null): void {
+/**
+ * Shows the focus ring on a cell, or hides it (null) when focus is outside the grid. While
+ * the tooltip describes the focused cell, the cell points to it (aria-describedby), so a
+ * screen reader reads the score after the cell's name.
+ */
+export function markFocused(
+  frame: HeatmapFrame,
+  cell: HeatmapCell | null,
+  tooltipId: string | null,
+): void {
   placeRing(frame.focusRing, frame.layout, cell);
+  if (frame.describedCell !== null) {
+    frame.cells[frame.describedCell]?.removeAttribute("aria-describedby");
+    frame.describedCell = null;
+  }
+  if (cell !== null && tooltipId !== null) {
+    const index = cellIndex(frame.layout, cell);
+    frame.cells[index]?.setAttribute("aria-describedby", tooltipId);
+    frame.describedCell = index;
+  }
 }
 
 function placeRing(ring: SVGRectElement, layout: HeatmapLayout, cell: HeatmapCell | null) {

@@ -22,6 +22,8 @@ export interface SelectionOptions {
   frameRef: RefObject<HeatmapFrame | null>;
   selected: HeatmapCell | null;
   onSelect: ((cell: HeatmapCell) => void) | undefined;
+  /** The id of the tooltip element, which describes the focused cell to screen readers. */
+  tooltipId: string;
 }
 
 export interface SelectionHandlers {
@@ -46,6 +48,7 @@ export function useSelection({
   frameRef,
   selected,
   onSelect,
+  tooltipId,
 }: SelectionOptions): Selection {
   const [rememberedFocus, setFocused] = useState<HeatmapCell>(selected ?? { layer: 0, head: 0 });
   const [hovered, setHovered] = useState<HeatmapCell | null>(null);
@@ -58,8 +61,10 @@ export function useSelection({
     const frame = frameRef.current;
     if (frame === null) return;
     moveTabStop(frame, focused, false);
-    markFocused(frame, focusWithin ? focused : null);
-  }, [frameRef, layout, focused, focusWithin]);
+    // The tooltip describes the hovered cell when there is one; only then is it not the focused one's.
+    const tooltipDescribesFocus = hovered === null || sameCell(hovered, focused);
+    markFocused(frame, focusWithin ? focused : null, tooltipDescribesFocus ? tooltipId : null);
+  }, [frameRef, layout, focused, focusWithin, hovered, tooltipId]);
 
   const cellAtPointer = useCallback(
     (event: { clientX: number; clientY: number; currentTarget: Element }) => {
