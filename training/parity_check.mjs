@@ -10,24 +10,24 @@
 // attention probabilities; head ablation with the blank baseline done the engine's way
 // (splicing the blank image's cached keys/values into the past for the ablated heads)
 // against PyTorch's whole-sequence substitution inside attention.
-import fs from 'node:fs';
-import path from 'node:path';
-import * as ort from 'onnxruntime-node';
-import { Tokenizer } from '@huggingface/tokenizers';
+import fs from "node:fs";
+import path from "node:path";
+import * as ort from "onnxruntime-node";
+import { Tokenizer } from "@huggingface/tokenizers";
 
 const args = process.argv.slice(2);
-let dir = 'public/models/emoji-vlm';
+let dir = "public/models/emoji-vlm";
 let tol = 1e-3;
 let jsonOut = null;
 for (let i = 0; i < args.length; i++) {
-  if (args[i] === '--tol') tol = Number(args[++i]);
-  else if (args[i] === '--json') jsonOut = args[++i];
+  if (args[i] === "--tol") tol = Number(args[++i]);
+  else if (args[i] === "--json") jsonOut = args[++i];
   else dir = args[i];
 }
-const rd = (p) => JSON.parse(fs.readFileSync(path.join(dir, p), 'utf8'));
-const man = rd('headflow.json');
-const par = rd('parity.json');
-const tok = new Tokenizer(rd('tokenizer.json'), rd('tokenizer_config.json'));
+const rd = (p) => JSON.parse(fs.readFileSync(path.join(dir, p), "utf8"));
+const man = rd("headflow.json");
+const par = rd("parity.json");
+const tok = new Tokenizer(rd("tokenizer.json"), rd("tokenizer_config.json"));
 const L = man.layers;
 const H = man.heads;
 const dh = man.headDim;
@@ -35,14 +35,16 @@ const D = man.hiddenSize;
 const S = man.image.size;
 const NI = man.image.tokens;
 
-const opts = { executionProviders: ['cpu'], graphOptimizationLevel: 'all' };
+const opts = { executionProviders: ["cpu"], graphOptimizationLevel: "all" };
 const sess = {};
 for (const [k, p] of Object.entries(man.graphs)) {
   sess[k] = await ort.InferenceSession.create(path.join(dir, p), opts);
 }
 
-const i64 = (arr, dims) => new ort.Tensor('int64', BigInt64Array.from(arr.map((x) => BigInt(x))), dims);
-const f32 = (arr, dims) => new ort.Tensor('float32', arr instanceof Float32Array ? arr : Float32Array.from(arr), dims);
+const i64 = (arr, dims) =>
+  new ort.Tensor("int64", BigInt64Array.from(arr.map((x) => BigInt(x))), dims);
+const f32 = (arr, dims) =>
+  new ort.Tensor("float32", arr instanceof Float32Array ? arr : Float32Array.from(arr), dims);
 function maxDiff(a, b) {
   if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
   let m = 0;
@@ -56,7 +58,8 @@ function pixelValues(u8) {
   for (let y = 0; y < S; y++)
     for (let xx = 0; xx < S; xx++)
       for (let c = 0; c < 3; c++) {
-        const v = Math.fround(Math.fround(u8[(y * S + xx) * 3 + c] * Math.fround(1 / 255)) - 0.5) / 0.5;
+        const v =
+          Math.fround(Math.fround(u8[(y * S + xx) * 3 + c] * Math.fround(1 / 255)) - 0.5) / 0.5;
         x[c * S * S + y * S + xx] = v;
       }
   return x;
@@ -120,7 +123,7 @@ let tokOk = true;
 for (const c of par.cases) {
   const r = { name: c.name };
   // tokenizer
-  const prompt = man.chatTemplate.replace('{question}', c.question);
+  const prompt = man.chatTemplate.replace("{question}", c.question);
   const enc = tok.encode(prompt).ids;
   const expanded = enc.flatMap((id) => (id === man.imageTokenId ? new Array(NI).fill(id) : [id]));
   r.tokenizer = JSON.stringify(expanded) === JSON.stringify(c.input_ids);
@@ -132,19 +135,20 @@ for (const c of par.cases) {
   if (c.image_features) r.vision = maxDiff(feats, c.image_features);
   const emb = await embeds(ids, feats);
   // whole sequence
-  const full = await decode('decoder', emb, T, 0, emptyPast(), 0);
+  const full = await decode("decoder", emb, T, 0, emptyPast(), 0);
   const lg = lastLogits(full, T);
   r.logits = maxDiff(lg, c.logits);
   r.top1 = tok.decode([argmax(Array.from(lg))]);
   r.top1_match = argmax(Array.from(lg)) === argmax(c.logits);
   // incremental: [0, b) then [b, T)
-  const pre = await decode('decoder', emb.subarray(0, b * D), b, 0, emptyPast(), 0);
-  const inc = await decode('decoder', emb.subarray(b * D), T - b, b, presentsAsPast(pre), b);
+  const pre = await decode("decoder", emb.subarray(0, b * D), b, 0, emptyPast(), 0);
+  const inc = await decode("decoder", emb.subarray(b * D), T - b, b, presentsAsPast(pre), b);
   r.incremental = maxDiff(lastLogits(inc, T - b), c.logits);
   // analysis graph
   const bias = {};
-  for (let i = 0; i < L; i++) bias[`attention_bias.${i}`] = f32(new Float32Array(H * T * T), [1, H, T, T]);
-  const an = await decode('analysis', emb, T, 0, emptyPast(), 0, bias);
+  for (let i = 0; i < L; i++)
+    bias[`attention_bias.${i}`] = f32(new Float32Array(H * T * T), [1, H, T, T]);
+  const an = await decode("analysis", emb, T, 0, emptyPast(), 0, bias);
   r.analysis_logits = maxDiff(lastLogits(an, T), c.logits);
   if (c.attentions) {
     let m = 0;
@@ -161,12 +165,12 @@ for (const c of par.cases) {
   // ablation by KV splicing (the engine's way)
   const blankU8 = new Uint8Array(S * S * 3).fill(par.blank_pixel_u8);
   const bembs = await embeds(ids, await imageFeatures(blankU8));
-  const bpre = await decode('decoder', bembs.subarray(0, b * D), b, 0, emptyPast(), 0);
+  const bpre = await decode("decoder", bembs.subarray(0, b * D), b, 0, emptyPast(), 0);
   r.ablations = {};
   for (const ab of c.ablations) {
     const past = {};
     for (let i = 0; i < L; i++) {
-      for (const kv of ['key', 'value']) {
+      for (const kv of ["key", "value"]) {
         const own = Float32Array.from(pre[`present.${i}.${kv}`].data);
         const base = bpre[`present.${i}.${kv}`].data;
         for (const [l, h] of ab.heads) {
@@ -179,10 +183,17 @@ for (const c of par.cases) {
         past[`past_key_values.${i}.${kv}`] = f32(own, [1, H, b, dh]);
       }
     }
-    const out = await decode('decoder', emb.subarray(b * D), T - b, b, past, b);
+    const out = await decode("decoder", emb.subarray(b * D), T - b, b, past, b);
     r.ablations[ab.name] = maxDiff(lastLogits(out, T - b), ab.logits);
   }
-  for (const v of [r.vision, r.logits, r.incremental, r.analysis_logits, r.attentions, ...Object.values(r.ablations)]) {
+  for (const v of [
+    r.vision,
+    r.logits,
+    r.incremental,
+    r.analysis_logits,
+    r.attentions,
+    ...Object.values(r.ablations),
+  ]) {
     if (v !== undefined) worst = Math.max(worst, v);
   }
   res.cases.push(r);

@@ -116,14 +116,14 @@ class Split:
                 np.savez(cache, **{k: getattr(self, k) for k in self._arrays})
         self.n = min(n, len(self.category))
 
-    _arrays = ["category", "style", "coverage", "present", "q_text", "q_answer", "q_type"]
+    _arrays = ["category", "style", "dstyle", "coverage", "present", "q_text", "q_answer", "q_type"]
 
     def _parse(self):
         sp = self.spec
         cat_ix = {c: i for i, c in enumerate(sp.categories)}
         sty_ix = {s: i for i, s in enumerate(sp.styles)}
         qtypes = sp.qtypes()
-        cats, stys, covs, pres, qtext, qans, qtyp = [], [], [], [], [], [], []
+        cats, stys, covs, pres, qtext, qans, qtyp, dsty = [], [], [], [], [], [], [], []
         with open(os.path.join(self.dir, "scenes.jsonl")) as f:
             for line in f:
                 if not line.strip():
@@ -138,6 +138,11 @@ class Split:
                     if dd["category"] in cat_ix:
                         p[cat_ix[dd["category"]]] = 1
                 pres.append(p)
+                ds = np.zeros(len(sp.styles), dtype=np.uint8)
+                for dd in s.get("distractors", []):
+                    if dd.get("style") in sty_ix:
+                        ds[sty_ix[dd["style"]]] = 1
+                dsty.append(ds)
                 byt = {qa["type"]: qa for qa in s["qa"]}
                 qtext.append([byt[t]["question"] if t in byt else "" for t in qtypes])
                 qans.append([str(byt[t]["answer"]) if t in byt else "" for t in qtypes])
@@ -146,14 +151,15 @@ class Split:
         self.style = np.asarray(stys, dtype=np.int32)
         self.coverage = np.stack(covs)
         self.present = np.stack(pres)
+        self.dstyle = np.stack(dsty)
         self.q_text = np.asarray(qtext, dtype=object)
         self.q_answer = np.asarray(qans, dtype=object)
         self.q_type = np.asarray(qtypes, dtype=object)
 
     def pixels(self, idx) -> np.ndarray:
         """float32 [B,3,S,S] normalised with mean = std = 0.5."""
-        x = np.asarray(self.images[np.sort(idx)] if False else self.images[idx], dtype=np.float32)
-        x = x / 127.5 - 1.0
+        x = np.asarray(self.images[np.asarray(idx)], dtype=np.float32)
+        x = (x * np.float32(1 / 255) - np.float32(0.5)) / np.float32(0.5)
         return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
 
 
@@ -228,7 +234,7 @@ def categories_from_ts(path: str) -> list:
     s = open(path).read()
     t = s[s.index("const TABLE") :]
     t = t[: t.index("];")]
-    return re.findall(r"\[\s*'([^']+)'", t)
+    return re.findall(r"\[\s*['\"]([^'\"]+)['\"]", t)
 
 
 def make_synthetic(d: str, n: int, seed: int, spec: Spec, size=64, grid=8):

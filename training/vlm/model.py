@@ -19,6 +19,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 NEG_INF = -1e9
+BN_EPS = 1e-3  # 0 disables BatchNorm in the conv stem
 
 
 @dataclass
@@ -177,28 +178,32 @@ class ViTBlock(nn.Module):
         return x + self.mlp(self.ln2(x))
 
 
+class ChannelLN(nn.Module):
+    """LayerNorm over the channels of each pixel (NCHW in, NCHW out)."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.ln = nn.LayerNorm(c, eps=1e-5)
+
+    def forward(self, x):
+        return self.ln(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
 class ConvBN(nn.Module):
-    """Conv + BatchNorm (+ GELU). `fold_bn_()` folds the BN into the conv for export."""
+    """Conv 3x3 + per-pixel channel LayerNorm + GELU. (BatchNorm made the stem's gradients
+    explode on this data; LN is per sample, so it also needs no folding at export.)"""
 
     def __init__(self, cin, cout, stride, act=True):
         super().__init__()
         self.conv = Conv2d(cin, cout, 3, stride=stride, padding=1, bias=True)
-        self.bn: Optional[nn.BatchNorm2d] = nn.BatchNorm2d(cout)
+        self.norm = ChannelLN(cout)
         self.act = act
 
     def fold_bn_(self):
-        if self.bn is None:
-            return
-        bn = self.bn
-        s = bn.weight.detach() / torch.sqrt(bn.running_var + bn.eps)
-        self.conv.weight.data = self.conv.weight.detach() * s[:, None, None, None]
-        self.conv.bias.data = (self.conv.bias.detach() - bn.running_mean) * s + bn.bias.detach()
-        self.bn = None
+        pass
 
     def forward(self, x):
-        x = self.conv(x)
-        if self.bn is not None:
-            x = self.bn(x)
+        x = self.norm(self.conv(x))
         return F.gelu(x) if self.act else x
 
 
