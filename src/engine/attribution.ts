@@ -60,6 +60,8 @@ export interface AttributionProgress {
 export interface AttributionRun extends AttributionEstimate {
   masks: MaskSet;
   targets: Float64Array;
+  /** Time spent fitting (all partial fits and the final one), in milliseconds. */
+  fitMs: number;
 }
 
 export function checkAttributionSettings(settings: AttributionSettings): void {
@@ -90,6 +92,7 @@ export async function attributeHeads(
   const accumulator = new RidgeAccumulator(size);
   const heldOut: number[] = [];
   let estimate: AttributionEstimate | undefined;
+  let fitMs = 0;
   for (let start = 0; start < masks.count; start += settings.batchSize) {
     hooks.signal?.throwIfAborted();
     const count = Math.min(settings.batchSize, masks.count - start);
@@ -103,14 +106,18 @@ export async function attributeHeads(
     }
     const done = start + count;
     // Before there are more observations than unknowns the fit is ridge-dominated noise.
+    const fitStarted = performance.now();
     estimate =
       accumulator.count > size
         ? summarise(accumulator, settings.ridge, masks, targets, heldOut)
         : undefined;
+    fitMs += performance.now() - fitStarted;
     hooks.onProgress?.({ done, total: masks.count, ...(estimate ? { partial: estimate } : {}) });
   }
+  const finalStarted = performance.now();
   estimate ??= summarise(accumulator, settings.ridge, masks, targets, heldOut);
-  return { ...estimate, masks, targets };
+  fitMs += performance.now() - finalStarted;
+  return { ...estimate, masks, targets, fitMs };
 }
 
 function summarise(
