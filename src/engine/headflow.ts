@@ -89,13 +89,14 @@ export class Headflow {
 
   modelRef(): ModelRef {
     const { manifest } = this.bundle;
-    const training = (manifest as { training?: { random_init?: boolean } }).training;
+    const { training } = manifest;
     return {
       id: manifest.id,
       name: manifest.name,
       layers: manifest.layers,
       heads: manifest.heads,
       ...(training?.random_init !== undefined ? { randomInit: training.random_init } : {}),
+      ...(training?.step !== undefined ? { trainingStep: training.step } : {}),
     };
   }
 

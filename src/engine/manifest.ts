@@ -50,6 +50,10 @@ export const ManifestSchema = z.object({
     decoder: z.string().min(1),
     analysis: z.string().min(1).optional(),
   }),
+  /** Provenance written by the exporter (training step, whether the weights are random). */
+  training: z
+    .object({ step: z.number().optional(), random_init: z.boolean().optional() })
+    .optional(),
 });
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type QuestionType = z.infer<typeof QuestionTypeSchema>;

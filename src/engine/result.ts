@@ -24,6 +24,8 @@ const ModelRefSchema = z.object({
   heads: z.number().int(),
   /** Whether the bundle is a random-initialised (untrained) export. */
   randomInit: z.boolean().optional(),
+  /** The training step the weights come from, when the exporter recorded it. */
+  trainingStep: z.number().optional(),
 });
 
 const ImageRefSchema = z.object({
