@@ -1,7 +1,7 @@
 import { create } from "zustand";
 import { parseBackendPreference } from "../engine/backend";
-import type { BackendReport } from "../workers/inference.worker";
-import { startInferenceWorker } from "../workers/inference-client";
+import type { BackendReport } from "../workers/inference-types";
+import { inferenceWorker } from "../workers/inference-client";
 
 export const BUNDLED_MODEL_URL = new URL(
   `${import.meta.env.BASE_URL}models/emoji-vlm/`,
@@ -25,7 +25,7 @@ export const useBackendStore = create<BackendStore>((set) => ({
     set({ state: { status: "starting" } });
     try {
       const preference = parseBackendPreference(new URLSearchParams(search).get("backend"));
-      const report = await startInferenceWorker().start(preference, BUNDLED_MODEL_URL);
+      const report = await inferenceWorker().start(preference, BUNDLED_MODEL_URL);
       set({ state: { status: "ready", report } });
     } catch (error) {
       set({

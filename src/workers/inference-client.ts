@@ -1,11 +1,15 @@
 import * as Comlink from "comlink";
 import type { InferenceApi } from "./inference.worker";
 
-/** Starts the inference worker and returns its comlink proxy. */
-export function startInferenceWorker(): Comlink.Remote<InferenceApi> {
-  const worker = new Worker(new URL("./inference.worker.ts", import.meta.url), {
-    type: "module",
-    name: "headflow-inference",
-  });
-  return Comlink.wrap<InferenceApi>(worker);
+let worker: Comlink.Remote<InferenceApi> | null = null;
+
+/** The one inference worker of the page (started on first use), as a comlink proxy. */
+export function inferenceWorker(): Comlink.Remote<InferenceApi> {
+  worker ??= Comlink.wrap<InferenceApi>(
+    new Worker(new URL("./inference.worker.ts", import.meta.url), {
+      type: "module",
+      name: "headflow-inference",
+    }),
+  );
+  return worker;
 }

@@ -1,27 +1,41 @@
 /**
- * The inference worker: owns onnxruntime-web and the model sessions, so that the main
- * thread never blocks on model work. Called through comlink.
+ * The inference worker: owns onnxruntime-web and the model, so that the main thread never
+ * blocks on model work. It picks the backend (WebGPU, else wasm), loads the bundle into the
+ * engine, and answers the explorer's requests through comlink. Thin on purpose: every
+ * computation is the engine's (src/engine) or a Node-tested helper beside this file.
  */
 import * as Comlink from "comlink";
 import { ort } from "./ort-web";
 import { probeWebGpu } from "./webgpu-probe";
+import { decodeWithCanvas } from "./canvas-image-decoder";
+import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
+import { toModelResolution } from "./model-image";
+import type {
+  AnalysisInput,
+  AttributeRequest,
+  AttributionUpdate,
+  BackendReport,
+  ModelInfo,
+  RankingKind,
+  SelfTest,
+} from "./inference-types";
 import {
   chooseBackend,
   fallbackAfterSessionError,
   type BackendChoice,
   type BackendPreference,
 } from "../engine/backend";
+import { evaluateImage } from "../engine/analysis-runs";
+import { Headflow } from "../engine/headflow";
+import { loadBundle } from "../engine/bundle";
+import { fetchReader } from "../engine/files";
+import type { RgbaImage } from "../engine/image";
+import type { HeadRef } from "../engine/heads";
+import { maskTargets } from "../engine/mask-targets";
+import { argmax } from "../engine/targets";
+import { attentionToImage, singleHeadEffects } from "../engine/rankings";
 
-export interface SelfTest {
-  /** The graph that was run, relative to the model folder. */
-  graph: string;
-  outputShape: number[];
-  milliseconds: number;
-}
-
-export interface BackendReport extends BackendChoice {
-  selfTest: SelfTest;
-}
+export type { BackendReport, SelfTest } from "./inference-types";
 
 /** The smallest graph of a model bundle: running it proves the backend works end to end. */
 const SELF_TEST_GRAPH = "onnx/embed_tokens.onnx";
@@ -39,23 +53,161 @@ async function runSelfTest(session: ort.InferenceSession): Promise<Omit<SelfTest
   return { outputShape: [...first.dims], milliseconds: performance.now() - started };
 }
 
+/** Picks a backend, falling back to wasm when a WebGPU session cannot start. */
+async function pickBackend(preference: BackendPreference, modelBaseUrl: string) {
+  const graphUrl = new URL(SELF_TEST_GRAPH, modelBaseUrl).href;
+  let choice = chooseBackend(preference, await probeWebGpu());
+  let session: ort.InferenceSession;
+  try {
+    session = await createSession(graphUrl, choice.backend);
+  } catch (error) {
+    if (choice.backend !== "webgpu") throw error;
+    choice = fallbackAfterSessionError(error);
+    session = await createSession(graphUrl, choice.backend);
+  }
+  try {
+    return { choice, selfTest: { graph: SELF_TEST_GRAPH, ...(await runSelfTest(session)) } };
+  } finally {
+    await session.release();
+  }
+}
+
+let engine: Headflow | null = null;
+/** The running attribution's cancel switch (one long run at a time). */
+let running: AbortController | null = null;
+
+function loaded(): Headflow {
+  if (engine === null) throw new Error("the model is not loaded yet");
+  return engine;
+}
+
+function modelInfo(headflow: Headflow, loadMs: number): ModelInfo {
+  const { manifest } = headflow.bundle;
+  const defaultQuestion = headflow.bundle.tokenizer.defaultQuestion();
+  const templates = manifest.questions.map((question) => question.template);
+  return {
+    id: manifest.id,
+    name: manifest.name,
+    layers: manifest.layers,
+    heads: manifest.heads,
+    imageSize: manifest.image.size,
+    grid: [manifest.image.grid[0], manifest.image.grid[1]],
+    questions: [defaultQuestion, ...templates.filter((t) => t !== defaultQuestion)],
+    referenceImages: manifest.reference.length,
+    randomInit: headflow.modelRef().randomInit === true,
+    loadMs,
+  };
+}
+
+const baselineSpec = (input: AnalysisInput) => ({ kind: input.baseline });
+
+/** A cancelled run rejects with an error named AbortError (comlink keeps name and message). */
+function asCancellation(error: unknown, signal: AbortSignal): unknown {
+  if (!signal.aborted) return error;
+  const cancelled = new Error("the analysis was cancelled");
+  cancelled.name = "AbortError";
+  return cancelled;
+}
+
 const api = {
-  /** Picks a backend, falls back to wasm when WebGPU cannot run, and proves it on a real graph. */
+  /** Chooses the backend, proves it on a real graph, then loads the whole bundle on it. */
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
-    const graphUrl = new URL(SELF_TEST_GRAPH, modelBaseUrl).href;
-    let choice = chooseBackend(preference, await probeWebGpu());
-    let session: ort.InferenceSession;
+    const { choice, selfTest } = await pickBackend(preference, modelBaseUrl);
+    const started = performance.now();
+    const bundle = await loadBundle(fetchReader(modelBaseUrl), ort, {
+      sessionOptions: { executionProviders: [choice.backend] },
+    });
+    engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
+    return { ...choice, selfTest, model: modelInfo(engine, performance.now() - started) };
+  },
+
+  /** The image at the model's resolution: what every analysis (and a permalink) uses. */
+  prepareImage(image: RgbaImage): RgbaImage {
+    const small = toModelResolution(image, loaded().bundle.manifest.image.size);
+    return Comlink.transfer(small, [small.data.buffer as ArrayBuffer]);
+  },
+
+  async ask(image: AnalysisInput["image"], question: string) {
+    return loaded().ask(image, { question, top: 5 });
+  },
+
+  async attribute(request: AttributeRequest, onUpdate: (update: AttributionUpdate) => void) {
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
     try {
-      session = await createSession(graphUrl, choice.backend);
+      return await loaded().attribute(request.image, {
+        question: request.question,
+        baseline: baselineSpec(request),
+        target: request.target,
+        settings: request.settings,
+        signal: controller.signal,
+        onProgress: ({ done, total, partial }) => {
+          // Not awaited: the main thread's answer must never hold up the next batch.
+          void onUpdate(
+            partial
+              ? { done, total, scores: partial.scores, heldOutR: partial.heldOutR }
+              : { done, total },
+          );
+        },
+      });
     } catch (error) {
-      if (choice.backend !== "webgpu") throw error;
-      choice = fallbackAfterSessionError(error);
-      session = await createSession(graphUrl, choice.backend);
-    }
-    try {
-      return { ...choice, selfTest: { graph: SELF_TEST_GRAPH, ...(await runSelfTest(session)) } };
+      throw asCancellation(error, controller.signal);
     } finally {
-      await session.release();
+      if (running === controller) running = null;
+    }
+  },
+
+  cancel(): void {
+    running?.abort();
+  },
+
+  async ablate(input: AnalysisInput, heads: HeadRef[]) {
+    return loaded().ablate(input.image, {
+      heads,
+      question: input.question,
+      baseline: baselineSpec(input),
+      target: input.target,
+      top: 5,
+    });
+  },
+
+  /** Head (layer, head)'s final-token attention over the image patches (patch-major). */
+  async headAttention(input: AnalysisInput, head: HeadRef): Promise<Float64Array> {
+    const headflow = loaded();
+    const prefilled = await headflow.prefill(input.image, headflow.prompt(input.question));
+    const attentions = await cleanAttentions(headflow.bundle.session, prefilled);
+    return finalTokenImageAttention(attentions, prefilled, head.layer, head.head);
+  },
+
+  /** Per-head scores of a ranking other than attribution, layer-major. */
+  async ranking(input: AnalysisInput, kind: RankingKind): Promise<Float64Array> {
+    const headflow = loaded();
+    const prompt = headflow.prompt(input.question);
+    const runner = await headflow.runner(input.image, prompt, baselineSpec(input));
+    if (kind === "attention") return attentionToImage(headflow.bundle.session, runner.prefilled);
+    const clean = await runner.run(new Uint8Array(runner.maskSize), 1);
+    const evaluate = maskTargets(runner, argmax(clean, 0, headflow.vocab), input.target);
+    return (await singleHeadEffects(evaluate, runner.maskSize)).effects;
+  },
+
+  /** Faithfulness and completeness curves of every ranking (the engine's evaluate). */
+  async evaluate(input: AnalysisInput, samples: number, seed: number) {
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    try {
+      return await evaluateImage(loaded(), input.image, {
+        question: input.question,
+        baseline: baselineSpec(input),
+        target: input.target,
+        settings: { randomRankings: 2, attribution: { samples, seed } },
+        signal: controller.signal,
+      });
+    } catch (error) {
+      throw asCancellation(error, controller.signal);
+    } finally {
+      if (running === controller) running = null;
     }
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * What the inference worker and the main thread exchange (plain, structured-cloneable
+ * data). The store and views import these types, never the worker module's code.
+ */
+import type { AttributionSettings } from "../engine/attribution";
+import type { BackendChoice } from "../engine/backend";
+import type { RgbaImage } from "../engine/image";
+import type { TargetKind } from "../engine/targets";
+
+export interface SelfTest {
+  /** The graph that was run, relative to the model folder. */
+  graph: string;
+  outputShape: number[];
+  milliseconds: number;
+}
+
+/** What the views need to know about the loaded model. */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  layers: number;
+  heads: number;
+  /** Side of the model's square input image, in pixels. */
+  imageSize: number;
+  /** Patch grid `[rows, cols]`. */
+  grid: [number, number];
+  /** The question templates of the manifest, default first. */
+  questions: string[];
+  /** How many reference images the `mean` baseline averages over (0: no mean baseline). */
+  referenceImages: number;
+  /** Whether the bundle says it is an untrained, random-initialised export. */
+  randomInit: boolean;
+  loadMs: number;
+}
+
+export interface BackendReport extends BackendChoice {
+  selfTest: SelfTest;
+  model: ModelInfo;
+}
+
+export type BaselineKind = "mean" | "blank";
+
+/** One image + question analysed with one baseline and target. */
+export interface AnalysisInput {
+  /** The image at model resolution (model-image.ts), named for results. */
+  image: RgbaImage & { name: string };
+  question: string;
+  baseline: BaselineKind;
+  target: TargetKind;
+}
+
+export interface AttributeRequest extends AnalysisInput {
+  settings: Partial<AttributionSettings>;
+}
+
+/** A streamed estimate during attribution (layer-major scores). */
+export interface AttributionUpdate {
+  done: number;
+  total: number;
+  scores?: Float64Array;
+  heldOutR?: number | null;
+}
+
+export type RankingKind = "attention" | "single-head";
