@@ -4,7 +4,8 @@
  */
 export { Headflow } from "./headflow";
 export type { NamedImage, AskOptions, AblateOptions, AttributeOptions } from "./headflow";
-export { loadBundle, dimsOf, OrtVlmSession } from "./bundle";
+export { loadBundle } from "./bundle";
+export { OrtVlmSession, dimsOf } from "./ort-session";
 export type { Bundle, LoadOptions } from "./bundle";
 export { fetchReader, readJson } from "./files";
 export type { ReadFile } from "./files";

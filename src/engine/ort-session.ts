@@ -1,0 +1,270 @@
+/**
+ * OrtVlmSession: the VlmSession (session.ts) over a bundle's four ONNX graphs, on an
+ * injected onnxruntime (node or web). Graphs are checked against the manifest on load.
+ */
+import { HeadflowError, errorMessage } from "./errors";
+import type { ReadFile } from "./files";
+import type { KvCache } from "./kv";
+import type { Manifest } from "./manifest";
+import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort";
+import type {
+  AnalysisRequest,
+  AnalysisResult,
+  DecodeRequest,
+  ModelDims,
+  VlmSession,
+} from "./session";
+
+export function dimsOf(manifest: Manifest): ModelDims {
+  return {
+    layers: manifest.layers,
+    heads: manifest.heads,
+    headDim: manifest.headDim,
+    hiddenSize: manifest.hiddenSize,
+    vocabSize: manifest.vocabSize,
+    imageTokens: manifest.image.tokens,
+    imageSize: manifest.image.size,
+  };
+}
+
+async function createGraph(
+  read: ReadFile,
+  ort: OrtModule,
+  path: string,
+  options: OrtSessionOptions,
+  inputs: string[],
+  outputs: string[],
+): Promise<OrtSession> {
+  const bytes = await read(path);
+  let session: OrtSession;
+  try {
+    session = await ort.InferenceSession.create(bytes, options);
+  } catch (error) {
+    throw new HeadflowError("bad-model", `model file ${path} is corrupt: ${errorMessage(error)}`);
+  }
+  const missing = [
+    ...inputs.filter((name) => !session.inputNames.includes(name)).map((n) => `input ${n}`),
+    ...outputs.filter((name) => !session.outputNames.includes(name)).map((n) => `output ${n}`),
+  ];
+  if (missing.length > 0) {
+    throw new HeadflowError(
+      "bad-model",
+      `model file ${path} does not match headflow.json: it lacks ${missing.slice(0, 4).join(", ")}${missing.length > 4 ? ", ..." : ""}`,
+    );
+  }
+  return session;
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+/** VlmSession over onnxruntime (node or web): the four graphs of a bundle. */
+export class OrtVlmSession implements VlmSession {
+  readonly dims: ModelDims;
+  private readonly ort: OrtModule;
+  private readonly vision: OrtSession;
+  private readonly embedder: OrtSession;
+  private readonly decoder: OrtSession;
+  private analysis: Promise<OrtSession> | null = null;
+  private readonly openAnalysis: () => Promise<OrtSession>;
+
+  private constructor(
+    ort: OrtModule,
+    dims: ModelDims,
+    graphs: { vision: OrtSession; embed: OrtSession; decoder: OrtSession },
+    openAnalysis: () => Promise<OrtSession>,
+  ) {
+    this.ort = ort;
+    this.dims = dims;
+    this.vision = graphs.vision;
+    this.embedder = graphs.embed;
+    this.decoder = graphs.decoder;
+    this.openAnalysis = openAnalysis;
+  }
+
+  static async create(
+    read: ReadFile,
+    ort: OrtModule,
+    manifest: Manifest,
+    options: OrtSessionOptions,
+  ): Promise<OrtVlmSession> {
+    const layers = range(manifest.layers);
+    const pastNames = layers.flatMap((i) => [
+      `past_key_values.${i}.key`,
+      `past_key_values.${i}.value`,
+    ]);
+    const presentNames = layers.flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
+    const decoderInputs = ["inputs_embeds", "attention_mask", "position_ids", ...pastNames];
+    const decoderOutputs = ["logits", ...presentNames];
+    const { graphs } = manifest;
+    const vision = await createGraph(
+      read,
+      ort,
+      graphs.vision,
+      options,
+      ["pixel_values"],
+      ["image_features"],
+    );
+    const embed = await createGraph(
+      read,
+      ort,
+      graphs.embed,
+      options,
+      ["input_ids"],
+      ["inputs_embeds"],
+    );
+    const decoder = await createGraph(
+      read,
+      ort,
+      graphs.decoder,
+      options,
+      decoderInputs,
+      decoderOutputs,
+    );
+    const openAnalysis = async () => {
+      if (!graphs.analysis) {
+        throw new HeadflowError("bad-model", "this bundle has no analysis graph (graphs.analysis)");
+      }
+      return createGraph(
+        read,
+        ort,
+        graphs.analysis,
+        options,
+        [...decoderInputs, ...layers.map((i) => `attention_bias.${i}`)],
+        [...decoderOutputs, ...layers.map((i) => `attentions.${i}`)],
+      );
+    };
+    return new OrtVlmSession(ort, dimsOf(manifest), { vision, embed, decoder }, openAnalysis);
+  }
+
+  async encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array> {
+    const size = this.dims.imageSize;
+    const input = new this.ort.Tensor("float32", pixelValues, [batch, 3, size, size]);
+    const out = await this.vision.run({ pixel_values: input }, ["image_features"]);
+    return floats(out["image_features"]);
+  }
+
+  async embed(ids: readonly number[]): Promise<Float32Array> {
+    const input = new this.ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]);
+    const out = await this.embedder.run({ input_ids: input }, ["inputs_embeds"]);
+    return floats(out["inputs_embeds"]);
+  }
+
+  async decode(request: DecodeRequest): Promise<AnalysisResult> {
+    return this.runDecoder(this.decoder, request);
+  }
+
+  async decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {
+    this.analysis ??= this.openAnalysis();
+    return this.runDecoder(await this.analysis, request);
+  }
+
+  private async runDecoder(graph: OrtSession, request: AnalysisRequest): Promise<AnalysisResult> {
+    const { layers, heads, headDim, hiddenSize, vocabSize } = this.dims;
+    const { batch, length, past } = request;
+    const pastLength = past ? past.length : 0;
+    if (past && past.batch !== batch)
+      throw new Error("decode: past batch differs from input batch");
+    const total = pastLength + length;
+    const positions = request.positions ?? range(length).map((i) => pastLength + i);
+    const positionIds = new BigInt64Array(batch * length);
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < length; t++) positionIds[b * length + t] = BigInt(positions[t]!);
+    }
+    const feeds: Record<string, OrtTensor> = {
+      inputs_embeds: new this.ort.Tensor("float32", request.embeds, [batch, length, hiddenSize]),
+      attention_mask: new this.ort.Tensor("int64", new BigInt64Array(batch * total).fill(1n), [
+        batch,
+        total,
+      ]),
+      position_ids: new this.ort.Tensor("int64", positionIds, [batch, length]),
+    };
+    const pastDims = [batch, heads, pastLength, headDim];
+    const empty = new Float32Array(0);
+    for (let i = 0; i < layers; i++) {
+      feeds[`past_key_values.${i}.key`] = new this.ort.Tensor(
+        "float32",
+        past ? past.keys[i]! : empty,
+        pastDims,
+      );
+      feeds[`past_key_values.${i}.value`] = new this.ort.Tensor(
+        "float32",
+        past ? past.values[i]! : empty,
+        pastDims,
+      );
+    }
+    if (graph.inputNames.includes("use_cache_branch")) {
+      feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
+    }
+    const isAnalysis = graph.inputNames.includes("attention_bias.0");
+    if (isAnalysis) {
+      const biasSize = batch * heads * length * total;
+      for (let i = 0; i < layers; i++) {
+        const bias = request.bias?.[i] ?? new Float32Array(biasSize);
+        if (bias.length !== biasSize)
+          throw new Error(
+            `decode: attention_bias.${i} has ${bias.length} values, expected ${biasSize}`,
+          );
+        feeds[`attention_bias.${i}`] = new this.ort.Tensor("float32", bias, [
+          batch,
+          heads,
+          length,
+          total,
+        ]);
+      }
+    }
+    const fetches = ["logits"];
+    if (request.wantPresent) {
+      for (let i = 0; i < layers; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
+    }
+    if (isAnalysis && request.wantAttentions) {
+      for (let i = 0; i < layers; i++) fetches.push(`attentions.${i}`);
+    }
+    const out = await graph.run(feeds, fetches);
+    const allLogits = floats(out["logits"]);
+    const result: AnalysisResult = {
+      logits:
+        request.logits === "all" ? allLogits : lastPosition(allLogits, batch, length, vocabSize),
+    };
+    if (request.wantPresent) {
+      result.present = {
+        batch,
+        heads,
+        length: total,
+        headDim,
+        keys: range(layers).map((i) => floats(out[`present.${i}.key`])),
+        values: range(layers).map((i) => floats(out[`present.${i}.value`])),
+      } satisfies KvCache;
+    }
+    if (isAnalysis && request.wantAttentions) {
+      result.attentions = range(layers).map((i) => floats(out[`attentions.${i}`]));
+    }
+    return result;
+  }
+
+  async release(): Promise<void> {
+    const sessions = [this.vision, this.embedder, this.decoder];
+    if (this.analysis) sessions.push(await this.analysis);
+    await Promise.all(sessions.map((s) => s.release()));
+  }
+}
+
+function floats(tensor: OrtTensor | undefined): Float32Array {
+  if (!tensor || tensor.type !== "float32") throw new Error("expected a float32 output tensor");
+  return tensor.data as Float32Array;
+}
+
+/** `[batch, length, vocab]` -> `[batch, vocab]` at the final position. */
+function lastPosition(
+  logits: Float32Array,
+  batch: number,
+  length: number,
+  vocab: number,
+): Float32Array {
+  if (length === 1) return logits;
+  const out = new Float32Array(batch * vocab);
+  for (let b = 0; b < batch; b++) {
+    const from = (b * length + length - 1) * vocab;
+    out.set(logits.subarray(from, from + vocab), b * vocab);
+  }
+  return out;
+}
