@@ -1,0 +1,68 @@
+/** The engine's front door on the bundled model: answers, ablations, attribution runs. */
+import { beforeAll, describe, expect, it } from "vitest";
+import { Headflow, type NamedImage } from "./headflow";
+import { solidImage } from "./image";
+import { loadBundleNode, nodeImageDecoder } from "./node";
+import { AttributionResultSchema } from "./result";
+
+let headflow: Headflow;
+const image: NamedImage = { ...solidImage(64, [40, 160, 220]), name: "blue.png" };
+const blank = { kind: "blank" } as const;
+
+beforeAll(async () => {
+  headflow = new Headflow(
+    await loadBundleNode("public/models/emoji-vlm"),
+    nodeImageDecoder,
+    "test",
+  );
+});
+
+describe("Headflow", () => {
+  it("answers with top-k first-token probabilities, best first", async () => {
+    const result = await headflow.ask(image, { top: 4 });
+    const probabilities = result.top.map((t) => t.probability);
+    expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9);
+    expect(result.answerTokens[0]).toBe(result.top[0]!.token);
+  });
+
+  it("ablating no head leaves the target unchanged; the result names heads L.H", async () => {
+    const none = await headflow.ablate(image, { heads: [], baseline: blank });
+    expect(none.ablated.target).toBe(none.clean.target);
+    const some = await headflow.ablate(image, { heads: [{ layer: 7, head: 3 }], baseline: blank });
+    expect(some.heads).toEqual(["7.3"]);
+    expect(some.clean.target).toBe(none.clean.target);
+  });
+
+  it("gives the same scores for the same seed, streams partial fits, validates its JSON", async () => {
+    const settings = { samples: 96, batchSize: 16, seed: 5 };
+    let partials = 0;
+    const a = await headflow.attribute(image, {
+      baseline: blank,
+      settings,
+      onProgress: (p) => void (p.partial && partials++),
+    });
+    const b = await headflow.attribute(image, { baseline: blank, settings });
+    expect(a.scores).toEqual(b.scores);
+    expect(partials).toBeGreaterThan(0);
+    expect(AttributionResultSchema.parse(JSON.parse(JSON.stringify(a)))).toBeTruthy();
+    const c = await headflow.attribute(image, {
+      baseline: blank,
+      settings: { ...settings, seed: 6 },
+    });
+    expect(c.scores).not.toEqual(a.scores);
+  });
+
+  it("stops an attribution when its signal aborts", async () => {
+    const controller = new AbortController();
+    const run = headflow.attribute(image, {
+      baseline: blank,
+      settings: { samples: 640, batchSize: 16 },
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (p.done >= 32) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+});
