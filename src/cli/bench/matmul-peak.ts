@@ -6,7 +6,7 @@ import { median, round } from "./stats";
 export interface MatmulPeak {
   gflops: number;
   size: number;
-  bySize: { size: number; gflops: number }[];
+  bySize: { size: number; gflops: number; medianGflops: number }[];
 }
 
 export async function measureMatmulPeak(
@@ -15,7 +15,7 @@ export async function measureMatmulPeak(
   sizes = [256, 512, 1024],
   repeats = 5,
 ): Promise<MatmulPeak> {
-  const bySize: { size: number; gflops: number }[] = [];
+  const bySize: MatmulPeak["bySize"] = [];
   for (const size of sizes) {
     const session = await ort.InferenceSession.create(matmulModel(size, size, size), options);
     const fill = () =>
@@ -37,7 +37,13 @@ export async function measureMatmulPeak(
       for (let i = 0; i < runs; i++) await session.run(feeds);
       rates.push((flops * runs) / ((performance.now() - t0) / 1000) / 1e9);
     }
-    bySize.push({ size, gflops: round(median(rates), 2) });
+    // A peak is the best the machine can do: take the fastest repeat (other jobs only
+    // ever slow a repeat down), and keep the median beside it.
+    bySize.push({
+      size,
+      gflops: round(Math.max(...rates), 2),
+      medianGflops: round(median(rates), 2),
+    });
     await session.release();
   }
   const best = bySize.reduce((a, b) => (b.gflops > a.gflops ? b : a));
