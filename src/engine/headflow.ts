@@ -112,7 +112,8 @@ export class Headflow {
 
   /** A baseline's image key/values, cached per baseline and prompt prefix. */
   baseline(spec: BaselineSpec, prompt: Prompt): Promise<ImageKv> {
-    const key = `${baselineLabel(spec)}|${prompt.ids.slice(0, prompt.imageStart).join(",")}`;
+    const content = spec.kind === "image" ? `#${pixelHash(spec.image)}` : "";
+    const key = `${baselineLabel(spec)}${content}|${prompt.ids.slice(0, prompt.imageStart).join(",")}`;
     let kv = this.baselines.get(key);
     if (!kv) {
       kv = baselineKv(this.bundle, prompt, spec, this.decodeImage);
@@ -123,10 +124,9 @@ export class Headflow {
   }
 
   async runner(image: RgbaImage, prompt: Prompt, spec: BaselineSpec): Promise<AblationRunner> {
-    const [prefilled, baseline] = await Promise.all([
-      this.prefill(image, prompt),
-      this.baseline(spec, prompt),
-    ]);
+    // One after the other: onnxruntime-web does not promise concurrent runs of a session.
+    const baseline = await this.baseline(spec, prompt);
+    const prefilled = await this.prefill(image, prompt);
     return new AblationRunner(this.bundle.session, prefilled, baseline);
   }
 
@@ -296,4 +296,16 @@ export class Headflow {
 
 function imageRef(image: NamedImage): ImageRef {
   return { name: image.name, width: image.width, height: image.height };
+}
+
+/** FNV-1a over an image's size and pixels: tells apart `image:` baselines with one name. */
+function pixelHash(image: RgbaImage): string {
+  let hash = 0x811c9dc5;
+  const mix = (byte: number) => {
+    hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  };
+  mix(image.width & 0xff);
+  mix(image.height & 0xff);
+  for (const byte of image.data) mix(byte);
+  return `${image.width}x${image.height}:${hash.toString(16)}`;
 }
