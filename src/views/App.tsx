@@ -1,15 +1,22 @@
 import { useEffect } from "react";
 import { useBackendStore } from "../store/backend-store";
 import { showPermalink } from "../store/permalink-location";
+import { AskPanel } from "./AskPanel";
+import { AttributionPanel } from "./AttributionPanel";
 import { BackendBadge } from "./BackendBadge";
+import { HeadDetail } from "./HeadDetail";
 import { HistoryPanel } from "./HistoryPanel";
 import { ImagePanel } from "./ImagePanel";
+import { SharePanel } from "./SharePanel";
+import "./explorer.css";
+import { useAnalysisWiring } from "./useAnalysisWiring";
 
 export function App() {
   const start = useBackendStore((store) => store.start);
   useEffect(() => {
     void start(window.location.search);
   }, [start]);
+  useAnalysisWiring();
 
   return (
     <div className="app">
@@ -21,8 +28,18 @@ export function App() {
         <BackendBadge />
       </header>
       <main className="app-main">
-        <ImagePanel />
-        <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
+        <div className="column">
+          <ImagePanel />
+          <AskPanel />
+        </div>
+        <div className="column">
+          <AttributionPanel />
+          <HeadDetail />
+        </div>
+        <div className="column">
+          <SharePanel />
+          <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
+        </div>
       </main>
     </div>
   );

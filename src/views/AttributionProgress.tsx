@@ -1,0 +1,26 @@
+/** A running attribution: progress bar, masks done, time left, the live fit, and Cancel. */
+import type { AttributionState } from "../store/analysis-store";
+import { formatDuration } from "./numbers";
+
+export function AttributionProgress({
+  state,
+  onCancel,
+}: {
+  state: Extract<AttributionState, { status: "running" }>;
+  onCancel(): void;
+}) {
+  const elapsed = state.updatedAt - state.startedAt;
+  const remaining = state.done > 0 ? (elapsed / state.done) * (state.total - state.done) : NaN;
+  return (
+    <div className="attribution-progress">
+      <progress aria-label="Attribution progress" max={state.total} value={state.done} />
+      <span role="status">
+        {state.done} of {state.total} samples, about {formatDuration(remaining)} left
+        {state.heldOutR !== null && ` · held-out r so far ${state.heldOutR.toFixed(3)}`}
+      </span>
+      <button type="button" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}

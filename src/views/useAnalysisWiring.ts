@@ -1,0 +1,37 @@
+/**
+ * Connects the app's stores once, at the top: a decoded image becomes the analysed image
+ * (once the model is loaded), the question box starts with the model's default question,
+ * the URL fragment opens permalinks, and finished attributions are saved to the history.
+ */
+import { useEffect } from "react";
+import { useAnalysisStore } from "../store/analysis-store";
+import { useBackendStore } from "../store/backend-store";
+import { startHistoryAutosave } from "../store/history-autosave";
+import { useImageStore } from "../store/image-store";
+import { followLocationPermalink } from "../store/permalink-location";
+
+export function useAnalysisWiring(): void {
+  const backend = useBackendStore((store) => store.state);
+  const imageState = useImageStore((store) => store.state);
+  const analyseImage = useAnalysisStore((store) => store.analyseImage);
+  const setQuestion = useAnalysisStore((store) => store.setQuestion);
+
+  useEffect(() => startHistoryAutosave(), []);
+  useEffect(() => followLocationPermalink(), []);
+
+  const defaultQuestion =
+    backend.status === "ready" ? backend.report.model.questions[0] : undefined;
+  useEffect(() => {
+    // Only fill an untouched box: an opened permalink brings its own question.
+    if (defaultQuestion !== undefined && useAnalysisStore.getState().question === "") {
+      setQuestion(defaultQuestion);
+    }
+  }, [defaultQuestion, setQuestion]);
+
+  const decoded = imageState.status === "ready" ? imageState.image : null;
+  const ready = backend.status === "ready";
+  useEffect(() => {
+    if (decoded === null || !ready) return;
+    void analyseImage(decoded.name, decoded.width, decoded.height, decoded.pixels);
+  }, [decoded, ready, analyseImage]);
+}
