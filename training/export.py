@@ -151,8 +151,7 @@ def export_graphs(m: VLM, out_dir: str, verbose=False):
 # loading
 
 
-def load_model(ckpt: str | None, config: str, spec: Spec, seed=0):
-    tok = spec.tokenizer()
+def load_model(ckpt: str | None, config: str, spec: Spec | None, seed=0):
     if ckpt:
         st = torch.load(ckpt, map_location="cpu")
         cfg = VLMConfig.from_dict(st["config"])
@@ -162,6 +161,7 @@ def load_model(ckpt: str | None, config: str, spec: Spec, seed=0):
         m.load_state_dict(st["model"])
         meta = {k: st.get(k) for k in ("step", "run", "samples", "time_s")}
     else:
+        tok = spec.tokenizer()
         torch.manual_seed(seed)
         cfg = VLMConfig(
             vocab_size=len(tok.vocab),

@@ -35,6 +35,7 @@ class VLMConfig:
     image_size: int = 64
     patch_size: int = 8
     stem_channels: tuple = (32, 64, 128)
+    stem: str = "conv3"  # "conv3": 3x3 convs from full resolution; "patch4": 4x4/4 patchify first
     v_dim: int = 128
     v_layers: int = 3
     v_heads: int = 4
@@ -72,9 +73,11 @@ class VLMConfig:
 
 CONFIGS = {
     # the bundled model
-    "base": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
+    "base": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch4", stem_channels=(64, 96, 128), v_dim=128, v_layers=3, v_heads=4),
+    # first version (run "main" before 20:55 on 2026-11-23): full-resolution 3x3 stem, ~2x slower
+    "base-conv3": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
     # CI smoke: fast, still plain multi-head attention
-    "tiny": dict(d_model=32, n_layers=2, n_heads=4, mlp_ratio=2, stem_channels=(8, 16, 32), v_dim=32, v_layers=1, v_heads=2),
+    "tiny": dict(d_model=32, n_layers=2, n_heads=4, mlp_ratio=2, stem="patch4", stem_channels=(8, 16, 32), v_dim=32, v_layers=1, v_heads=2),
 }
 
 
@@ -193,9 +196,9 @@ class ConvBN(nn.Module):
     """Conv 3x3 + per-pixel channel LayerNorm + GELU. (BatchNorm made the stem's gradients
     explode on this data; LN is per sample, so it also needs no folding at export.)"""
 
-    def __init__(self, cin, cout, stride, act=True):
+    def __init__(self, cin, cout, stride, act=True, kernel=3):
         super().__init__()
-        self.conv = Conv2d(cin, cout, 3, stride=stride, padding=1, bias=True)
+        self.conv = Conv2d(cin, cout, kernel, stride=stride, padding=(kernel - 1) // 2 if kernel == 3 else 0, bias=True)
         self.norm = ChannelLN(cout)
         self.act = act
 
@@ -215,14 +218,20 @@ class VisionEncoder(nn.Module):
         c1, c2, c3 = cfg.stem_channels
         n_down = int(round(math.log2(cfg.patch_size)))
         assert 2**n_down == cfg.patch_size
-        chans = [c1, c2, c3][:n_down]
-        while len(chans) < n_down:
-            chans.append(c3)
-        layers = [ConvBN(3, c1, 1)]
-        cin = c1
-        for c in chans:
-            layers += [ConvBN(cin, c, 2), ConvBN(c, c, 1)]
-            cin = c
+        if cfg.stem == "patch4":
+            # 4x4/4 patchify (64 -> 16), 3x3 at 16x16, 3x3/2 (16 -> 8), 3x3 at 8x8
+            assert cfg.patch_size == 8
+            layers = [ConvBN(3, c1, 4, kernel=4), ConvBN(c1, c2, 1), ConvBN(c2, c3, 2), ConvBN(c3, c3, 1)]
+            cin = c3
+        else:
+            chans = [c1, c2, c3][:n_down]
+            while len(chans) < n_down:
+                chans.append(c3)
+            layers = [ConvBN(3, c1, 1)]
+            cin = c1
+            for c in chans:
+                layers += [ConvBN(cin, c, 2), ConvBN(c, c, 1)]
+                cin = c
         self.stem = nn.Sequential(*layers)
         self.to_tokens = Linear(cin, cfg.v_dim)
         self.pos = nn.Parameter(torch.randn(1, cfg.n_img, cfg.v_dim) * 0.02)
