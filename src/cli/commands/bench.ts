@@ -21,7 +21,7 @@ import {
 import { NODE_SESSION_OPTIONS, nodeImageDecoder, ort } from "../../engine/node";
 import { DEFAULT_SWEEP, sweepDefaults } from "../bench/defaults-sweep";
 import { decoderFlops } from "../bench/flops";
-import { measureMatmulPeak } from "../bench/matmul-peak";
+import { measureMatmul, measureMatmulPeak } from "../bench/matmul-peak";
 import { naiveMaskLogits } from "../bench/naive";
 import { compareWithPytorch } from "../bench/pytorch";
 import { median, round, timed } from "../bench/stats";
@@ -156,6 +156,18 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
 
   log("fp32 matmul peak");
   const peak = await measureMatmulPeak(ort, NODE_SESSION_OPTIONS);
+  // The decoder's own matmul shapes at the attribution's batch (rows = batch x suffix
+  // tokens): what these small matrices can reach, beside the square peak.
+  const rows = batchSize * suffixLength;
+  const { hiddenSize: d } = headflow.bundle.manifest;
+  const decoderShapes: [number, number, number][] = [
+    [rows, d, 3 * d],
+    [rows, d, shape.intermediateSize],
+    [rows, shape.intermediateSize, d],
+  ];
+  const atDecoderShapes = [];
+  for (const s of decoderShapes)
+    atDecoderShapes.push(await measureMatmul(ort, NODE_SESSION_OPTIONS, s));
 
   let pytorch: unknown = { skipped: "--pytorch off" };
   if (pytorchMode === "auto") {
@@ -215,7 +227,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       matmulFlopsPerMask: flopsPerMask,
       gflops: round(achieved, 2),
     },
-    matmulPeak: peak,
+    matmulPeak: { ...peak, atDecoderShapes },
     peakFraction: round(achieved / peak.gflops, 3),
     pytorch,
   };
