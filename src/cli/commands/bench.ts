@@ -23,6 +23,7 @@ import { DEFAULT_SWEEP, sweepDefaults } from "../bench/defaults-sweep";
 import { decoderFlops } from "../bench/flops";
 import { measureMatmul, measureMatmulPeak } from "../bench/matmul-peak";
 import { naiveMaskLogits } from "../bench/naive";
+import { isSceneSplit, readSceneSplit } from "../bench/scene-split";
 import { compareWithPytorch } from "../bench/pytorch";
 import { median, round, timed } from "../bench/stats";
 import { openBaseline, openImage, openModel } from "../context";
@@ -31,13 +32,14 @@ import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
               [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--out FILE] [--model DIR|URL]
-headflow bench --defaults --images DIR [--baseline B] [--out FILE] [--model DIR|URL]
+headflow bench --defaults --images DIR|SPLIT [--baseline B] [--out FILE] [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
   one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
   (training/reference_attribution.py) on the same weights and masks.
   --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
-  in DIR (the measurement behind the attribution defaults; see src/engine/README.md).`;
+  in DIR, or on 8 scenes of a generator split such as training/data/out/heldout (the
+  measurement behind the attribution defaults; see src/engine/README.md).`;
 
 export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const options = parseOptions(args, {
@@ -280,11 +282,7 @@ async function defaultsCommand(
     throw new HeadflowError("bad-argument", "--defaults needs --images DIR");
   if (options.out !== undefined) await checkWritableTarget(options.out);
   const headflow = await openModel(options.model);
-  const names = (await readdir(options.images))
-    .filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n))
-    .sort();
-  if (names.length === 0) throw new HeadflowError("bad-argument", `no images in ${options.images}`);
-  const images = await Promise.all(names.map((n) => openImage(join(options.images!, n))));
+  const images = await sweepImages(options.images, 8);
   const baseline: BaselineSpec =
     options.baseline !== undefined
       ? await openBaseline(options.baseline)
@@ -304,4 +302,21 @@ async function defaultsCommand(
     await writeFileAtomic(options.out, `${JSON.stringify(result, null, 2)}\n`);
   printJson(io, result);
   return 0;
+}
+
+/** A folder of image files, or a scene-generator split (first scene of each category). */
+async function sweepImages(folder: string, count: number): Promise<NamedImage[]> {
+  if (await isSceneSplit(folder)) return readSceneSplit(folder, count);
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch (error) {
+    throw new HeadflowError(
+      "bad-argument",
+      `cannot read folder ${folder}: ${(error as Error).message}`,
+    );
+  }
+  const files = names.filter((n) => /\.(png|jpe?g|webp|gif)$/i.test(n)).sort();
+  if (files.length === 0) throw new HeadflowError("bad-argument", `no images in ${folder}`);
+  return Promise.all(files.map((n) => openImage(join(folder, n))));
 }
