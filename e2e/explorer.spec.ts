@@ -105,7 +105,7 @@ test("a bad question gets the engine's clear error", async ({ page }, testInfo) 
   await expect(error).toContainText("the question is too long");
 });
 
-test("a head set is ablated together; history keeps the analysis across a reload; damaged links are refused", async ({
+test("head set, history across a reload, damaged links, JSON export and import", async ({
   page,
 }, testInfo) => {
   wasmOnly(testInfo.project.name);
@@ -123,6 +123,10 @@ test("a head set is ablated together; history keeps the analysis across a reload
   await expect(detail.getByRole("group", { name: "Ablating the set together" })).toContainText(
     "goes from",
   );
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export JSON" }).click();
+  const exported = await (await download).path();
 
   const history = page.getByRole("region", { name: "History" });
   await expect(history.locator(".history-title")).toHaveCount(1);
@@ -142,4 +146,8 @@ test("a head set is ablated together; history keeps the analysis across a reload
     await page.goto(damaged);
     await expect(problem).toContainText("This permalink is damaged");
   }
+
+  // The exported file is the CLI's attribution JSON; importing it shows the same scores.
+  await page.getByLabel("Import JSON").setInputFiles(exported);
+  expect(await scoresOf(page)).toEqual(scores);
 });

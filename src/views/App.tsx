@@ -7,6 +7,7 @@ import { BackendBadge } from "./BackendBadge";
 import { HeadDetail } from "./HeadDetail";
 import { HistoryPanel } from "./HistoryPanel";
 import { ImagePanel } from "./ImagePanel";
+import { RankingCurves } from "./RankingCurves";
 import { SharePanel } from "./SharePanel";
 import "./explorer.css";
 import { useAnalysisWiring } from "./useAnalysisWiring";
@@ -35,6 +36,7 @@ export function App() {
         <div className="column">
           <AttributionPanel />
           <HeadDetail />
+          <RankingCurves />
         </div>
         <div className="column">
           <SharePanel />

@@ -7,6 +7,7 @@
 import { useId, type FormEvent } from "react";
 import { useAnalysisStore } from "../store/analysis-store";
 import { useBackendStore } from "../store/backend-store";
+import { AnalysedImage } from "./AnalysedImage";
 import { TopAnswers } from "./TopAnswers";
 
 export function AskPanel() {
@@ -54,6 +55,18 @@ export function AskPanel() {
             </button>
           ))}
         </div>
+      )}
+      {image !== null && (
+        <figure className="model-view">
+          <AnalysedImage
+            image={image}
+            side={128}
+            label={`${image.name} as the model sees it (${image.width} × ${image.height})`}
+          />
+          <figcaption>
+            What the model reads: {image.width} × {image.height} pixels
+          </figcaption>
+        </figure>
       )}
       <section role="region" aria-label="Answer" className="answer" aria-live="polite">
         {image === null && <p className="hint">Choose an image to get the model's answer.</p>}
