@@ -26,8 +26,14 @@ export function AblationImpact({ result, label }: { result: AblationResult; labe
         {result.baseline} baseline.
       </p>
       <div className="ablation-columns">
-        <TopAnswers top={clean.top} label="Top answers, clean" />
-        <TopAnswers top={ablated.top} label="Top answers, ablated" />
+        <div>
+          <h4>Clean</h4>
+          <TopAnswers top={clean.top} label="Top answers, clean" />
+        </div>
+        <div>
+          <h4>Ablated</h4>
+          <TopAnswers top={ablated.top} label="Top answers, ablated" />
+        </div>
       </div>
     </div>
   );
