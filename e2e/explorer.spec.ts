@@ -87,7 +87,9 @@ test("image -> answer -> attribution -> head ablation -> permalink with identica
   }
 });
 
-test("a bad question gets the engine's clear error", async ({ page }, testInfo) => {
+test("bad questions get the engine's clear errors; Cancel stops an attribution", async ({
+  page,
+}, testInfo) => {
   wasmOnly(testInfo.project.name);
   await page.goto("/");
   await chooseImage(page);
@@ -103,9 +105,18 @@ test("a bad question gets the engine's clear error", async ({ page }, testInfo) 
   await question.fill("word ".repeat(120));
   await ask.click();
   await expect(error).toContainText("the question is too long");
+
+  // A long attribution stops on Cancel, between two batches.
+  await page.getByRole("button", { name: /^What is the main object/ }).click();
+  await page.getByText("Advanced settings").click();
+  await page.getByLabel("Samples").fill("20000");
+  await page.getByRole("button", { name: "Run attribution" }).click();
+  await expect(page.getByRole("progressbar", { name: "Attribution progress" })).toBeVisible();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(page.getByText("Attribution cancelled.")).toBeVisible({ timeout: 15_000 });
 });
 
-test("head set, history across a reload, damaged links, JSON export and import", async ({
+test("head set, ranking curves, history across a reload, damaged links, JSON export and import", async ({
   page,
 }, testInfo) => {
   wasmOnly(testInfo.project.name);
@@ -122,6 +133,13 @@ test("head set, history across a reload, damaged links, JSON export and import",
   await detail.getByRole("button", { name: "Ablate the set together" }).click();
   await expect(detail.getByRole("group", { name: "Ablating the set together" })).toContainText(
     "goes from",
+  );
+
+  // The rankings' curves (engine evaluate) with the same small settings.
+  await page.getByRole("button", { name: "Evaluate rankings" }).click();
+  await expect(page.getByRole("img", { name: "faithfulness by number of heads" })).toBeVisible();
+  await expect(page.getByRole("list", { name: "Heads needed to reach 80%" })).toContainText(
+    "attribution",
   );
 
   const download = page.waitForEvent("download");

@@ -10,6 +10,7 @@ import { DEFAULT_ATTRIBUTION } from "../engine/attribution";
 import type { AnswerResult, AttributionResult } from "../engine/result";
 import type { TargetKind } from "../engine/targets";
 import type { AnalysisInput, AttributionUpdate, BaselineKind } from "../workers/inference-types";
+import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import { inferenceWorker } from "../workers/inference-client";
 import { useBackendStore } from "./backend-store";
 import {
@@ -122,6 +123,8 @@ export function flatScores(result: AttributionResult): Float64Array {
 export const useAnalysisStore = create<AnalysisStore>((set, get) => {
   /** Only the latest request may write its answer (the user can ask again meanwhile). */
   let askRequest = 0;
+  /** The running attribution's shared cancel switch (see cancel-flag.ts). */
+  let cancelFlag: CancelFlag | undefined;
 
   const settingsOf = (result: AttributionResult): UserSettings => ({
     samples: result.settings.samples,
@@ -135,14 +138,17 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     input: AnalysisInput,
     settings: UserSettings,
     onUpdate: (update: AttributionUpdate) => void,
-  ) =>
-    inferenceWorker().attribute(
+  ) => {
+    cancelFlag = createCancelFlag();
+    return inferenceWorker().attribute(
       {
         ...input,
         settings: { samples: settings.samples, alpha: settings.alpha, seed: settings.seed },
+        ...(cancelFlag ? { cancelFlag } : {}),
       },
       Comlink.proxy(onUpdate),
     );
+  };
 
   return {
     image: null,
@@ -233,6 +239,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
 
     cancel() {
       if (get().attribution.status === "running" || get().comparison?.status === "running") {
+        raiseCancelFlag(cancelFlag);
         void inferenceWorker().cancel();
       }
     },

@@ -58,7 +58,9 @@ export function AttributionPanel() {
           Attribution failed: {attribution.message}
         </p>
       )}
-      {attribution.status === "done" && <FitSummary state={attribution} />}
+      {attribution.status === "done" && (
+        <FitSummary state={attribution} loadedModel={model?.id ?? null} />
+      )}
       <ScoreModeSwitch disabled={image === null && attribution.status !== "done"} />
       {ranking?.status === "running" && (
         <p role="status">Computing {MODE_LABELS[mode].toLowerCase()}…</p>
@@ -92,8 +94,15 @@ function useScores(attribution: AttributionState): Float64Array | null {
   }, [attribution]);
 }
 
-function FitSummary({ state }: { state: Extract<AttributionState, { status: "done" }> }) {
+function FitSummary({
+  state,
+  loadedModel,
+}: {
+  state: Extract<AttributionState, { status: "done" }>;
+  loadedModel: string | null;
+}) {
   const { result, source } = state;
+  const otherModel = loadedModel !== null && result.model.id !== loadedModel;
   const r = result.fit.heldOutR;
   return (
     <p className="fit-summary" aria-label="Attribution fit">
@@ -105,6 +114,8 @@ function FitSummary({ state }: { state: Extract<AttributionState, { status: "don
       {source === "run" && ` · ${formatDuration(result.timings.totalMs)} on ${result.runtime}`}
       {source === "link" && " · opened from a saved analysis"}
       {source === "file" && " · imported from a JSON file"}
+      {otherModel &&
+        ` · made with model ${result.model.id}; this page runs ${loadedModel}, so head detail and recomputation use ${loadedModel}`}
     </p>
   );
 }

@@ -1,12 +1,14 @@
 /**
  * Share and keep: copy a permalink (the whole analysis in the URL fragment), recompute an
- * opened analysis and compare, export the attribution as the CLI's JSON, import one.
+ * opened analysis and compare, export the attribution as the CLI's JSON (or its scores as
+ * CSV), import a JSON the CLI wrote.
  */
 import { useId, useState } from "react";
 import { parseAttributionResult } from "../engine/result";
 import { messageOf, useAnalysisStore } from "../store/analysis-store";
 import { permalinkUrl } from "../store/permalink-location";
 import { downloadText, safeFileName } from "./download";
+import { scoresCsv } from "./scores-csv";
 
 export function SharePanel() {
   const importId = useId();
@@ -74,6 +76,20 @@ export function SharePanel() {
           }
         >
           Export JSON
+        </button>
+        <button
+          type="button"
+          disabled={done === null}
+          onClick={() =>
+            done &&
+            downloadText(
+              scoresCsv(done.result),
+              `headflow-scores-${safeFileName(done.result.image.name)}.csv`,
+              "text/csv",
+            )
+          }
+        >
+          Export CSV
         </button>
         <label htmlFor={importId} className="file-button">
           Import JSON

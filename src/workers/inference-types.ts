@@ -6,6 +6,7 @@ import type { AttributionSettings } from "../engine/attribution";
 import type { BackendChoice } from "../engine/backend";
 import type { RgbaImage } from "../engine/image";
 import type { TargetKind } from "../engine/targets";
+import type { CancelFlag } from "./cancel-flag";
 
 export interface SelfTest {
   /** The graph that was run, relative to the model folder. */
@@ -51,6 +52,8 @@ export interface AnalysisInput {
 
 export interface AttributeRequest extends AnalysisInput {
   settings: Partial<AttributionSettings>;
+  /** Raised by the main thread to stop the run (cancel-flag.ts); absent without shared memory. */
+  cancelFlag?: CancelFlag;
 }
 
 /** A streamed estimate during attribution (layer-major scores). */

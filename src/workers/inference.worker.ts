@@ -8,6 +8,7 @@ import * as Comlink from "comlink";
 import { ort } from "./ort-web";
 import { probeWebGpu } from "./webgpu-probe";
 import { decodeWithCanvas } from "./canvas-image-decoder";
+import { isCancelRaised } from "./cancel-flag";
 import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
 import { toModelResolution } from "./model-image";
 import type {
@@ -143,6 +144,8 @@ const api = {
         settings: request.settings,
         signal: controller.signal,
         onProgress: ({ done, total, partial }) => {
+          // Read between batches: the cancel message cannot arrive while batches run.
+          if (isCancelRaised(request.cancelFlag)) controller.abort();
           // Not awaited: the main thread's answer must never hold up the next batch.
           void onUpdate(
             partial

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import type { AttributionResult } from "../engine/result";
+import { scoresCsv } from "./scores-csv";
+
+describe("scores as CSV", () => {
+  it("writes one exact row per head, layer-major", () => {
+    const result = {
+      scores: [
+        [0.5, -1e-7],
+        [0.1 + 0.2, 3],
+      ],
+    } as AttributionResult;
+    expect(scoresCsv(result)).toBe(
+      "layer,head,score\n0,0,0.5\n0,1,-1e-7\n1,0,0.30000000000000004\n1,1,3\n",
+    );
+  });
+});
