@@ -25,6 +25,8 @@ import {
 import { median, round } from "./stats";
 
 export interface SweepOptions {
+  /** The question measured; default: the main-object question. */
+  question?: string;
   alphas: number[];
   sizes: number[];
   seeds: [number, number];
@@ -53,7 +55,7 @@ export async function sweepDefaults(
   log: (text: string) => void,
 ) {
   const { holdout, ridge } = DEFAULT_ATTRIBUTION;
-  const prompt = headflow.prompt();
+  const prompt = headflow.prompt(options.question);
   const vocab = headflow.bundle.manifest.vocabSize;
   const nMax = Math.max(...options.sizes);
   const cells = new Map<string, Cell>();
@@ -104,6 +106,7 @@ export async function sweepDefaults(
     }
   }
   return {
+    question: prompt.question,
     images: images.map((i) => i.name),
     baseline: baseline.kind,
     holdout,

@@ -27,12 +27,13 @@ import { isSceneSplit, readSceneSplit } from "../bench/scene-split";
 import { compareWithPytorch } from "../bench/pytorch";
 import { median, round, timed } from "../bench/stats";
 import { openBaseline, openImage, openModel } from "../context";
-import { integerOption, parseOptions } from "../options";
+import { integerOption, numberOption, parseOptions } from "../options";
 import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../output";
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
               [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--out FILE] [--model DIR|URL]
-headflow bench --defaults --images DIR|SPLIT [--baseline B] [--out FILE] [--model DIR|URL]
+headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [--baseline B] [--out FILE]
+               [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
   one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
@@ -54,6 +55,8 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     model: { type: "string" },
     defaults: { type: "boolean" },
     images: { type: "string" },
+    question: { type: "string" },
+    alphas: { type: "string" },
   });
   if (options.defaults) return defaultsCommand(options, io);
   const maskCount = integerOption("masks", options.masks, 256, 1, 100_000);
@@ -275,7 +278,15 @@ function rgbImage(rgb: number[], size: number, name: string): NamedImage {
 }
 
 async function defaultsCommand(
-  options: { images?: string; baseline?: string; out?: string; model?: string; batch?: string },
+  options: {
+    images?: string;
+    baseline?: string;
+    out?: string;
+    model?: string;
+    batch?: string;
+    question?: string;
+    alphas?: string;
+  },
   io: CliIo,
 ): Promise<number> {
   if (options.images === undefined)
@@ -283,6 +294,10 @@ async function defaultsCommand(
   if (options.out !== undefined) await checkWritableTarget(options.out);
   const headflow = await openModel(options.model);
   const images = await sweepImages(options.images, 8);
+  const alphas =
+    options.alphas === undefined
+      ? DEFAULT_SWEEP.alphas
+      : options.alphas.split(",").map((a) => numberOption("alphas", a.trim(), 0));
   const baseline: BaselineSpec =
     options.baseline !== undefined
       ? await openBaseline(options.baseline)
@@ -294,8 +309,17 @@ async function defaultsCommand(
     schema: "headflow.defaults-sweep/1",
     createdAt: new Date().toISOString(),
     model: headflow.modelRef(),
-    ...(await sweepDefaults(headflow, images, baseline, { ...DEFAULT_SWEEP, batchSize }, (t) =>
-      io.stderr(`bench: ${t}\n`),
+    ...(await sweepDefaults(
+      headflow,
+      images,
+      baseline,
+      {
+        ...DEFAULT_SWEEP,
+        alphas,
+        batchSize,
+        ...(options.question !== undefined ? { question: options.question } : {}),
+      },
+      (t) => io.stderr(`bench: ${t}\n`),
     )),
   };
   if (options.out !== undefined)
