@@ -116,7 +116,7 @@ test("bad questions get the engine's clear errors; Cancel stops an attribution",
   await expect(page.getByText("Attribution cancelled.")).toBeVisible({ timeout: 15_000 });
 });
 
-test("head set, ranking curves, history across a reload, damaged links, JSON export and import", async ({
+test("head set, ranking curves, history across a reload, recompute, damaged links, JSON export and import", async ({
   page,
 }, testInfo) => {
   wasmOnly(testInfo.project.name);
@@ -155,6 +155,10 @@ test("head set, ranking curves, history across a reload, damaged links, JSON exp
   await expect(history.locator(".history-title")).toHaveCount(1);
   await history.getByRole("button", { name: /^Open / }).click();
   expect(await scoresOf(page)).toEqual(scores);
+  await page.getByRole("button", { name: "Recompute and compare" }).click();
+  await expect(page.getByRole("status", { name: "Comparison" })).toContainText(
+    "largest score difference",
+  );
 
   const problem = page.getByRole("alert", { name: "Permalink problem" });
   const at = link.indexOf("#a=1.") + 40;

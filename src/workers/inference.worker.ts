@@ -73,13 +73,25 @@ async function pickBackend(preference: BackendPreference, modelBaseUrl: string) 
   }
 }
 
+/**
+ * The engine once `start` has loaded the model. Requests that come earlier (a permalink's
+ * "Recompute" while the model still loads) wait for it instead of failing.
+ */
 let engine: Headflow | null = null;
+let engineLoaded!: (headflow: Headflow) => void;
+let engineFailed!: (error: unknown) => void;
+const engineReady = new Promise<Headflow>((resolve, reject) => {
+  engineLoaded = resolve;
+  engineFailed = reject;
+});
+// A failed start is reported by `start` itself; later requests reject with the same error.
+engineReady.catch(() => {});
+
 /** The running attribution's cancel switch (one long run at a time). */
 let running: AbortController | null = null;
 
-function loaded(): Headflow {
-  if (engine === null) throw new Error("the model is not loaded yet");
-  return engine;
+function loaded(): Promise<Headflow> {
+  return engine !== null ? Promise.resolve(engine) : engineReady;
 }
 
 function modelInfo(headflow: Headflow, loadMs: number): ModelInfo {
@@ -113,23 +125,29 @@ function asCancellation(error: unknown, signal: AbortSignal): unknown {
 const api = {
   /** Chooses the backend, proves it on a real graph, then loads the whole bundle on it. */
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
-    const { choice, selfTest } = await pickBackend(preference, modelBaseUrl);
-    const started = performance.now();
-    const bundle = await loadBundle(fetchReader(modelBaseUrl), ort, {
-      sessionOptions: { executionProviders: [choice.backend] },
-    });
-    engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
-    return { ...choice, selfTest, model: modelInfo(engine, performance.now() - started) };
+    try {
+      const { choice, selfTest } = await pickBackend(preference, modelBaseUrl);
+      const started = performance.now();
+      const bundle = await loadBundle(fetchReader(modelBaseUrl), ort, {
+        sessionOptions: { executionProviders: [choice.backend] },
+      });
+      engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
+      engineLoaded(engine);
+      return { ...choice, selfTest, model: modelInfo(engine, performance.now() - started) };
+    } catch (error) {
+      engineFailed(error);
+      throw error;
+    }
   },
 
   /** The image at the model's resolution: what every analysis (and a permalink) uses. */
-  prepareImage(image: RgbaImage): RgbaImage {
-    const small = toModelResolution(image, loaded().bundle.manifest.image.size);
+  async prepareImage(image: RgbaImage): Promise<RgbaImage> {
+    const small = toModelResolution(image, (await loaded()).bundle.manifest.image.size);
     return Comlink.transfer(small, [small.data.buffer as ArrayBuffer]);
   },
 
   async ask(image: AnalysisInput["image"], question: string) {
-    return loaded().ask(image, { question, top: 5 });
+    return (await loaded()).ask(image, { question, top: 5 });
   },
 
   async attribute(request: AttributeRequest, onUpdate: (update: AttributionUpdate) => void) {
@@ -137,7 +155,9 @@ const api = {
     const controller = new AbortController();
     running = controller;
     try {
-      return await loaded().attribute(request.image, {
+      return await (
+        await loaded()
+      ).attribute(request.image, {
         question: request.question,
         baseline: baselineSpec(request),
         target: request.target,
@@ -166,7 +186,7 @@ const api = {
   },
 
   async ablate(input: AnalysisInput, heads: HeadRef[]) {
-    return loaded().ablate(input.image, {
+    return (await loaded()).ablate(input.image, {
       heads,
       question: input.question,
       baseline: baselineSpec(input),
@@ -177,7 +197,7 @@ const api = {
 
   /** Head (layer, head)'s final-token attention over the image patches (patch-major). */
   async headAttention(input: AnalysisInput, head: HeadRef): Promise<Float64Array> {
-    const headflow = loaded();
+    const headflow = await loaded();
     const prefilled = await headflow.prefill(input.image, headflow.prompt(input.question));
     const attentions = await cleanAttentions(headflow.bundle.session, prefilled);
     return finalTokenImageAttention(attentions, prefilled, head.layer, head.head);
@@ -185,7 +205,7 @@ const api = {
 
   /** Per-head scores of a ranking other than attribution, layer-major. */
   async ranking(input: AnalysisInput, kind: RankingKind): Promise<Float64Array> {
-    const headflow = loaded();
+    const headflow = await loaded();
     const prompt = headflow.prompt(input.question);
     const runner = await headflow.runner(input.image, prompt, baselineSpec(input));
     if (kind === "attention") return attentionToImage(headflow.bundle.session, runner.prefilled);
@@ -200,7 +220,7 @@ const api = {
     const controller = new AbortController();
     running = controller;
     try {
-      return await evaluateImage(loaded(), input.image, {
+      return await evaluateImage(await loaded(), input.image, {
         question: input.question,
         baseline: baselineSpec(input),
         target: input.target,
