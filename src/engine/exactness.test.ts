@@ -16,7 +16,8 @@ import { prefill } from "./prefill";
 import { AblationRunner } from "./runner";
 import { wholeSequenceAblation } from "./whole-sequence";
 
-const MODEL = "public/models/emoji-vlm";
+/** The bundle under test; HEADFLOW_TEST_MODEL=DIR checks another export (e.g. a new checkpoint). */
+const MODEL = process.env["HEADFLOW_TEST_MODEL"] ?? "public/models/emoji-vlm";
 
 interface ParityCase {
   name: string;
