@@ -55,6 +55,7 @@ DEFAULTS = dict(
     lm_batch=16,  # images per step that also go through the LM (all question types each)
     aux_weight=1.0,
     w_present=0.2,
+    w_word=1.0,  # image tokens -> LM head: category word (object patches) / colour word (background)
     w_color=0.5,
     w_position=0.5,
     patch_fg=0.25,
@@ -138,6 +139,8 @@ class Trainer:
         self.time_s = 0.0
         self.best = -1.0
         self.qtypes = self.enc_train.qtypes
+        self.cat_word = np.asarray([self.tok.ids[c] for c in spec.categories], dtype=np.int64)
+        self.color_word = np.asarray([self.tok.ids[c] for c in spec.answers("color")], dtype=np.int64)
         print(f"model: {count_params(self.model):,} params (exported part), vocab {cfg.vocab_size}", flush=True)
 
     # -- checkpoints
@@ -204,10 +207,23 @@ class Trainer:
                     y = torch.from_numpy(self.enc_train.aux[t][idx])
                     if (y >= 0).any():
                         out[t] = a["w_" + t] * F.cross_entropy(head(pooled), y, ignore_index=-100)
+        feats_all = None
+        if a.get("w_word", 0) > 0:
+            # Word alignment: every projected image token, read through the LM's final norm and
+            # output head, should name what covers its patch (the category word) or, for
+            # background patches, the background colour word. The LM then only has to move
+            # this information to the answer position.
+            feats_all = m.projector(vt)
+            wl = m.lm.head(m.lm.ln_f(feats_all))  # [B,N,V]
+            cov = torch.from_numpy(tr.coverage[idx].astype(np.float32))
+            cw = torch.from_numpy(self.cat_word[tr.category[idx]])
+            bw = torch.from_numpy(self.color_word[np.maximum(self.enc_train.aux["color"][idx], 0)])
+            tgt = torch.where(cov >= a["patch_fg"], cw[:, None].expand_as(cov), bw[:, None].expand_as(cov))
+            out["word"] = a["w_word"] * F.cross_entropy(wl.reshape(-1, wl.shape[-1]), tgt.reshape(-1))
         if self.step >= a["lm_start"]:
             nb = min(a["lm_batch"] or len(idx), len(idx))
             idx = idx[:nb]
-            feats = m.projector(vt[:nb])
+            feats = feats_all[:nb] if feats_all is not None else m.projector(vt[:nb])
             Q = len(self.qtypes)
             nq = min(a["lm_questions"], Q)
             qsel = [sorted(self.rng.choice(Q, nq, replace=False)) if nq < Q else list(range(Q)) for _ in idx]
@@ -346,7 +362,8 @@ def main():
     os.makedirs(run_dir, exist_ok=True)
     run_json = os.path.join(run_dir, "run.json")
     if os.path.exists(run_json) and ckpt:
-        args = json.load(open(run_json))["args"]
+        args = dict(DEFAULTS)
+        args.update(json.load(open(run_json))["args"])
         args.update({k: v for k, v in overrides.items() if k not in ("config", "hold_out_style", "seed")})
     else:
         args = dict(DEFAULTS)
