@@ -30,7 +30,7 @@ export interface AttributionSettings {
  */
 export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   samples: 1000,
-  alpha: 0.1,
+  alpha: 0.05,
   seed: 0,
   holdout: 0.15,
   ridge: 1e-3,

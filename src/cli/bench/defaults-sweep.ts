@@ -34,7 +34,7 @@ export interface SweepOptions {
 }
 
 export const DEFAULT_SWEEP: SweepOptions = {
-  alphas: [0.05, 0.1, 0.2, 0.3, 0.5],
+  alphas: [0.025, 0.05, 0.1, 0.2, 0.3],
   sizes: [125, 250, 500, 1000, 2000],
   seeds: [1, 2],
   batchSize: DEFAULT_ATTRIBUTION.batchSize,
