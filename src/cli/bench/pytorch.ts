@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import {
@@ -37,11 +37,14 @@ export async function compareWithPytorch(
   image: NamedImage,
   prompt: Prompt,
   baseline: BaselineSpec,
-  options: { samples: number; repeats: number },
+  options: { samples: number; repeats: number; modelLocation: string },
   log: (text: string) => void,
 ): Promise<unknown> {
   if (!existsSync(PYTHON) || !existsSync(SCRIPT))
     return { skipped: `needs ${PYTHON} and ${SCRIPT}` };
+  if (/^https?:\/\//.test(options.modelLocation)) {
+    return { skipped: "the model is a URL: the reference needs the bundle's folder" };
+  }
   const settings = { ...DEFAULT_ATTRIBUTION, samples: options.samples };
   const engineRuns = [];
   for (let r = 0; r < options.repeats; r++) {
@@ -56,7 +59,7 @@ export async function compareWithPytorch(
   const folder = mkdtempSync(join(tmpdir(), "headflow-pytorch-"));
   try {
     const job = {
-      model_dir: modelDir(headflow),
+      model_dir: resolve(options.modelLocation),
       input_ids: prompt.ids,
       image_range: [prompt.imageStart, prompt.imageEnd],
       pixel_values: Array.from(toPixelValues(image, norm)),
@@ -132,13 +135,6 @@ export async function compareWithPytorch(
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}
-
-function modelDir(headflow: Headflow): string {
-  // The CLI's default model folder; a URL model has no local weights to compare.
-  return fileURLToPath(
-    new URL("../../../public/models/" + headflow.bundle.manifest.id, import.meta.url),
-  );
 }
 
 async function baselinePixels(headflow: Headflow, spec: BaselineSpec): Promise<RgbaImage[]> {

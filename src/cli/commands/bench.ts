@@ -26,7 +26,7 @@ import { naiveMaskLogits } from "../bench/naive";
 import { isSceneSplit, readSceneSplit } from "../bench/scene-split";
 import { compareWithPytorch } from "../bench/pytorch";
 import { median, round, timed } from "../bench/stats";
-import { openBaseline, openImage, openModel } from "../context";
+import { DEFAULT_MODEL, openBaseline, openImage, openModel } from "../context";
 import { integerOption, numberOption, parseOptions } from "../options";
 import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../output";
 
@@ -184,7 +184,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       image,
       prompt,
       baseline,
-      { samples, repeats },
+      { samples, repeats, modelLocation: options.model ?? DEFAULT_MODEL },
       log,
     );
   }
