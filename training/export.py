@@ -434,8 +434,8 @@ def write_bundle(out: str, m_q: VLM, m_ref: VLM, spec: Spec, tok, meta: dict, fi
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--ckpt", help="checkpoint file (default: best.pt of the latest run)")
-    ap.add_argument("--run", help="run directory (default: latest under training/runs)")
+    ap.add_argument("--ckpt", help="checkpoint file (default: best.pt of --run)")
+    ap.add_argument("--run", help="run directory (default: training/runs/main, else the latest run)")
     ap.add_argument("--random", action="store_true", help="export a random-initialised model")
     ap.add_argument("--config", default="base", choices=sorted(CONFIGS))
     ap.add_argument("--out", default=BUNDLE)
@@ -449,7 +449,8 @@ def main():
     if not a.random:
         ckpt = a.ckpt
         if not ckpt:
-            run = a.run or latest_run(RUNS)
+            main_run = os.path.join(RUNS, "main")
+            run = a.run or (main_run if os.path.isdir(main_run) else latest_run(RUNS))
             ckpt = best_checkpoint(run) if run else None
         if not ckpt:
             sys.exit("no checkpoint found: train first, or pass --random")

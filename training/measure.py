@@ -134,8 +134,14 @@ def render_card(M, parity, holdout):
     A("")
     A("## Architecture")
     A("")
-    A(f"- Vision: hybrid ViT. Conv stem (3x3 convs, channel LayerNorm, GELU; channels {cfg['stem_channels']}, three stride-2")
-    A(f"  stages) 64x64 -> 8x8 grid, linear to {cfg['v_dim']}, learned positions, {cfg['v_layers']} pre-LN transformer blocks")
+    if cfg.get("stem") == "patch4":
+        c1, c2, c3 = cfg["stem_channels"]
+        A(f"- Vision: hybrid ViT. Conv stem: 4x4 stride-4 patchify conv (3 -> {c1}, 64x64 -> 16x16), 3x3 conv ({c1} -> {c2}),")
+        A(f"  3x3 stride-2 conv ({c2} -> {c3}, -> 8x8), 3x3 conv; each with a per-pixel channel LayerNorm and GELU. Then a")
+        A(f"  linear map to {cfg['v_dim']}, learned positions, {cfg['v_layers']} pre-LN transformer blocks")
+    else:
+        A(f"- Vision: hybrid ViT. Conv stem (3x3 convs, channel LayerNorm, GELU; channels {cfg['stem_channels']}, three stride-2")
+        A(f"  stages) 64x64 -> 8x8 grid, linear to {cfg['v_dim']}, learned positions, {cfg['v_layers']} pre-LN transformer blocks")
     A(f"  ({cfg['v_heads']} heads). Projector: MLP {cfg['v_dim']} -> {2 * cfg['d_model']} -> {cfg['d_model']} (GELU): 64 image tokens in the LM's embedding space.")
     A(f"- Language model: decoder-only, {cfg['n_layers']} layers x {cfg['n_heads']} heads (plain multi-head attention), d_model {cfg['d_model']},")
     A(f"  head_dim {cfg['d_model'] // cfg['n_heads']}, pre-LN, GELU MLP {cfg['mlp_ratio']}x, learned absolute positions (from `position_ids`),")
@@ -204,7 +210,7 @@ def render_card(M, parity, holdout):
     A("engine's way) against PyTorch's substitution inside attention.")
     if parity:
         A(f"Largest absolute difference over all checks: {parity['max_abs_diff']:.2e} (tolerance 1e-3); tokenizer")
-        A(f"(@huggingface/tokenizers) reproduces the input ids: {parity['tokenizer_ok']}.")
+        A(f"(@huggingface/tokenizers) reproduces the input ids: {'yes' if parity['tokenizer_ok'] else 'NO'}.")
     if M.get("fp32_parity") is not None:
         A(f"The same check on fp32 graphs (`--fp32-out`, not shipped): {M['fp32_parity']:.2e}.")
     A("")
@@ -232,6 +238,7 @@ def main():
     ap.add_argument("--card", action="store_true")
     ap.add_argument("--status", default="", help="status line for the card")
     ap.add_argument("--holdout", default="", help="sentence on the held-out-style variant for the card")
+    ap.add_argument("--fp32-parity", help="parity_check.mjs --json output for an fp32 export (--fp32-out) of the same checkpoint")
     a = ap.parse_args()
     set_threads()
     ckpt = a.ckpt or best_checkpoint(a.run or os.path.join(RUNS, "main"))
@@ -272,6 +279,8 @@ def main():
         subprocess.run(["node", os.path.join(REPO, "training", "parity_check.mjs"), a.bundle, "--json", pj], check=False, capture_output=True)
         parity = json.load(open(pj)) if os.path.exists(pj) else None
         M["status"] = a.status
+        if a.fp32_parity and os.path.exists(a.fp32_parity):
+            M["fp32_parity"] = json.load(open(a.fp32_parity))["max_abs_diff"]
         with open(os.path.join(a.bundle, "README.md"), "w") as f:
             f.write(render_card(M, parity, a.holdout))
         print("card ->", os.path.join(a.bundle, "README.md"))
