@@ -80,42 +80,103 @@ export function checkAttributionSettings(settings: AttributionSettings): void {
     bad(`batch size must be a positive integer (got ${batchSize})`);
 }
 
+/**
+ * Fits the ridge regression as batches of (mask, target) pairs arrive. attributeHeads uses
+ * StreamingFit by default; the browser passes a fitter that forwards the pairs to its
+ * scoring worker, which runs a StreamingFit there, so the numbers are the same either way.
+ */
+export interface MaskFitter {
+  /** A batch of masks (rows back to back) and their targets; may return the fit so far. */
+  add(masks: Uint8Array, values: Float64Array): AttributionEstimate | undefined;
+  /** The final fit over every mask added. */
+  finish(): AttributionEstimate | Promise<AttributionEstimate>;
+}
+
+export type MaskFitterFactory = (size: number, settings: AttributionSettings) => MaskFitter;
+
+/** The ridge fit of attributeHeads, fed batch by batch (masks in sampling order). */
+export class StreamingFit implements MaskFitter {
+  private readonly size: number;
+  private readonly settings: AttributionSettings;
+  private readonly masks: MaskSet;
+  private readonly targets: Float64Array;
+  private readonly accumulator: RidgeAccumulator;
+  private readonly heldOut: number[] = [];
+  private received = 0;
+  private estimate: AttributionEstimate | undefined;
+
+  constructor(size: number, settings: AttributionSettings) {
+    checkAttributionSettings(settings);
+    this.size = size;
+    this.settings = settings;
+    this.masks = { count: settings.samples, size, bits: new Uint8Array(settings.samples * size) };
+    this.targets = new Float64Array(settings.samples);
+    this.accumulator = new RidgeAccumulator(size);
+  }
+
+  add(masks: Uint8Array, values: Float64Array): AttributionEstimate | undefined {
+    const count = values.length;
+    if (masks.length !== count * this.size || this.received + count > this.masks.count) {
+      throw new HeadflowError(
+        "bad-argument",
+        `a batch of ${count} targets needs ${count * this.size} mask entries and room among ${this.masks.count} masks (got ${masks.length} entries after ${this.received} masks)`,
+      );
+    }
+    this.masks.bits.set(masks, this.received * this.size);
+    for (let i = 0; i < count; i++) {
+      const index = this.received + i;
+      this.targets[index] = values[i]!;
+      if (isHeldOut(index, this.settings.holdout)) this.heldOut.push(index);
+      else this.accumulator.add(maskRow(this.masks, index), values[i]!);
+    }
+    this.received += count;
+    // Before there are more observations than unknowns the fit is ridge-dominated noise.
+    this.estimate =
+      this.accumulator.count > this.size
+        ? summarise(this.accumulator, this.settings.ridge, this.masks, this.targets, this.heldOut)
+        : undefined;
+    return this.estimate;
+  }
+
+  finish(): AttributionEstimate {
+    return (
+      this.estimate ??
+      summarise(this.accumulator, this.settings.ridge, this.masks, this.targets, this.heldOut)
+    );
+  }
+}
+
 export async function attributeHeads(
   evaluate: EvaluateMasks,
   size: number,
   settings: AttributionSettings,
-  hooks: { onProgress?: (progress: AttributionProgress) => void; signal?: AbortSignal } = {},
+  hooks: {
+    onProgress?: (progress: AttributionProgress) => void;
+    signal?: AbortSignal;
+    /** Who fits (default: a StreamingFit here). */
+    fitter?: MaskFitterFactory;
+  } = {},
 ): Promise<AttributionRun> {
   checkAttributionSettings(settings);
   const masks = sampleMasks(settings.samples, size, settings.alpha, settings.seed);
   const targets = new Float64Array(settings.samples);
-  const accumulator = new RidgeAccumulator(size);
-  const heldOut: number[] = [];
-  let estimate: AttributionEstimate | undefined;
+  const fitter = hooks.fitter?.(size, settings) ?? new StreamingFit(size, settings);
   let fitMs = 0;
   for (let start = 0; start < masks.count; start += settings.batchSize) {
     hooks.signal?.throwIfAborted();
     const count = Math.min(settings.batchSize, masks.count - start);
     const chunk = masks.bits.subarray(start * size, (start + count) * size);
     const values = await evaluate(chunk, count);
-    for (let i = 0; i < count; i++) {
-      const index = start + i;
-      targets[index] = values[i]!;
-      if (isHeldOut(index, settings.holdout)) heldOut.push(index);
-      else accumulator.add(maskRow(masks, index), values[i]!);
-    }
+    targets.set(values.subarray(0, count), start);
     const done = start + count;
-    // Before there are more observations than unknowns the fit is ridge-dominated noise.
+    // Time spent fitting here (or handing the batch to a fitter elsewhere).
     const fitStarted = performance.now();
-    estimate =
-      accumulator.count > size
-        ? summarise(accumulator, settings.ridge, masks, targets, heldOut)
-        : undefined;
+    const estimate = fitter.add(chunk, values.subarray(0, count));
     fitMs += performance.now() - fitStarted;
     hooks.onProgress?.({ done, total: masks.count, ...(estimate ? { partial: estimate } : {}) });
   }
   const finalStarted = performance.now();
-  estimate ??= summarise(accumulator, settings.ridge, masks, targets, heldOut);
+  const estimate = await fitter.finish();
   fitMs += performance.now() - finalStarted;
   return { ...estimate, masks, targets, fitMs };
 }

@@ -9,6 +9,7 @@ import {
   DEFAULT_ATTRIBUTION,
   type AttributionProgress,
   type AttributionSettings,
+  type MaskFitterFactory,
 } from "./attribution";
 import {
   baselineKv,
@@ -66,6 +67,8 @@ export interface AttributeOptions {
   settings?: Partial<AttributionSettings>;
   onProgress?: (progress: AttributionProgress) => void;
   signal?: AbortSignal;
+  /** Who fits the regression (default: in this thread; the browser's scoring worker). */
+  fitter?: MaskFitterFactory;
 }
 
 const now = () => performance.now();
@@ -212,6 +215,7 @@ export class Headflow {
       {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.fitter ? { fitter: options.fitter } : {}),
       },
     );
     // Mask evaluation time, without the fitting done between batches.

@@ -33,13 +33,20 @@ export type { MaskRunOptions } from "./runner";
 export { AblatedCacheBuilder } from "./ablation";
 export { wholeSequenceAblation } from "./whole-sequence";
 export type { KvCache, ImageKv } from "./kv";
-export { attributeHeads, checkAttributionSettings, DEFAULT_ATTRIBUTION } from "./attribution";
+export {
+  attributeHeads,
+  checkAttributionSettings,
+  DEFAULT_ATTRIBUTION,
+  StreamingFit,
+} from "./attribution";
 export type {
   AttributionSettings,
   AttributionProgress,
   AttributionEstimate,
   AttributionRun,
   EvaluateMasks,
+  MaskFitter,
+  MaskFitterFactory,
 } from "./attribution";
 export { sampleMasks, maskRow, maskOf, isHeldOut } from "./masks";
 export type { MaskSet } from "./masks";
