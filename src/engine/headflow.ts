@@ -19,6 +19,7 @@ import {
   type ImageDecoder,
 } from "./baseline";
 import type { Bundle } from "./bundle";
+import { coefficientStandardErrors } from "./coefficient-se";
 import { HeadflowError } from "./errors";
 import { formatHead, headIndex, type HeadRef } from "./heads";
 import { toPixelValues, type RgbaImage } from "./image";
@@ -224,6 +225,12 @@ export class Headflow {
     const scores = Array.from({ length: layers }, (_, l) =>
       Array.from(run.scores.subarray(l * heads, (l + 1) * heads)),
     );
+    const errors = coefficientStandardErrors(run.masks, run.targets, settings);
+    const standardErrors = Array.from({ length: layers }, (_, l) =>
+      Array.from(errors.subarray(l * heads, (l + 1) * heads), (e) =>
+        Number.isFinite(e) ? e : null,
+      ),
+    );
     return {
       schema: ATTRIBUTION_SCHEMA,
       model: this.modelRef(),
@@ -239,6 +246,7 @@ export class Headflow {
       heads,
       scores,
       intercept: run.intercept,
+      standardErrors,
       fit: { heldOutR: run.heldOutR, trainMasks: run.trainCount, heldOutMasks: run.heldOutCount },
       clean: { target: targetValue(clean, 0, vocab, answerId, kind), top: this.top(clean, 0, 5) },
       timings: {

@@ -91,6 +91,11 @@ export const AttributionResultSchema = z.object({
   /** scores[layer][head] = -w: the expected drop of the target when that head is ablated. */
   scores: z.array(z.array(z.number())),
   intercept: z.number(),
+  /**
+   * Standard error of each score ([layer][head], coefficient-se.ts); null where undefined.
+   * Optional: files written before it existed still open.
+   */
+  standardErrors: z.array(z.array(z.number().nullable())).optional(),
   fit: z.object({
     /** Pearson r of predicted vs actual targets on held-out masks (null if undefined). */
     heldOutR: z.number().nullable(),
