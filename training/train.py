@@ -58,6 +58,9 @@ DEFAULTS = dict(
     w_word=1.0,  # image tokens -> LM head: category word (object patches) / colour word (background)
     w_color=0.5,
     w_position=0.5,
+    w_exists=1.0,  # LM loss weight of the exists question (its yes/no must be learned from the LM samples alone)
+    w_tie=0.0,  # pull each category word's input embedding towards its output-head direction (see tie_category_words)
+    style_weights="",  # e.g. "fluent-emoji-high-contrast=2": sample that style's scenes 2x as often
     patch_fg=0.25,
     eval_every_min=15.0,
     eval_n=500,
@@ -129,6 +132,7 @@ class Trainer:
             keep &= self.train.dstyle[: self.train.n, si] == 0
             idx = idx[keep]
         self.train_idx = idx
+        self.train_p = self.style_sampling(idx, a.get("style_weights") or "")
         print(f"data: train {len(idx)} scenes, eval {self.heldout.n} ({time.time() - t0:.1f}s)", flush=True)
         torch.manual_seed(a["seed"])
         self.model = VLM(cfg, self.tok.image_id)
@@ -138,10 +142,43 @@ class Trainer:
         self.samples = 0
         self.time_s = 0.0
         self.best = -1.0
+        self.tied = False
         self.qtypes = self.enc_train.qtypes
         self.cat_word = np.asarray([self.tok.ids[c] for c in spec.categories], dtype=np.int64)
         self.color_word = np.asarray([self.tok.ids[c] for c in spec.answers("color")], dtype=np.int64)
         print(f"model: {count_params(self.model):,} params (exported part), vocab {cfg.vocab_size}", flush=True)
+
+    def style_sampling(self, idx, weights: str):
+        """Sampling probabilities over `idx` from "style=w,style=w" (None = uniform)."""
+        if not weights:
+            return None
+        w = np.ones(len(self.spec.styles))
+        for part in weights.split(","):
+            name, _, val = part.partition("=")
+            if name not in self.spec.styles:
+                sys.exit(f"--style-weights: unknown style {name!r} (styles: {', '.join(self.spec.styles)})")
+            w[self.spec.styles.index(name)] = float(val)
+        p = w[self.train.style[idx]]
+        return p / p.sum()
+
+    def tie_category_words(self):
+        """Start each category word's input embedding on the direction its image patches are
+        trained to take (the word-alignment loss reads image tokens through ln_f and the head).
+        Until then the exists question's category word has to be matched against the image by
+        an association learned from the exists samples alone, which stayed at chance."""
+        lm = self.model.lm
+        with torch.no_grad():
+            cw = torch.from_numpy(self.cat_word)
+            target = lm.head.weight[cw] * lm.ln_f.weight
+            norm = lm.embed.weight.norm(dim=1).mean()
+            lm.embed.weight[cw] = target / target.norm(dim=1, keepdim=True) * norm
+        print(f"tied {len(cw)} category-word embeddings to their output directions", flush=True)
+
+    def tie_loss(self):
+        lm = self.model.lm
+        cw = torch.from_numpy(self.cat_word)
+        target = (lm.head.weight[cw] * lm.ln_f.weight).detach()
+        return self.a["w_tie"] * (1 - F.cosine_similarity(lm.embed.weight[cw], target, dim=1)).mean()
 
     # -- checkpoints
     def state(self):
@@ -159,6 +196,7 @@ class Trainer:
             "rng_torch": torch.get_rng_state(),
             "rng_py": random.getstate(),
             "run": os.path.basename(self.run_dir),
+            "tied": self.tied,
         }
 
     def save(self, name=None):
@@ -180,6 +218,7 @@ class Trainer:
         self.rng.bit_generator.state = st["rng_np"]
         torch.set_rng_state(st["rng_torch"])
         random.setstate(st["rng_py"])
+        self.tied = st.get("tied", False)
         print(f"resumed {p} at step {self.step}", flush=True)
 
     def log(self, rec):
@@ -231,12 +270,18 @@ class Trainer:
             if nq < Q:
                 raise NotImplementedError("lm_questions < number of question types")
             logits = lm_shared_prefix(m, prefix, feats, sids, nq)
-            out["lm"] = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
+            ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100, reduction="none").reshape(tgt.shape)
+            row_w = torch.ones(len(tgt))
+            if a.get("w_exists", 1.0) != 1.0 and "exists" in self.qtypes:
+                row_w[torch.arange(len(tgt)) % nq == self.qtypes.index("exists")] = a["w_exists"]  # rows are image-major, all question types in order
+            out["lm"] = (ce * row_w[:, None]).sum() / (tgt != -100).sum()
             with torch.no_grad():
                 mask = tgt != -100
                 first = mask.float().argmax(1)
                 pred = logits[torch.arange(len(first)), first].argmax(-1)
                 out["train_acc"] = (pred == tgt[torch.arange(len(first)), first]).float().mean()
+        if a.get("w_tie", 0) > 0:
+            out["tie"] = self.tie_loss()
         return out
 
     def run(self, minutes=None, max_steps=None, stop_flag=None):
@@ -257,7 +302,10 @@ class Trainer:
             lr = lr_at(self.step, a)
             for g in self.opt.param_groups:
                 g["lr"] = lr
-            idx = self.rng.choice(self.train_idx, a["batch"], replace=False)
+            if self.train_p is None:
+                idx = self.rng.choice(self.train_idx, a["batch"], replace=False)
+            else:
+                idx = self.rng.choice(self.train_idx, a["batch"], replace=True, p=self.train_p)
             out = self.losses(idx)
             loss = sum(v for k, v in out.items() if k != "train_acc" and k != "lm") * a["aux_weight"] + out.get("lm", 0.0)
             self.opt.zero_grad(set_to_none=True)
@@ -374,6 +422,9 @@ def main():
     write_json(run_json, {"args": tr.a, "config": tr.cfg.to_dict(), "argv": sys.argv[1:], "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     if ckpt:
         tr.load(ckpt)
+    if tr.a.get("w_tie", 0) > 0 and not tr.tied:
+        tr.tie_category_words()
+        tr.tied = True
     if a.eval_only:
         best = os.path.join(run_dir, "best.pt")
         if os.path.exists(best):
