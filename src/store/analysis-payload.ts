@@ -16,6 +16,7 @@ import {
   type AnswerResult,
   type AttributionResult,
 } from "../engine/result";
+import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
 export const ANALYSIS_SCHEMA = "headflow.analysis/1";
 
@@ -41,6 +42,8 @@ export const AnalysisPayloadSchema = z.object({
   question: z.string().max(2000),
   answer: AnswerResultSchema.nullable(),
   attribution: AttributionResultSchema,
+  // Optional (analysis-extras.ts): links made before token flow existed stay valid.
+  ...AnalysisExtrasSchema.shape,
 });
 
 export type AnalysisPayload = z.infer<typeof AnalysisPayloadSchema>;
@@ -53,6 +56,7 @@ export function buildPayload(
   image: NamedRgbaImage,
   answer: AnswerResult | null,
   attribution: AttributionResult,
+  extras: AnalysisExtras = {},
 ): AnalysisPayload {
   return {
     schema: ANALYSIS_SCHEMA,
@@ -61,6 +65,7 @@ export function buildPayload(
     question: attribution.question,
     answer,
     attribution,
+    ...extrasOf(extras),
   };
 }
 

@@ -12,6 +12,7 @@ import type { TargetKind } from "../engine/targets";
 import type { AnalysisInput, AttributionUpdate, BaselineKind } from "../workers/inference-types";
 import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import { inferenceWorker } from "../workers/inference-client";
+import { createFitLink, fitUpdate } from "../workers/scoring-client";
 import { useBackendStore } from "./backend-store";
 import {
   buildPayload,
@@ -19,6 +20,7 @@ import {
   type AnalysisPayload,
   type NamedRgbaImage,
 } from "./analysis-payload";
+import { NO_EXTRAS, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
 export interface UserSettings {
   samples: number;
@@ -79,6 +81,9 @@ export interface AnalysisStore {
   comparison: Comparison | null;
   /** Why an opened permalink could not be shown. */
   linkError: string | null;
+  /** Token flow and object vs background results (analysis-extras.ts), carried by the payload. */
+  extras: AnalysisExtras;
+  setExtras(extras: AnalysisExtras): void;
   setQuestion(question: string): void;
   setSettings(settings: Partial<UserSettings>): void;
   /** A newly decoded image: resized to model resolution in the worker, then asked about. */
@@ -140,14 +145,21 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     onUpdate: (update: AttributionUpdate) => void,
   ) => {
     cancelFlag = createCancelFlag();
-    return inferenceWorker().attribute(
-      {
-        ...input,
-        settings: { samples: settings.samples, alpha: settings.alpha, seed: settings.seed },
-        ...(cancelFlag ? { cancelFlag } : {}),
-      },
-      Comlink.proxy(onUpdate),
-    );
+    // The ridge fit runs in the scoring worker while the inference worker runs masks.
+    const link = createFitLink((progress) => onUpdate(fitUpdate(progress)));
+    try {
+      return await inferenceWorker().attribute(
+        {
+          ...input,
+          settings: { samples: settings.samples, alpha: settings.alpha, seed: settings.seed },
+          ...(cancelFlag ? { cancelFlag } : {}),
+        },
+        Comlink.proxy(onUpdate),
+        Comlink.proxy(link),
+      );
+    } finally {
+      link.dispose();
+    }
   };
 
   return {
@@ -159,7 +171,9 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     attribution: { status: "idle" },
     comparison: null,
     linkError: null,
+    extras: NO_EXTRAS,
 
+    setExtras: (extras) => set({ extras }),
     setQuestion: (question) => set({ question }),
     setSettings: (settings) => set({ settings: { ...get().settings, ...settings } }),
 
@@ -256,6 +270,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         attribution: { status: "done", result: payload.attribution, source: "link" },
         comparison: null,
         linkError: null,
+        extras: extrasOf(payload),
       });
     },
 
@@ -271,6 +286,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         attribution: { status: "done", result, source: "file" },
         comparison: null,
         linkError: null,
+        extras: NO_EXTRAS,
       });
     },
 
@@ -300,9 +316,14 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     payload() {
-      const { image, ask, attribution } = get();
+      const { image, ask, attribution, extras } = get();
       if (image === null || attribution.status !== "done") return null;
-      return buildPayload(image, ask.status === "done" ? ask.result : null, attribution.result);
+      return buildPayload(
+        image,
+        ask.status === "done" ? ask.result : null,
+        attribution.result,
+        extras,
+      );
     },
 
     input() {

@@ -11,6 +11,10 @@ import { decodeWithCanvas } from "./canvas-image-decoder";
 import { isCancelRaised } from "./cancel-flag";
 import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
 import { toModelResolution } from "./model-image";
+import { forwardingFitter } from "./scoring-fitter";
+import type { FitSink } from "./scoring-types";
+import { textToImageAttention } from "./token-attention";
+import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
 import type {
   AnalysisInput,
   AttributeRequest,
@@ -26,7 +30,7 @@ import {
   type BackendChoice,
   type BackendPreference,
 } from "../engine/backend";
-import { evaluateImage } from "../engine/analysis-runs";
+import { evaluateImage, flowImage, patchesImage } from "../engine/analysis-runs";
 import { Headflow } from "../engine/headflow";
 import { loadBundle } from "../engine/bundle";
 import { fetchReader } from "../engine/files";
@@ -122,6 +126,25 @@ function asCancellation(error: unknown, signal: AbortSignal): unknown {
   return cancelled;
 }
 
+/** Runs `work` as the one long run, cancellable by `cancel` or by its shared flag. */
+async function cancellable<T>(
+  work: (signal: AbortSignal, checkFlag: () => void) => Promise<T>,
+  flag: KnockoutRequest["cancelFlag"],
+): Promise<T> {
+  running?.abort();
+  const controller = new AbortController();
+  running = controller;
+  try {
+    return await work(controller.signal, () => {
+      if (isCancelRaised(flag)) controller.abort();
+    });
+  } catch (error) {
+    throw asCancellation(error, controller.signal);
+  } finally {
+    if (running === controller) running = null;
+  }
+}
+
 const api = {
   /** Chooses the backend, proves it on a real graph, then loads the whole bundle on it. */
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
@@ -150,7 +173,12 @@ const api = {
     return (await loaded()).ask(image, { question, top: 5 });
   },
 
-  async attribute(request: AttributeRequest, onUpdate: (update: AttributionUpdate) => void) {
+  /** With a `sink` (the main thread's link to the scoring worker) the fit runs there. */
+  async attribute(
+    request: AttributeRequest,
+    onUpdate: (update: AttributionUpdate) => void,
+    sink?: FitSink,
+  ) {
     running?.abort();
     const controller = new AbortController();
     running = controller;
@@ -163,9 +191,12 @@ const api = {
         target: request.target,
         settings: request.settings,
         signal: controller.signal,
+        ...(sink ? { fitter: forwardingFitter(sink) } : {}),
         onProgress: ({ done, total, partial }) => {
           // Read between batches: the cancel message cannot arrive while batches run.
           if (isCancelRaised(request.cancelFlag)) controller.abort();
+          // With a remote fit, progress and partial fits come from the scoring worker.
+          if (sink) return;
           // Not awaited: the main thread's answer must never hold up the next batch.
           void onUpdate(
             partial
@@ -232,6 +263,48 @@ const api = {
     } finally {
       if (running === controller) running = null;
     }
+  },
+
+  /** Token flow: knockout curves between token groups, and which patches each token reads. */
+  async flow(
+    input: AnalysisInput,
+    request: FlowRequest,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<TokenFlowRun> {
+    return cancellable(async (signal, checkFlag) => {
+      const headflow = await loaded();
+      const result = await flowImage(headflow, input.image, {
+        question: input.question,
+        objectMask: request.objectMask,
+        ...(request.window !== undefined ? { window: request.window } : {}),
+        signal,
+        onProgress: (done, total) => {
+          checkFlag();
+          void onProgress(done, total);
+        },
+      });
+      const prefilled = await headflow.prefill(input.image, headflow.prompt(input.question));
+      const attentions = await cleanAttentions(headflow.bundle.session, prefilled);
+      const tokenAttention = textToImageAttention(
+        attentions,
+        prefilled,
+        headflow.bundle.manifest.heads,
+      );
+      return { result, tokenAttention };
+    }, request.cancelFlag);
+  },
+
+  /** Object vs background patches, and the per-patch contribution map. */
+  async patches(input: AnalysisInput, request: KnockoutRequest) {
+    return cancellable(
+      async (signal) =>
+        patchesImage(await loaded(), input.image, {
+          question: input.question,
+          objectMask: request.objectMask,
+          signal,
+        }),
+      request.cancelFlag,
+    );
   },
 };
 
