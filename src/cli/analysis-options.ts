@@ -1,6 +1,7 @@
 /**
- * Options shared by the analysis commands (evaluate, flow, patches, sets): attribution
- * settings, the object mask, and writing the result.
+ * Options shared by the analysis commands (attribute, evaluate, flow, patches, sets): the
+ * single-image inputs, attribution settings, the object mask, progress, and writing the
+ * result. One place, so every command parses, checks and opens them the same way.
  */
 import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -11,11 +12,80 @@ import {
   errorMessage,
   parseObjectMask,
   type AttributionSettings,
+  type Headflow,
   type Manifest,
   type ObjectMaskSpec,
 } from "../engine";
-import { integerOption, numberOption } from "./options";
-import { printJson, writeFileAtomic, type CliIo } from "./output";
+import { openModel } from "./context";
+import { integerOption, numberOption, requireOption } from "./options";
+import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "./output";
+import { ProgressBar } from "./progress";
+
+/** The options of every single-image analysis command. */
+export const IMAGE_ANALYSIS_OPTIONS = {
+  image: { type: "string" },
+  question: { type: "string" },
+  answer: { type: "string" },
+  out: { type: "string" },
+  model: { type: "string" },
+} as const;
+
+interface ImageAnalysisValues {
+  image?: string | undefined;
+  question?: string | undefined;
+  answer?: string | undefined;
+  out?: string | undefined;
+  model?: string | undefined;
+}
+
+/** The optional request fields every analysis takes, without `undefined` keys. */
+export interface AnalysisRequestFields {
+  question?: string;
+  answer?: string;
+  signal?: AbortSignal;
+}
+
+export function requestFields(
+  values: { question?: string | undefined; answer?: string | undefined },
+  signal: AbortSignal | undefined,
+): AnalysisRequestFields {
+  return {
+    ...(values.question !== undefined ? { question: values.question } : {}),
+    ...(values.answer !== undefined ? { answer: values.answer } : {}),
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** `--image`, required; read first so a missing image is the first error reported. */
+export function imagePathOf(values: ImageAnalysisValues): string {
+  return requireOption("image", values.image);
+}
+
+/**
+ * Checks `--out` before any work, loads the model and checks the question against its
+ * vocabulary. Model-dependent options are parsed after this, and the image opened
+ * last.
+ */
+export async function openAnalysisModel(values: ImageAnalysisValues): Promise<Headflow> {
+  if (values.out !== undefined) await checkWritableTarget(values.out);
+  const headflow = await openModel(values.model);
+  headflow.prompt(values.question);
+  return headflow;
+}
+
+/** Runs `work` with a progress bar on stderr, closing the bar however it ends. */
+export async function withProgress<T>(
+  io: CliIo,
+  label: string,
+  work: (bar: ProgressBar) => Promise<T>,
+): Promise<T> {
+  const bar = new ProgressBar(io, label);
+  try {
+    return await work(bar);
+  } finally {
+    bar.done();
+  }
+}
 
 const d = DEFAULT_ATTRIBUTION;
 

@@ -3,13 +3,17 @@ import { DEFAULT_EVALUATE, evaluateImage } from "../../engine";
 import {
   ATTRIBUTION_OPTIONS,
   ATTRIBUTION_OPTIONS_HELP,
+  IMAGE_ANALYSIS_OPTIONS,
   attributionSettings,
   emitResult,
+  imagePathOf,
+  openAnalysisModel,
+  requestFields,
+  withProgress,
 } from "../analysis-options";
-import { openBaseline, openImage, openModel } from "../context";
-import { integerOption, numberOption, parseOptions, requireOption, targetOption } from "../options";
-import { checkWritableTarget, type CliIo } from "../output";
-import { ProgressBar } from "../progress";
+import { openBaseline, openImage } from "../context";
+import { integerOption, numberOption, parseOptions, targetOption } from "../options";
+import type { CliIo } from "../output";
 
 const e = DEFAULT_EVALUATE;
 export const EVALUATE_HELP = `headflow evaluate --image FILE [--random K] [--random-seed S] [--level L]
@@ -28,19 +32,15 @@ export async function evaluateCommand(
   signal?: AbortSignal,
 ): Promise<number> {
   const options = parseOptions(args, {
-    image: { type: "string" },
-    question: { type: "string" },
+    ...IMAGE_ANALYSIS_OPTIONS,
     baseline: { type: "string" },
     target: { type: "string" },
-    answer: { type: "string" },
     random: { type: "string" },
     "random-seed": { type: "string" },
     level: { type: "string" },
-    out: { type: "string" },
-    model: { type: "string" },
     ...ATTRIBUTION_OPTIONS,
   });
-  const imagePath = requireOption("image", options.image);
+  const imagePath = imagePathOf(options);
   const attribution = attributionSettings(options);
   const target = targetOption(options.target);
   const settings = {
@@ -49,26 +49,18 @@ export async function evaluateCommand(
     randomSeed: integerOption("random-seed", options["random-seed"], e.randomSeed, 0, 0xffffffff),
     level: numberOption("level", options.level, e.level),
   };
-  if (options.out !== undefined) await checkWritableTarget(options.out);
-  const headflow = await openModel(options.model);
-  headflow.prompt(options.question);
+  const headflow = await openAnalysisModel(options);
   const baseline = await openBaseline(options.baseline);
   const image = await openImage(imagePath);
-  const bar = new ProgressBar(io, "evaluate");
-  let result;
-  try {
-    result = await evaluateImage(headflow, image, {
+  const result = await withProgress(io, "evaluate", (bar) =>
+    evaluateImage(headflow, image, {
       settings,
       baseline,
       target,
-      ...(options.question !== undefined ? { question: options.question } : {}),
-      ...(options.answer !== undefined ? { answer: options.answer } : {}),
-      ...(signal ? { signal } : {}),
+      ...requestFields(options, signal),
       onProgress: (stage, done, total) => bar.update(done, total, stage),
-    });
-  } finally {
-    bar.done();
-  }
+    }),
+  );
   await emitResult(io, options.out, result);
   return 0;
 }

@@ -1,15 +1,19 @@
 /** `headflow flow`: attention knockout curves between token groups for one image. */
 import { TOKEN_GROUPS, defaultWindow, flowImage, parsePairs } from "../../engine";
 import {
+  IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
   OBJECT_MASK_OPTIONS,
   emitResult,
+  imagePathOf,
   objectMaskSpec,
+  openAnalysisModel,
+  requestFields,
+  withProgress,
 } from "../analysis-options";
-import { openImage, openModel } from "../context";
-import { integerOption, parseOptions, requireOption } from "../options";
-import { checkWritableTarget, type CliIo } from "../output";
-import { ProgressBar } from "../progress";
+import { openImage } from "../context";
+import { integerOption, parseOptions } from "../options";
+import type { CliIo } from "../output";
 
 export const FLOW_HELP = `headflow flow --image FILE [--window W] [--pairs SRC->DST,...] [--answer WORD] [--question Q]
              [--object-patches P | --object-threshold F | --coverage-threshold C] [--batch B]
@@ -28,42 +32,30 @@ export async function flowCommand(
   signal?: AbortSignal,
 ): Promise<number> {
   const options = parseOptions(args, {
-    image: { type: "string" },
-    question: { type: "string" },
-    answer: { type: "string" },
+    ...IMAGE_ANALYSIS_OPTIONS,
     window: { type: "string" },
     pairs: { type: "string" },
     batch: { type: "string" },
-    out: { type: "string" },
-    model: { type: "string" },
     ...OBJECT_MASK_OPTIONS,
   });
-  const imagePath = requireOption("image", options.image);
+  const imagePath = imagePathOf(options);
   const pairs = options.pairs !== undefined ? parsePairs(options.pairs) : undefined;
   const batchSize = integerOption("batch", options.batch, 16, 1, 4096);
-  if (options.out !== undefined) await checkWritableTarget(options.out);
-  const headflow = await openModel(options.model);
+  const headflow = await openAnalysisModel(options);
   const { layers } = headflow.bundle.manifest;
   const window = integerOption("window", options.window, defaultWindow(layers), 0, layers);
-  headflow.prompt(options.question);
   const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
   const image = await openImage(imagePath);
-  const bar = new ProgressBar(io, "flow");
-  let result;
-  try {
-    result = await flowImage(headflow, image, {
+  const result = await withProgress(io, "flow", (bar) =>
+    flowImage(headflow, image, {
       window,
       objectMask,
       batchSize,
       ...(pairs ? { pairs } : {}),
-      ...(options.question !== undefined ? { question: options.question } : {}),
-      ...(options.answer !== undefined ? { answer: options.answer } : {}),
-      ...(signal ? { signal } : {}),
+      ...requestFields(options, signal),
       onProgress: (done, total) => bar.update(done, total),
-    });
-  } finally {
-    bar.done();
-  }
+    }),
+  );
   await emitResult(io, options.out, result);
   return 0;
 }

@@ -1,14 +1,18 @@
 /** `headflow patches`: object vs background patches, and the per-patch contribution map. */
 import { patchesImage } from "../../engine";
 import {
+  IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
   OBJECT_MASK_OPTIONS,
   emitResult,
+  imagePathOf,
   objectMaskSpec,
+  openAnalysisModel,
+  requestFields,
 } from "../analysis-options";
-import { openImage, openModel } from "../context";
-import { integerOption, parseOptions, requireOption } from "../options";
-import { checkWritableTarget, type CliIo } from "../output";
+import { openImage } from "../context";
+import { integerOption, parseOptions } from "../options";
+import type { CliIo } from "../output";
 
 export const PATCHES_HELP = `headflow patches --image FILE [--answer WORD] [--question Q]
                 [--object-patches P | --object-threshold F | --coverage-threshold C] [--batch B]
@@ -24,27 +28,19 @@ export async function patchesCommand(
   signal?: AbortSignal,
 ): Promise<number> {
   const options = parseOptions(args, {
-    image: { type: "string" },
-    question: { type: "string" },
-    answer: { type: "string" },
+    ...IMAGE_ANALYSIS_OPTIONS,
     batch: { type: "string" },
-    out: { type: "string" },
-    model: { type: "string" },
     ...OBJECT_MASK_OPTIONS,
   });
-  const imagePath = requireOption("image", options.image);
+  const imagePath = imagePathOf(options);
   const batchSize = integerOption("batch", options.batch, 16, 1, 4096);
-  if (options.out !== undefined) await checkWritableTarget(options.out);
-  const headflow = await openModel(options.model);
-  headflow.prompt(options.question);
+  const headflow = await openAnalysisModel(options);
   const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
   const image = await openImage(imagePath);
   const result = await patchesImage(headflow, image, {
     objectMask,
     batchSize,
-    ...(options.question !== undefined ? { question: options.question } : {}),
-    ...(options.answer !== undefined ? { answer: options.answer } : {}),
-    ...(signal ? { signal } : {}),
+    ...requestFields(options, signal),
   });
   await emitResult(io, options.out, result);
   return 0;

@@ -5,11 +5,13 @@ import {
   ATTRIBUTION_OPTIONS_HELP,
   attributionSettings,
   emitResult,
+  openAnalysisModel,
+  requestFields,
+  withProgress,
 } from "../analysis-options";
-import { openBaseline, openImage, openModel } from "../context";
+import { openBaseline, openImage } from "../context";
 import { integerOption, parseOptions, targetOption } from "../options";
-import { checkWritableTarget, type CliIo } from "../output";
-import { ProgressBar } from "../progress";
+import type { CliIo } from "../output";
 import { readSetList } from "../set-list";
 
 export const SETS_HELP = `headflow sets --list FILE | --set DIR [--set DIR...] [--shard I/N] [--permutations P]
@@ -61,32 +63,20 @@ export async function setsCommand(
     0xffffffff,
   );
   const list = await readSetList(options.list, options.set ?? []);
-  if (options.out !== undefined) await checkWritableTarget(options.out);
-  const headflow = await openModel(options.model);
-  headflow.prompt(options.question);
+  const headflow = await openAnalysisModel(options);
   const baseline = await openBaseline(options.baseline);
-  const bar = new ProgressBar(io, "sets");
-  let result;
-  try {
-    result = await runSets(
-      headflow,
-      list.entries,
-      (_entry, index) => openImage(list.paths[index]!),
-      {
-        settings,
-        baseline,
-        target,
-        permutations,
-        permutationSeed,
-        ...(shard ? { shard } : {}),
-        ...(options.question !== undefined ? { question: options.question } : {}),
-        ...(signal ? { signal } : {}),
-        onImage: (done, total, file) => bar.update(done, total, file),
-      },
-    );
-  } finally {
-    bar.done();
-  }
+  const result = await withProgress(io, "sets", (bar) =>
+    runSets(headflow, list.entries, (_entry, index) => openImage(list.paths[index]!), {
+      settings,
+      baseline,
+      target,
+      permutations,
+      permutationSeed,
+      ...(shard ? { shard } : {}),
+      ...requestFields(options, signal),
+      onImage: (done, total, file) => bar.update(done, total, file),
+    }),
+  );
   await emitResult(io, options.out, result);
   return 0;
 }
