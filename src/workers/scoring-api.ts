@@ -1,0 +1,65 @@
+/**
+ * The scoring worker's API, free of worker globals so that Node tests call it directly:
+ * the attribution's ridge fit (fed batch by batch while the inference worker runs masks),
+ * and the image-set statistics (per-set mean and standard error, image x image
+ * similarity, the semantic-vs-appearance permutation test). Every number is the engine's
+ * (StreamingFit, buildSetsResult); this module only keeps fits apart by id.
+ */
+import type { SetsResult } from "../engine/analysis-result";
+import {
+  StreamingFit,
+  type AttributionEstimate,
+  type AttributionSettings,
+} from "../engine/attribution";
+import { HeadflowError } from "../engine/errors";
+import type { SetImageResult } from "../engine/sets";
+import { buildSetsResult, type SetsContext } from "../engine/sets-result";
+import type { FitProgress } from "./scoring-types";
+
+interface OpenFit {
+  fit: StreamingFit;
+  done: number;
+  total: number;
+}
+
+export function createScoringApi() {
+  const fits = new Map<number, OpenFit>();
+
+  const open = (id: number): OpenFit => {
+    const entry = fits.get(id);
+    if (!entry) throw new HeadflowError("bad-argument", `no attribution fit ${id} is open`);
+    return entry;
+  };
+
+  return {
+    startFit(id: number, size: number, settings: AttributionSettings): void {
+      fits.set(id, { fit: new StreamingFit(size, settings), done: 0, total: settings.samples });
+    },
+
+    addBatch(id: number, masks: Uint8Array, values: Float64Array): FitProgress {
+      const entry = open(id);
+      const partial = entry.fit.add(masks, values);
+      entry.done += values.length;
+      return { done: entry.done, total: entry.total, ...(partial ? { partial } : {}) };
+    },
+
+    /** The final fit; the fit is closed afterwards. */
+    finishFit(id: number): AttributionEstimate {
+      const estimate = open(id).fit.finish();
+      fits.delete(id);
+      return estimate;
+    },
+
+    /** Forgets a fit that will not finish (a cancelled or failed run). */
+    dropFit(id: number): void {
+      fits.delete(id);
+    },
+
+    /** The `headflow sets` result of attributed images (the CLI's own function). */
+    setsResult(context: SetsContext, images: SetImageResult[], totalMs: number): SetsResult {
+      return buildSetsResult(context, images, totalMs);
+    },
+  };
+}
+
+export type ScoringApi = ReturnType<typeof createScoringApi>;

@@ -1,0 +1,22 @@
+/**
+ * The inference worker's side of a remote fit: a MaskFitter that hands every batch of
+ * masks and targets to a FitSink (a comlink proxy to the main thread, which forwards to
+ * the scoring worker) without waiting, so the next batch of model runs starts at once.
+ */
+import type { MaskFitterFactory } from "../engine/attribution";
+import type { FitSink } from "./scoring-types";
+
+/** `sink` is a comlink proxy: its calls are posted, and their results come back as promises. */
+export function forwardingFitter(sink: FitSink): MaskFitterFactory {
+  return (size, settings) => {
+    void sink.start(size, settings);
+    return {
+      add(masks, values) {
+        // Copies: a subarray would clone its whole buffer (every mask of the run).
+        void sink.batch(masks.slice(), values.slice());
+        return undefined;
+      },
+      finish: () => sink.finish(),
+    };
+  };
+}
