@@ -14,6 +14,7 @@ export interface HarnessProps {
   scores: (number | null)[];
   uncertainty?: (number | null)[];
   label: string;
+  exportName?: string;
 }
 
 export interface HeatmapHarness {
@@ -39,6 +40,7 @@ function draw(props: HarnessProps) {
       scores={toScores(props.scores)}
       uncertainty={props.uncertainty === undefined ? undefined : toScores(props.uncertainty)}
       label={props.label}
+      {...(props.exportName !== undefined ? { exportName: props.exportName } : {})}
       selected={selected}
       onSelect={(cell) => {
         harness.selections.push(cell);

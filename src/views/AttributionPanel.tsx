@@ -32,6 +32,8 @@ export function AttributionPanel() {
   const ranking = mode === "attribution" ? null : rankings[mode];
   const scores =
     mode === "attribution" ? attributionScores : ranking?.status === "done" ? ranking.scores : null;
+  const standardErrors = useStandardErrors(attribution);
+  const imageName = attribution.status === "done" ? attribution.result.image.name : image?.name;
 
   return (
     <section className="attribution-panel" aria-labelledby="attribution-title">
@@ -76,6 +78,8 @@ export function AttributionPanel() {
           heads={shape.heads}
           scores={scores}
           label={MODE_LABELS[mode]}
+          {...(mode === "attribution" && standardErrors ? { uncertainty: standardErrors } : {})}
+          exportName={`headflow-${mode}-${imageName ?? "heads"}`}
           selected={selected}
           onSelect={(cell) => void select(cell)}
         />
@@ -91,6 +95,15 @@ function useScores(attribution: AttributionState): Float64Array | null {
     if (attribution.status === "running") return attribution.scores;
     if (attribution.status === "done") return flatScores(attribution.result);
     return null;
+  }, [attribution]);
+}
+
+/** The done attribution's per-head standard errors (layer-major, NaN where unknown). */
+function useStandardErrors(attribution: AttributionState): Float64Array | null {
+  return useMemo(() => {
+    if (attribution.status !== "done") return null;
+    const errors = attribution.result.standardErrors;
+    return errors ? Float64Array.from(errors.flat(), (e) => e ?? Number.NaN) : null;
   }, [attribution]);
 }
 

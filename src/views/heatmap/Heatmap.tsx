@@ -7,7 +7,7 @@
  * Pass a new array object for every update (copy-on-write): the map repaints when the
  * `scores` or `uncertainty` object changes, not when an array is mutated in place.
  */
-import { memo, useId, useLayoutEffect, useMemo, useRef } from "react";
+import { memo, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import {
   drawFrame,
   drawLegend,
@@ -19,6 +19,8 @@ import {
 import { divergingScale, maxAbsScore } from "./heatmap-colour";
 import { cellIndex, cellRect, computeLayout, type HeatmapCell } from "./heatmap-geometry";
 import { tooltipLines } from "./heatmap-text";
+import { HeatmapExport } from "./HeatmapExport";
+import { UNCERTAIN_Z } from "./heatmap-uncertainty";
 import { useSelection } from "./useSelection";
 import "./heatmap.css";
 
@@ -33,10 +35,12 @@ export interface HeatmapProps {
   label: string;
   selected?: HeatmapCell | null;
   onSelect?: (cell: HeatmapCell) => void;
+  /** Base of the exported files' names (without extension); no export buttons when absent. */
+  exportName?: string;
 }
 
 export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
-  const { layers, heads, scores, uncertainty, label, onSelect } = props;
+  const { layers, heads, scores, uncertainty, label, onSelect, exportName } = props;
   const selected = props.selected ?? null;
   const layout = useMemo(() => computeLayout(layers, heads), [layers, heads]);
   const svgRef = useRef<SVGSVGElement>(null);
@@ -52,6 +56,9 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
         ? `uncertainty has ${uncertainty.length} values; a ${layers} x ${heads} model needs ${expected}`
         : null;
   const extent = useMemo(() => maxAbsScore(scores), [scores]);
+  const hasUncertainty = useMemo(() => anyFinite(uncertainty), [uncertainty]);
+  const [fadeChoice, setFadeChoice] = useState(true);
+  const fade = fadeChoice && hasUncertainty;
 
   // The effects below run in order: the frame exists before it is painted or marked.
   useLayoutEffect(() => {
@@ -68,13 +75,13 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
   useLayoutEffect(() => {
     const frame = frameRef.current;
     if (frame === null || shapeProblem !== null) return;
-    paintScores(frame, scores, uncertainty, extent);
-  }, [layout, scores, uncertainty, extent, shapeProblem]);
+    paintScores(frame, scores, uncertainty, extent, fade);
+  }, [layout, scores, uncertainty, extent, shapeProblem, fade]);
 
   useLayoutEffect(() => {
     const frame = frameRef.current;
-    if (frame !== null) drawLegend(frame, divergingScale(extent), label);
-  }, [layout, extent, label]);
+    if (frame !== null) drawLegend(frame, divergingScale(extent), label, fade);
+  }, [layout, extent, label, fade]);
 
   useLayoutEffect(() => {
     const frame = frameRef.current;
@@ -113,12 +120,35 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
       <div id={tooltipId} className="heatmap-tooltip" role="tooltip" style={position}>
         <strong>{lines.title}</strong>
         <span>{lines.value}</span>
+        {lines.note !== undefined && <span className="heatmap-tooltip-note">{lines.note}</span>}
       </div>
     );
   }
 
+  const showTools = hasUncertainty || exportName !== undefined;
   return (
     <figure className="heatmap">
+      {showTools && (
+        <div className="heatmap-tools">
+          {hasUncertainty && (
+            <label>
+              <input
+                type="checkbox"
+                checked={fadeChoice}
+                onChange={(event) => setFadeChoice(event.currentTarget.checked)}
+              />{" "}
+              Fade heads within {UNCERTAIN_Z} standard errors of 0
+            </label>
+          )}
+          {exportName !== undefined && (
+            <HeatmapExport
+              svgRef={svgRef}
+              fileName={exportName}
+              title={`${label} by layer and head`}
+            />
+          )}
+        </div>
+      )}
       {shapeProblem !== null && (
         <p className="heatmap-problem" role="alert">
           The heatmap cannot be drawn: {shapeProblem}.
@@ -134,3 +164,11 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
     </figure>
   );
 });
+
+function anyFinite(values: ArrayLike<number> | undefined): boolean {
+  if (values === undefined) return false;
+  for (let index = 0; index < values.length; index++) {
+    if (Number.isFinite(values[index])) return true;
+  }
+  return false;
+}

@@ -17,6 +17,7 @@ import {
 } from "./heatmap-colour";
 import { cellIndex, cellRect, type HeatmapCell, type HeatmapLayout } from "./heatmap-geometry";
 import { cellName, formatScore, scoreAttribute } from "./heatmap-text";
+import { isUncertain, UNCERTAIN_OPACITY, UNCERTAIN_Z } from "./heatmap-uncertainty";
 
 /** A hairline of background between cells keeps neighbours with similar colours apart. */
 const CELL_GAP = 1;
@@ -38,7 +39,7 @@ export interface HeatmapFrame {
   /** The cell whose aria-describedby points to the tooltip, if any. */
   describedCell: number | null;
   /** What the cells show now, to repaint only what changed. */
-  painted: { scores: Float64Array; uncertainty: Float64Array; extent: number };
+  painted: { scores: Float64Array; uncertainty: Float64Array; extent: number; fade: boolean };
 }
 
 /** Empties the <svg> and draws the frame for a layout: axes, uncoloured cells, rings, legend. */
@@ -119,6 +120,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
       scores: new Float64Array(count).fill(Number.NaN),
       uncertainty: new Float64Array(count).fill(Number.NaN),
       extent: Number.NaN,
+      fade: false,
     },
   };
 }
@@ -182,17 +184,21 @@ export function labelGrid(frame: HeatmapFrame, label: string): void {
 
 /**
  * Colours the cells for new scores and returns the scale used. Only cells whose score or
- * uncertainty changed are touched, unless the colour range (max |score|) changed.
+ * uncertainty changed are touched, unless the colour range (max |score|) or `fade` changed.
+ * With `fade`, cells whose |score| is under two standard errors are drawn faded
+ * (heatmap-uncertainty.ts) and marked data-uncertain.
  */
 export function paintScores(
   frame: HeatmapFrame,
   scores: ArrayLike<number>,
   uncertainty: ArrayLike<number> | undefined,
   extent: number,
+  fade = false,
 ): ColourScale {
   const scale = divergingScale(extent);
   const { painted, cells } = frame;
   const rescaled = !Object.is(painted.extent, extent);
+  const refaded = painted.fade !== fade;
   for (let index = 0; index < cells.length; index++) {
     const score = scores[index] ?? Number.NaN;
     const spread = uncertainty?.[index] ?? Number.NaN;
@@ -201,19 +207,36 @@ export function paintScores(
     if (scoreChanged) node.setAttribute("data-score", scoreAttribute(score));
     if (scoreChanged || rescaled)
       node.setAttribute("fill", fillFor(scale, score) ?? frame.pendingFill);
-    if (!Object.is(painted.uncertainty[index], spread)) {
-      node.setAttribute("data-uncertainty", scoreAttribute(spread));
+    const spreadChanged = !Object.is(painted.uncertainty[index], spread);
+    if (spreadChanged) node.setAttribute("data-uncertainty", scoreAttribute(spread));
+    if (scoreChanged || spreadChanged || refaded) {
+      if (fade && isUncertain(score, spread)) {
+        node.setAttribute("fill-opacity", String(UNCERTAIN_OPACITY));
+        node.setAttribute("data-uncertain", "true");
+      } else {
+        node.removeAttribute("fill-opacity");
+        node.removeAttribute("data-uncertain");
+      }
     }
     painted.scores[index] = score;
     painted.uncertainty[index] = spread;
   }
   painted.extent = extent;
+  painted.fade = fade;
   return scale;
 }
 
-/** Draws the legend: a vertical colour bar from -max to +max, its ticks and title. */
-export function drawLegend(frame: HeatmapFrame, scale: ColourScale, label: string): void {
-  const { legend: box, missingSwatch } = frame.layout;
+/**
+ * Draws the legend: a vertical colour bar from -max to +max, its ticks and title, the
+ * "pending" swatch and, when cells are faded, the faded swatch.
+ */
+export function drawLegend(
+  frame: HeatmapFrame,
+  scale: ColourScale,
+  label: string,
+  fade = false,
+): void {
+  const { legend: box, missingSwatch, uncertainSwatch } = frame.layout;
   const legend = select(frame.legend);
   legend.selectAll("*").remove();
   const [low, , high] = scale.domain() as [number, number, number];
@@ -263,6 +286,23 @@ export function drawLegend(frame: HeatmapFrame, scale: ColourScale, label: strin
     .attr("y", missingSwatch.y + missingSwatch.height / 2)
     .attr("dominant-baseline", "central")
     .text("pending");
+  if (fade) {
+    legend
+      .append("rect")
+      .attr("x", uncertainSwatch.x)
+      .attr("y", uncertainSwatch.y)
+      .attr("width", uncertainSwatch.width)
+      .attr("height", uncertainSwatch.height)
+      .attr("fill", scale(high))
+      .attr("fill-opacity", UNCERTAIN_OPACITY);
+    legend
+      .append("text")
+      .attr("class", "legend-tick")
+      .attr("x", uncertainSwatch.x + uncertainSwatch.width + 4)
+      .attr("y", uncertainSwatch.y + uncertainSwatch.height / 2)
+      .attr("dominant-baseline", "central")
+      .text(`< ${UNCERTAIN_Z} SE`);
+  }
   legend
     .append("text")
     .attr("class", "axis-title")

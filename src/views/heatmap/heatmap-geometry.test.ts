@@ -42,6 +42,10 @@ describe("heatmap layout", () => {
       expect(layout.legend.x + layout.legend.width).toBeLessThan(layout.width);
       expect(layout.missingSwatch.y).toBeGreaterThan(layout.legend.y + layout.legend.height);
       expect(layout.missingSwatch.y + layout.missingSwatch.height).toBeLessThan(layout.height);
+      expect(layout.uncertainSwatch.y).toBeGreaterThan(
+        layout.missingSwatch.y + layout.missingSwatch.height,
+      );
+      expect(layout.uncertainSwatch.y + layout.uncertainSwatch.height).toBeLessThan(layout.height);
       expect(layout.plot.y + layout.plot.height).toBeLessThan(layout.height);
     }
   });

@@ -30,6 +30,8 @@ export interface HeatmapLayout {
   legend: Rect;
   /** The legend's swatch for "not computed yet", under the bar. */
   missingSwatch: Rect;
+  /** The legend's swatch for a faded cell (|score| < 2 SE), under the missing swatch. */
+  uncertainSwatch: Rect;
   width: number;
   height: number;
   /** Which head and layer indices get an axis label (all of them when they fit). */
@@ -69,6 +71,12 @@ export function computeLayout(layers: number, heads: number): HeatmapLayout {
     width: LEGEND_WIDTH,
     height: LEGEND_WIDTH,
   };
+  const uncertainSwatch = {
+    x: legend.x,
+    y: missingSwatch.y + missingSwatch.height + SWATCH_GAP / 2,
+    width: LEGEND_WIDTH,
+    height: LEGEND_WIDTH,
+  };
   return {
     layers,
     heads,
@@ -76,8 +84,10 @@ export function computeLayout(layers: number, heads: number): HeatmapLayout {
     plot,
     legend,
     missingSwatch,
+    uncertainSwatch,
     width: legend.x + legend.width + LEGEND_LABELS + MARGIN.right,
-    height: Math.max(plot.y + plot.height, missingSwatch.y + missingSwatch.height) + MARGIN.bottom,
+    height:
+      Math.max(plot.y + plot.height, uncertainSwatch.y + uncertainSwatch.height) + MARGIN.bottom,
     headTicks: axisTicks(heads, cell),
     layerTicks: axisTicks(layers, cell),
   };

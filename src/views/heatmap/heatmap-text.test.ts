@@ -36,6 +36,14 @@ describe("heatmap text", () => {
     expect(tooltipLines({ layer: 2, head: 5 }, "Attribution", 0.25, 0.05)).toEqual({
       title: "Layer 2, head 5",
       value: "Attribution: 0.25 ± 0.05",
+      note: "± 1 standard error",
+    });
+    expect(tooltipLines({ layer: 0, head: 1 }, "Attribution", -0.05, 0.05).note).toBe(
+      "± 1 standard error; within 2 SE of 0",
+    );
+    expect(tooltipLines({ layer: 0, head: 1 }, "Attention weight", 0.3, undefined)).toEqual({
+      title: "Layer 0, head 1",
+      value: "Attention weight: 0.3",
     });
   });
 });

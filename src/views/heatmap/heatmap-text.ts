@@ -1,6 +1,7 @@
 /** The words and numbers the heatmap shows: cell names, scores, tooltips. */
 import { format } from "d3";
 import type { HeatmapCell } from "./heatmap-geometry";
+import { isUncertain, UNCERTAIN_Z } from "./heatmap-uncertainty";
 
 const formatScoreNumber = format(".3~g");
 const formatUncertaintyNumber = format(".2~g");
@@ -30,6 +31,8 @@ export function scoreAttribute(score: number): string {
 export interface TooltipLines {
   title: string;
   value: string;
+  /** What the ± means and whether the score is clear of 0; absent without an uncertainty. */
+  note?: string;
 }
 
 export function tooltipLines(
@@ -38,8 +41,14 @@ export function tooltipLines(
   score: number,
   uncertainty: number | undefined,
 ): TooltipLines {
-  return {
+  const lines: TooltipLines = {
     title: cellName(cell),
     value: `${label}: ${formatScoreWithUncertainty(score, uncertainty)}`,
   };
+  if (Number.isFinite(score) && uncertainty !== undefined && Number.isFinite(uncertainty)) {
+    lines.note = isUncertain(score, uncertainty)
+      ? `± 1 standard error; within ${UNCERTAIN_Z} SE of 0`
+      : "± 1 standard error";
+  }
+  return lines;
 }
