@@ -20,91 +20,97 @@ async function previewPixel(page: Page, name: string, x: number, y: number) {
   );
 }
 
-test.beforeEach(async ({ page }) => {
-  await page.goto("/");
-});
+/**
+ * Every test navigates only after its routes are in place. The gallery tests mock
+ * samples.json; they used to run after a shared beforeEach had already opened the app, so
+ * a first page (its model load and its own real manifest request) raced the routes and the
+ * mocked page that followed. In full webgpu runs (SwiftShader keeping the machine busy)
+ * the real manifest once reached the page. Not reproduced in isolation (20 of 20 passes,
+ * webgpu, before and after); the gallery tests now open the app exactly once, routed.
+ */
+test.describe("choosing an image", () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto("/");
+  });
 
-test("a PNG chosen with the Image picker is decoded and previewed", async ({ page }) => {
-  await chooseFile(page, "red.png", "image/png", redPng);
-  const preview = page.getByRole("img", { name: "Preview of red.png" });
-  await expect(preview).toBeVisible();
-  await expect(page.locator(".image-preview figcaption")).toContainText("4 × 3 pixels, PNG");
-  expect(await previewPixel(page, "red.png", 0, 0)).toEqual([0, 0, 255, 255]);
-  expect(await previewPixel(page, "red.png", 3, 2)).toEqual([...RED]);
-});
+  test("a PNG chosen with the Image picker is decoded and previewed", async ({ page }) => {
+    await chooseFile(page, "red.png", "image/png", redPng);
+    const preview = page.getByRole("img", { name: "Preview of red.png" });
+    await expect(preview).toBeVisible();
+    await expect(page.locator(".image-preview figcaption")).toContainText("4 × 3 pixels, PNG");
+    expect(await previewPixel(page, "red.png", 0, 0)).toEqual([0, 0, 255, 255]);
+    expect(await previewPixel(page, "red.png", 3, 2)).toEqual([...RED]);
+  });
 
-test("a file that is not an image gets a clear error", async ({ page }) => {
-  await chooseFile(page, "notes.txt", "text/plain", Buffer.from("just some notes\n"));
-  await expect(page.getByRole("alert")).toHaveText(
-    "notes.txt is not an image (expected PNG, JPEG, WebP or GIF).",
-  );
-  await expect(page.getByRole("img", { name: /^Preview of/ })).toHaveCount(0);
-});
+  test("a file that is not an image gets a clear error", async ({ page }) => {
+    await chooseFile(page, "notes.txt", "text/plain", Buffer.from("just some notes\n"));
+    await expect(page.getByRole("alert")).toHaveText(
+      "notes.txt is not an image (expected PNG, JPEG, WebP or GIF).",
+    );
+    await expect(page.getByRole("img", { name: /^Preview of/ })).toHaveCount(0);
+  });
 
-test("the type is read from the bytes, not the name", async ({ page }) => {
-  await chooseFile(page, "fake.png", "image/png", Buffer.from("%PDF-1.7\n%âãÏÓ\n"));
-  await expect(page.getByRole("alert")).toHaveText(
-    "fake.png is not an image (expected PNG, JPEG, WebP or GIF).",
-  );
-});
+  test("the type is read from the bytes, not the name", async ({ page }) => {
+    await chooseFile(page, "fake.png", "image/png", Buffer.from("%PDF-1.7\n%âãÏÓ\n"));
+    await expect(page.getByRole("alert")).toHaveText(
+      "fake.png is not an image (expected PNG, JPEG, WebP or GIF).",
+    );
+  });
 
-test("a damaged image gets a clear error", async ({ page }) => {
-  await chooseFile(page, "broken.png", "image/png", makeCorruptPng(32, 32));
-  await expect(page.getByRole("alert")).toHaveText(
-    "broken.png could not be decoded: the PNG data is damaged or cut short.",
-  );
-});
+  test("a damaged image gets a clear error", async ({ page }) => {
+    await chooseFile(page, "broken.png", "image/png", makeCorruptPng(32, 32));
+    await expect(page.getByRole("alert")).toHaveText(
+      "broken.png could not be decoded: the PNG data is damaged or cut short.",
+    );
+  });
 
-test("an image too large to decode is refused from its header", async ({ page }) => {
-  const header = makePng(1, 1, () => [0, 0, 0, 255]);
-  header.writeUInt32BE(9000, 16);
-  header.writeUInt32BE(8000, 20);
-  await chooseFile(page, "huge.png", "image/png", header);
-  await expect(page.getByRole("alert")).toContainText(
-    "huge.png is too large to decode: 9000 × 8000 pixels (72 megapixels)",
-  );
-});
+  test("an image too large to decode is refused from its header", async ({ page }) => {
+    const header = makePng(1, 1, () => [0, 0, 0, 255]);
+    header.writeUInt32BE(9000, 16);
+    header.writeUInt32BE(8000, 20);
+    await chooseFile(page, "huge.png", "image/png", header);
+    await expect(page.getByRole("alert")).toContainText(
+      "huge.png is too large to decode: 9000 × 8000 pixels (72 megapixels)",
+    );
+  });
 
-test("a file name is shown as text, never as markup", async ({ page }) => {
-  const name = '<img src=x onerror="document.title=`pwned`">.txt';
-  await chooseFile(page, name, "text/plain", Buffer.from("x"));
-  await expect(page.getByRole("alert")).toContainText(name);
-  expect(await page.title()).not.toBe("pwned");
-  await expect(page.locator(".image-error img")).toHaveCount(0);
-});
+  test("a file name is shown as text, never as markup", async ({ page }) => {
+    const name = '<img src=x onerror="document.title=`pwned`">.txt';
+    await chooseFile(page, name, "text/plain", Buffer.from("x"));
+    await expect(page.getByRole("alert")).toContainText(name);
+    expect(await page.title()).not.toBe("pwned");
+    await expect(page.locator(".image-error img")).toHaveCount(0);
+  });
 
-test("an image pasted from the clipboard is decoded", async ({ page }) => {
-  await page.evaluate(
-    (bytes) => {
-      const data = new DataTransfer();
-      data.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
-      document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
-    },
-    [...redPng],
-  );
-  await expect(page.getByRole("img", { name: "Preview of Pasted image" })).toBeVisible();
-});
+  test("an image pasted from the clipboard is decoded", async ({ page }) => {
+    await page.evaluate(
+      (bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "image.png", { type: "image/png" }));
+        document.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true }));
+      },
+      [...redPng],
+    );
+    await expect(page.getByRole("img", { name: "Preview of Pasted image" })).toBeVisible();
+  });
 
-test("an image dropped on the drop zone is decoded", async ({ page }) => {
-  const dataTransfer = await page.evaluateHandle(
-    (bytes) => {
-      const data = new DataTransfer();
-      data.items.add(new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" }));
-      return data;
-    },
-    [...redPng],
-  );
-  await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer });
-  await expect(page.getByRole("img", { name: "Preview of dropped.png" })).toBeVisible();
-  await expect(page.locator(".image-preview figcaption")).toContainText("4 × 3 pixels");
+  test("an image dropped on the drop zone is decoded", async ({ page }) => {
+    const dataTransfer = await page.evaluateHandle(
+      (bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "dropped.png", { type: "image/png" }));
+        return data;
+      },
+      [...redPng],
+    );
+    await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer });
+    await expect(page.getByRole("img", { name: "Preview of dropped.png" })).toBeVisible();
+    await expect(page.locator(".image-preview figcaption")).toContainText("4 × 3 pixels");
+  });
 });
 
 test.describe("the sample gallery", () => {
-  test("shows the bundled samples and decodes the one clicked", async ({ page }, testInfo) => {
-    // Backend-independent UI, covered by the wasm project. In the webgpu project, after the
-    // SwiftShader-heavy explorer specs, the real samples.json reaches the page despite the
-    // route (reproducible in full runs only; see the session note), so it is skipped there.
-    test.skip(testInfo.project.name === "webgpu", "backend-independent; runs in the wasm project");
+  test("shows the bundled samples and decodes the one clicked", async ({ page }) => {
     await page.route("**/samples/samples.json", (route) =>
       route.fulfill({
         json: [
