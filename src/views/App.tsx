@@ -9,6 +9,9 @@ import { HistoryPanel } from "./HistoryPanel";
 import { ImagePanel } from "./ImagePanel";
 import { RankingCurves } from "./RankingCurves";
 import { SharePanel } from "./SharePanel";
+import { ImageSetsPanel } from "./sets/ImageSetsPanel";
+import { TokenFlowPanel } from "./flow/TokenFlowPanel";
+import { ObjectMaskPanel } from "./objectmask/ObjectMaskPanel";
 import "./explorer.css";
 import { useAnalysisWiring } from "./useAnalysisWiring";
 
@@ -42,7 +45,12 @@ export function App() {
           <SharePanel />
           <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
         </div>
+        <div className="column wide-row">
+          <TokenFlowPanel />
+          <ObjectMaskPanel />
+        </div>
       </main>
+      <ImageSetsPanel />
     </div>
   );
 }
