@@ -1,7 +1,7 @@
 /**
  * Numbers and verdicts for the paper's four findings, from the CLI's JSON results. Each
  * verdict names its criterion, so a reader can disagree with the threshold and still use
- * the numbers.
+ * the numbers. Criteria were fixed before looking at the trained model's numbers.
  */
 import type { EvaluateResult, FlowResult, PatchesResult, SetsResult } from "../../src/engine";
 import { pearson } from "../../src/engine";
@@ -13,14 +13,15 @@ export interface Verdict {
   evidence: string;
 }
 
-const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN);
-const f3 = (x: number | null | undefined) =>
+export const mean = (xs: readonly number[]) =>
+  xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : Number.NaN;
+export const f3 = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(3);
-const f1 = (x: number | null | undefined) =>
+export const f1 = (x: number | null | undefined) =>
   x === null || x === undefined || !Number.isFinite(x) ? "n/a" : x.toFixed(1);
 
 /** Mean of each index over several curves (nulls skipped). */
-export function meanCurve(curves: (number | null)[][]): (number | null)[] {
+export function meanCurve(curves: readonly (readonly (number | null)[])[]): (number | null)[] {
   const length = Math.max(0, ...curves.map((c) => c.length));
   return Array.from({ length }, (_, i) => {
     const known = curves.map((c) => c[i]).filter((v): v is number => v !== null && v !== undefined);
@@ -30,18 +31,18 @@ export function meanCurve(curves: (number | null)[][]): (number | null)[] {
 
 export const METHODS = ["attribution", "attention", "single-head", "random"] as const;
 
-export function rankingSummary(results: EvaluateResult[]) {
+export function rankingSummary(results: readonly EvaluateResult[]) {
   return METHODS.map((method) => {
     const runs = results.flatMap((r) => r.rankings.filter((k) => k.method === method));
-    const ks = (pick: (r: (typeof runs)[number]) => number | null, all: number) =>
-      mean(runs.map((r) => pick(r) ?? all));
     const heads = (results[0]?.layers ?? 0) * (results[0]?.heads ?? 0);
+    // A ranking that never reaches the level counts as needing every head.
+    const ks = (pick: (r: (typeof runs)[number]) => number | null) =>
+      mean(runs.map((r) => pick(r) ?? heads));
     return {
       method,
       runs: runs.length,
-      // A ranking that never reaches the level counts as needing every head.
-      kFaithfulness: ks((r) => r.kFaithfulness, heads),
-      kCompleteness: ks((r) => r.kCompleteness, heads),
+      kFaithfulness: ks((r) => r.kFaithfulness),
+      kCompleteness: ks((r) => r.kCompleteness),
       faithfulness: meanCurve(runs.map((r) => r.faithfulness)),
       completeness: meanCurve(runs.map((r) => r.completeness)),
     };
@@ -49,7 +50,7 @@ export function rankingSummary(results: EvaluateResult[]) {
 }
 
 /** Share of positive attribution per layer, averaged over images. */
-export function layerProfile(results: EvaluateResult[]): number[] {
+export function layerProfile(results: readonly EvaluateResult[]): number[] {
   const layers = results[0]?.layers ?? 0;
   const shares = results.map((r) => {
     const scores = r.rankings.find((k) => k.method === "attribution")!.scores!;
@@ -60,12 +61,13 @@ export function layerProfile(results: EvaluateResult[]): number[] {
   return Array.from({ length: layers }, (_, l) => mean(shares.map((s) => s[l]!)));
 }
 
-export function finding1(results: EvaluateResult[]): {
-  verdicts: Verdict[];
-  summary: ReturnType<typeof rankingSummary>;
-  profile: number[];
-  attentionR: number;
-} {
+/** Mean attribution score of every head over images, [layer][head]. */
+export function meanScores(results: readonly EvaluateResult[]): number[][] {
+  const grids = results.map((r) => r.rankings.find((k) => k.method === "attribution")!.scores!);
+  return grids[0]!.map((row, l) => row.map((_, h) => mean(grids.map((g) => g[l]![h]!))));
+}
+
+export function finding1(results: readonly EvaluateResult[]) {
   const summary = rankingSummary(results);
   const by = (m: string) => summary.find((s) => s.method === m)!;
   const heads = results[0]!.layers * results[0]!.heads;
@@ -84,52 +86,72 @@ export function finding1(results: EvaluateResult[]): {
   const attribution = by("attribution");
   const random = by("random");
   const attention = by("attention");
-  return {
-    summary,
-    profile,
-    attentionR,
-    verdicts: [
-      {
-        claim: "A distinct subset of heads carries the image-to-text flow",
-        agrees:
-          attribution.kFaithfulness <= heads / 4 &&
-          attribution.kFaithfulness < random.kFaithfulness,
-        criterion: `attribution reaches faithfulness 0.8 with at most a quarter of the heads (${heads / 4}) and fewer than random orders`,
-        evidence: `mean smallest k: attribution ${f1(attribution.kFaithfulness)}, random ${f1(random.kFaithfulness)} of ${heads} heads`,
-      },
-      {
-        claim: "Important heads sit mostly in middle-to-late layers",
-        agrees: lateShare > 0.5 && lateShare > (layers - early) / layers,
-        criterion: `layers ${early}..${layers - 1} hold more than half of the positive attribution and more than their share of heads (${f3((layers - early) / layers)})`,
-        evidence: `share of positive attribution in layers ${early}..${layers - 1}: ${f3(lateShare)}`,
-      },
-      {
-        claim: "Attention weight is a poor guide to importance",
-        agrees:
-          attention.kFaithfulness > attribution.kFaithfulness && !(Math.abs(attentionR) >= 0.5),
-        criterion:
-          "ranking by attention weight needs more heads than attribution for faithfulness 0.8, and |Pearson r| of attention weight vs attribution < 0.5",
-        evidence: `mean smallest k: attention ${f1(attention.kFaithfulness)} vs attribution ${f1(attribution.kFaithfulness)}; r = ${f3(attentionR)}`,
-      },
-    ],
-  };
+  const both = (s: typeof attribution) => (s.kFaithfulness + s.kCompleteness) / 2;
+  const verdicts: Verdict[] = [
+    {
+      claim: "A distinct subset of heads carries the image-to-text flow",
+      agrees:
+        attribution.kFaithfulness <= heads / 4 && attribution.kFaithfulness < random.kFaithfulness,
+      criterion: `attribution reaches faithfulness 0.8 with at most a quarter of the heads (${heads / 4}) and with fewer than random orders`,
+      evidence: `mean smallest k for faithfulness 0.8: attribution ${f1(attribution.kFaithfulness)}, random ${f1(random.kFaithfulness)} of ${heads} heads (completeness 0.8: attribution ${f1(attribution.kCompleteness)}, random ${f1(random.kCompleteness)})`,
+    },
+    {
+      claim: "Important heads sit mostly in middle-to-late layers",
+      agrees: lateShare > 0.5 && lateShare > (layers - early) / layers,
+      criterion: `layers ${early}..${layers - 1} hold more than half of the positive attribution and more than their share of the heads (${f3((layers - early) / layers)})`,
+      evidence: `share of positive attribution in layers ${early}..${layers - 1}: ${f3(lateShare)}; per layer ${profile.map(f3).join(", ")}`,
+    },
+    {
+      claim: "Attention weight is a poor guide to importance",
+      agrees: both(attention) > both(attribution) && !(Math.abs(attentionR) >= 0.5),
+      criterion:
+        "ranking by attention weight needs more heads than attribution (mean of the smallest k for faithfulness 0.8 and for completeness 0.8), and |Pearson r| of attention weight vs attribution < 0.5",
+      evidence: `smallest k (faithfulness / completeness): attention ${f1(attention.kFaithfulness)} / ${f1(attention.kCompleteness)}, attribution ${f1(attribution.kFaithfulness)} / ${f1(attribution.kCompleteness)}, single-head ${f1(by("single-head").kFaithfulness)} / ${f1(by("single-head").kCompleteness)}; r(attention, attribution) = ${f3(attentionR)}`,
+    },
+  ];
+  return { verdicts, summary, profile, attentionR, early };
 }
 
-export function finding2(sets: SetsResult): Verdict {
+export function finding2(sets: SetsResult, label: string): Verdict {
   const test = sets.test;
   return {
     claim: "Head selection follows semantic content (category) rather than appearance (style)",
     agrees: test ? test.difference > 0 && test.pValue < 0.05 : null,
     criterion:
-      "mean similarity of same-category/different-style pairs exceeds that of same-style/different-category pairs, permutation p < 0.05",
+      "mean similarity of same-category/different-style pairs exceeds that of same-style/different-category pairs, one-sided permutation p < 0.05",
     evidence: test
-      ? `same category, different style: ${f3(test.sameCategoryDifferentStyle.mean)} (${test.sameCategoryDifferentStyle.pairs} pairs); same style, different category: ${f3(test.sameStyleDifferentCategory.mean)} (${test.sameStyleDifferentCategory.pairs} pairs); difference ${f3(test.difference)}, p = ${f3(test.pValue)} (${test.permutations} permutations)`
-      : "no test: the sets lack one kind of pair",
+      ? `${label}: same category, different style ${f3(test.sameCategoryDifferentStyle.mean)} (${test.sameCategoryDifferentStyle.pairs} pairs); same style, different category ${f3(test.sameStyleDifferentCategory.mean)} (${test.sameStyleDifferentCategory.pairs} pairs); difference ${f3(test.difference)}, p = ${f3(test.pValue)} (${test.permutations} permutations)`
+      : `${label}: no test, the images lack one kind of pair`,
   };
 }
 
+/**
+ * Where along the depth a knockout curve drops: the drop-weighted mean window start,
+ * sum(l * max(0, -c_l)) / sum(max(0, -c_l)); null when nothing drops. Unlike the argmax it
+ * does not jump between two near-equal windows.
+ */
+export function dropCentre(change: readonly number[]): number | null {
+  let weight = 0;
+  let sum = 0;
+  change.forEach((c, l) => {
+    const drop = Math.max(0, -c);
+    weight += drop;
+    sum += l * drop;
+  });
+  return weight > 0 ? sum / weight : null;
+}
+
+export interface PairSummary {
+  pair: string;
+  curve: number[];
+  /** Window start with the most negative mean change, and that change. */
+  strongestLayer: number;
+  strongestChange: number;
+  centre: number | null;
+}
+
 /** Mean change curve per pair over images. */
-export function flowSummary(results: FlowResult[]) {
+export function flowSummary(results: readonly FlowResult[]): PairSummary[] {
   const pairs = results[0]!.curves.map((c) => `${c.source}->${c.target}`);
   return pairs.map((pair, i) => {
     const curve = meanCurve(results.map((r) => r.curves[i]!.change)) as number[];
@@ -137,46 +159,135 @@ export function flowSummary(results: FlowResult[]) {
     curve.forEach((v, l) => {
       if (v < curve[at]!) at = l;
     });
-    return { pair, curve, strongestLayer: at, strongestChange: curve[at]! };
+    return {
+      pair,
+      curve,
+      strongestLayer: at,
+      strongestChange: curve[at]!,
+      centre: dropCentre(curve),
+    };
   });
 }
 
-export function finding3(results: FlowResult[]): {
-  verdict: Verdict;
-  summary: ReturnType<typeof flowSummary>;
-} {
+/** Text reaching the answer position(s), and image information reaching them. */
+export const TEXT_ROUTES = ["question->role", "question->final"];
+export const IMAGE_ROUTES = [
+  "imageObject->role",
+  "imageObject->final",
+  "imageBackground->role",
+  "imageBackground->final",
+];
+/** A route counts as used when blocking it lowers p(answer) by more than this (relative). */
+export const VISIBLE_DROP = 0.05;
+
+/** The route among `pairs` whose mean curve drops most (undefined if none is present). */
+function dominant(summary: readonly PairSummary[], pairs: readonly string[]) {
+  return summary
+    .filter((s) => pairs.includes(s.pair))
+    .reduce<PairSummary | undefined>(
+      (best, s) => (best === undefined || s.strongestChange < best.strongestChange ? s : best),
+      undefined,
+    );
+}
+
+/** Finding 3 on one set of flow results (one window size). */
+export function flowOrder(results: readonly FlowResult[]) {
   const summary = flowSummary(results);
-  const get = (pair: string) => summary.find((s) => s.pair === pair);
-  const text = ["question->role", "question->final"].map(get).filter((s) => s !== undefined);
-  const image = ["imageObject->final", "imageBackground->final"]
-    .map(get)
-    .filter((s) => s !== undefined);
-  const textLayer = mean(text.map((s) => s.strongestLayer));
-  const imageLayer = mean(image.map((s) => s.strongestLayer));
-  const visible = [...text, ...image].every((s) => s.strongestChange < -0.05);
+  const text = dominant(summary, TEXT_ROUTES);
+  const image = dominant(summary, IMAGE_ROUTES);
+  const visible =
+    text !== undefined &&
+    image !== undefined &&
+    text.strongestChange < -VISIBLE_DROP &&
+    image.strongestChange < -VISIBLE_DROP;
+  const agrees =
+    text === undefined || image === undefined
+      ? null
+      : visible && text.centre !== null && image.centre !== null && text.centre < image.centre;
+  // The same comparison on every image alone, for how consistent the ordering is.
+  const perImage = results.map((r) => {
+    const one = flowSummary([r]);
+    const t = dominant(one, TEXT_ROUTES);
+    const i = dominant(one, IMAGE_ROUTES);
+    return t?.centre != null && i?.centre != null ? t.centre < i.centre : null;
+  });
+  return { summary, text, image, visible, agrees, perImage };
+}
+
+export function finding3(results: readonly FlowResult[]) {
+  const order = flowOrder(results);
+  const { text, image } = order;
+  const earlier = order.perImage.filter((x) => x === true).length;
+  const verdict: Verdict = {
+    claim:
+      "Text information reaches the role and final tokens first; image information arrives later",
+    agrees: order.agrees,
+    criterion: `of the routes question -> role/final, take the one whose blocking drops p(answer) most, and likewise of image object/background -> role/final; both drop by more than ${VISIBLE_DROP * 100}% somewhere, and the text route's drop-weighted mean window start (its "centre") is earlier than the image route's`,
+    evidence:
+      text && image
+        ? `text route ${text.pair}: largest drop ${f3(text.strongestChange)} at window start ${text.strongestLayer}, centre ${f1(text.centre)}; image route ${image.pair}: largest drop ${f3(image.strongestChange)} at ${image.strongestLayer}, centre ${f1(image.centre)}; text centre earlier on ${earlier} of ${order.perImage.length} images alone`
+        : "a route is missing from the flow results",
+  };
+  return { ...order, verdict };
+}
+
+/** Relative numbers of one patches result: drops and what is kept. */
+export function patchNumbers(r: PatchesResult) {
+  const p = r.cleanProbability;
   return {
-    summary,
-    verdict: {
-      claim:
-        "Text information reaches the role and final tokens first; image information arrives later",
-      agrees: text.length && image.length ? visible && textLayer < imageLayer : null,
-      criterion:
-        "the window start with the largest drop is earlier for question->role/final than for image->final, and every one of these curves drops by more than 5% somewhere",
-      evidence: `layer of the largest drop: question->role/final ${f1(textLayer)}, image->final ${f1(imageLayer)}; largest drops: ${[...text, ...image].map((s) => `${s.pair} ${f3(s.strongestChange)}`).join(", ")}`,
-    },
+    objectDrop: r.object.drop / p,
+    backgroundDrop: r.background.drop / p,
+    wholeDrop: r.wholeImage.drop / p,
+    // Blocking the background leaves only the object patches readable, and vice versa.
+    objectOnlyKeeps: r.background.probability / p,
+    backgroundOnlyKeeps: r.object.probability / p,
   };
 }
 
-export function finding4(results: PatchesResult[]): Verdict {
-  const relative = (pick: (r: PatchesResult) => number) =>
-    mean(results.map((r) => pick(r) / r.cleanProbability));
-  const object = relative((r) => r.object.drop);
-  const background = relative((r) => r.background.drop);
+/** Every result's numbers, and their means. */
+export function patchSummary(results: readonly PatchesResult[]) {
+  const rows = results.map(patchNumbers);
+  const avg = (key: keyof ReturnType<typeof patchNumbers>) => mean(rows.map((r) => r[key]));
+  return {
+    rows,
+    objectDrop: avg("objectDrop"),
+    backgroundDrop: avg("backgroundDrop"),
+    wholeDrop: avg("wholeDrop"),
+    objectOnlyKeeps: avg("objectOnlyKeeps"),
+    backgroundOnlyKeeps: avg("backgroundOnlyKeeps"),
+  };
+}
+
+/** Carries: with only that group readable, p(answer) keeps at least this share of its value. */
+export const CARRIES = 0.5;
+
+export function finding4(results: readonly PatchesResult[]): Verdict {
+  const s = patchSummary(results);
   return {
     claim: "Image information is read from both object tokens and background tokens",
-    agrees: object > 0.05 && background > 0.05,
-    criterion:
-      "blocking text -> object patches and blocking text -> background patches (every layer) each lower the answer probability by more than 5% of its clean value",
-    evidence: `mean relative drop: object patches ${f3(object)}, background patches ${f3(background)}, all patches ${f3(relative((r) => r.wholeImage.drop))}; object patches per image: ${results.map((r) => r.object.patches).join(", ")}`,
+    agrees:
+      s.wholeDrop > CARRIES && s.objectOnlyKeeps >= CARRIES && s.backgroundOnlyKeeps >= CARRIES,
+    criterion: `the answer needs the image (blocking text -> all patches in every layer lowers p(answer) by more than ${CARRIES * 100}%), and each group alone carries it: with only the object patches readable, and with only the background patches readable, p(answer) keeps at least ${CARRIES * 100}% of its clean value (means over images)`,
+    evidence: `blocking all patches: drop ${f3(s.wholeDrop)}; only object patches readable: keeps ${f3(s.objectOnlyKeeps)}; only background readable: keeps ${f3(s.backgroundOnlyKeeps)}. Needed in the intact model: blocking the object patches alone drops p by ${f3(s.objectDrop)}, the background alone by ${f3(s.backgroundDrop)}`,
   };
+}
+
+/** Window-size sweep: per w, the key routes' strongest drop and the finding-3 outcome. */
+export function windowSweep(byWindow: ReadonlyMap<number, readonly FlowResult[]>) {
+  return [...byWindow.entries()].map(([window, results]) => {
+    const order = flowOrder(results);
+    const routes = [...TEXT_ROUTES, ...IMAGE_ROUTES].flatMap((pair) => {
+      const s = order.summary.find((x) => x.pair === pair);
+      return s ? [s] : [];
+    });
+    return {
+      window,
+      images: results.length,
+      routes,
+      text: order.text,
+      image: order.image,
+      agrees: order.agrees,
+      perImageEarlier: order.perImage.filter((x) => x === true).length,
+    };
+  });
 }
