@@ -2,6 +2,7 @@
 import { fileURLToPath } from "node:url";
 import { readImageFile, loadBundleNode, nodeImageDecoder } from "../engine/node";
 import { Headflow, parseBaselineArg, type BaselineSpec, type NamedImage } from "../engine";
+import { isThirdPartyLocation, loadThirdPartyNode } from "../engine/thirdparty/node";
 
 /** The bundled demo model, found relative to this file so any working folder works. */
 export const DEFAULT_MODEL = fileURLToPath(
@@ -9,6 +10,10 @@ export const DEFAULT_MODEL = fileURLToPath(
 );
 
 export async function openModel(location: string | undefined): Promise<Headflow> {
+  // A folder with config.json but no headflow.json is a third-party transformers.js export.
+  if (location !== undefined && (await isThirdPartyLocation(location))) {
+    return loadThirdPartyNode(location);
+  }
   const bundle = await loadBundleNode(location ?? DEFAULT_MODEL);
   return new Headflow(bundle, nodeImageDecoder, "onnxruntime-node (cpu)");
 }
