@@ -1,0 +1,336 @@
+/**
+ * Image sets (issue 5 item 4 in the browser): the sets the user added, each image decoded
+ * (image worker) and brought to model resolution (inference worker) as soon as it is added,
+ * so a file that is not an image is listed with its reason at once and skipped by the run;
+ * the run (attribution of every image, then the scoring worker's per-set means, similarity
+ * matrix and permutation test); and the result, whether run here or opened from the JSON
+ * that `headflow sets` writes.
+ */
+import { create } from "zustand";
+import { SetsResultSchema, type SetsResult } from "../engine/analysis-result";
+import { DEFAULT_ATTRIBUTION } from "../engine/attribution";
+import type { RgbaImage } from "../engine/image";
+import type { SetEntry, SetImageResult } from "../engine/sets";
+import { DEFAULT_PERMUTATIONS } from "../engine/similarity";
+import type { TargetKind } from "../engine/targets";
+import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
+import type { DecodeOutcome } from "../workers/image.worker";
+import { startImageWorker } from "../workers/image-client";
+import { inferenceWorker } from "../workers/inference-client";
+import type { BaselineKind } from "../workers/inference-types";
+import { scoringWorker } from "../workers/scoring-client";
+import { messageOf } from "./analysis-store";
+import { attributeImage, setsContextOf } from "./sets-run";
+
+export type SetImageState =
+  | { status: "preparing" }
+  | { status: "ready"; image: RgbaImage & { name: string }; thumbnail: string }
+  | { status: "failed"; message: string };
+
+export interface SetImage {
+  id: number;
+  /** "set/name", as `headflow sets --set DIR` names a folder's files. */
+  file: string;
+  /** Labels from a labels.json; null: the set's own labels apply. */
+  labels: { category: string | null; style: string | null } | null;
+  state: SetImageState;
+}
+
+export interface ImageSet {
+  id: number;
+  name: string;
+  /** The labels of images that have none of their own ("" = none). */
+  category: string;
+  style: string;
+  images: SetImage[];
+}
+
+export interface SetsSettings {
+  samples: number;
+  baseline: BaselineKind;
+  target: TargetKind;
+  permutations: number;
+}
+
+export const DEFAULT_SETS_SETTINGS: SetsSettings = {
+  samples: DEFAULT_ATTRIBUTION.samples,
+  baseline: "mean",
+  target: "logit",
+  permutations: DEFAULT_PERMUTATIONS,
+};
+
+export type SetsRunState =
+  | { status: "idle" }
+  | {
+      status: "running";
+      /** 0-based position of the image being attributed, of `images`. */
+      image: number;
+      images: number;
+      file: string;
+      done: number;
+      total: number;
+      startedAt: number;
+      updatedAt: number;
+      /** The current image's live estimate (layer-major), NaN until the fit starts. */
+      scores: Float64Array;
+      layers: number;
+      heads: number;
+    }
+  | { status: "summarising" }
+  | { status: "cancelled" }
+  | { status: "failed"; message: string };
+
+/** A file to add; `problem`: why it cannot be used (e.g. a download failed), listed as is. */
+export interface SetFile {
+  file: Blob | null;
+  name: string;
+  labels?: SetImage["labels"];
+  problem?: string;
+}
+
+export interface SetsStore {
+  sets: ImageSet[];
+  settings: SetsSettings;
+  run: SetsRunState;
+  result: { data: SetsResult; source: "run" | "file" } | null;
+  importError: string | null;
+  /** A set of files (a dropped folder, several files, or bundled samples). */
+  addSet(
+    name: string,
+    files: readonly SetFile[],
+    labels?: { category?: string; style?: string },
+  ): Promise<void>;
+  updateSet(id: number, change: Partial<Pick<ImageSet, "name" | "category" | "style">>): void;
+  removeSet(id: number): void;
+  setSettings(settings: Partial<SetsSettings>): void;
+  runSets(question: string, shape: { layers: number; heads: number }): Promise<void>;
+  cancel(): void;
+  openResult(json: unknown): void;
+}
+
+/** The labels an image is analysed with: its own, else its set's. */
+export function entryOf(set: ImageSet, image: SetImage): SetEntry {
+  const own = image.labels;
+  return {
+    file: image.file,
+    set: set.name,
+    category: own ? own.category : set.category.trim() || null,
+    style: own ? own.style : set.style.trim() || null,
+  };
+}
+
+/** Set names must be unique: the per-set summary is keyed by name. */
+function uniqueName(wanted: string, taken: readonly string[]): string {
+  const base = wanted.trim() || "Set";
+  if (!taken.includes(base)) return base;
+  let n = 2;
+  while (taken.includes(`${base} ${n}`)) n++;
+  return `${base} ${n}`;
+}
+
+let imageWorker: ReturnType<typeof startImageWorker> | null = null;
+const decode = (file: Blob, name: string): Promise<DecodeOutcome> => {
+  imageWorker ??= startImageWorker();
+  return imageWorker.decode(file, name);
+};
+
+function isCancellation(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
+}
+
+export const useSetsStore = create<SetsStore>((set, get) => {
+  let nextId = 0;
+  let cancelFlag: CancelFlag | undefined;
+
+  const updateImage = (setId: number, imageId: number, state: SetImageState) =>
+    set({
+      sets: get().sets.map((s) =>
+        s.id !== setId
+          ? s
+          : { ...s, images: s.images.map((i) => (i.id === imageId ? { ...i, state } : i)) },
+      ),
+    });
+
+  /** Decode, then model resolution; one image at a time keeps memory bounded. */
+  const prepare = async (setId: number, imageId: number, file: Blob, name: string) => {
+    let outcome: DecodeOutcome;
+    try {
+      outcome = await decode(file, name);
+    } catch (error) {
+      outcome = { ok: false, message: `${name} could not be opened: ${messageOf(error)}` };
+    }
+    if (!outcome.ok) return updateImage(setId, imageId, { status: "failed", ...outcome });
+    const { width, height, pixels, preview, thumbnail } = outcome.image;
+    preview.close();
+    try {
+      const small = await inferenceWorker().prepareImage({ width, height, data: pixels });
+      updateImage(setId, imageId, { status: "ready", image: { ...small, name }, thumbnail });
+    } catch (error) {
+      const message = `${name} could not be prepared: ${messageOf(error)}`;
+      updateImage(setId, imageId, { status: "failed", message });
+    }
+  };
+
+  return {
+    sets: [],
+    settings: DEFAULT_SETS_SETTINGS,
+    run: { status: "idle" },
+    result: null,
+    importError: null,
+
+    async addSet(name, files, labels = {}) {
+      const id = ++nextId;
+      const setName = uniqueName(
+        name,
+        get().sets.map((s) => s.name),
+      );
+      const images: SetImage[] = files.map(({ name: fileName, labels: own }) => ({
+        id: ++nextId,
+        file: `${setName}/${fileName}`,
+        labels: own ?? null,
+        state: { status: "preparing" },
+      }));
+      const added: ImageSet = {
+        id,
+        name: setName,
+        category: labels.category ?? "",
+        style: labels.style ?? "",
+        images,
+      };
+      set({ sets: [...get().sets, added] });
+      for (const [i, { file, name: fileName, problem }] of files.entries()) {
+        if (file === null || problem !== undefined) {
+          const message = problem ?? `${fileName} could not be read`;
+          updateImage(id, images[i]!.id, { status: "failed", message });
+        } else await prepare(id, images[i]!.id, file, fileName);
+      }
+    },
+
+    updateSet(id, change) {
+      const taken = get()
+        .sets.filter((s) => s.id !== id)
+        .map((s) => s.name);
+      set({
+        sets: get().sets.map((s) => {
+          if (s.id !== id) return s;
+          const name = change.name !== undefined ? uniqueName(change.name, taken) : s.name;
+          // An image's file keeps naming its set, as the CLI's "set/file".
+          const images = s.images.map((i) => ({
+            ...i,
+            file: `${name}/${i.file.slice(s.name.length + 1)}`,
+          }));
+          return { ...s, ...change, name, images };
+        }),
+      });
+    },
+
+    removeSet(id) {
+      set({ sets: get().sets.filter((s) => s.id !== id) });
+    },
+
+    setSettings(settings) {
+      set({ settings: { ...get().settings, ...settings } });
+    },
+
+    async runSets(question, { layers, heads }) {
+      const { sets, settings } = get();
+      const work = sets.flatMap((s) =>
+        s.images.flatMap((image) =>
+          image.state.status === "ready"
+            ? [{ entry: entryOf(s, image), image: image.state.image }]
+            : [],
+        ),
+      );
+      if (work.length === 0) {
+        set({ run: { status: "failed", message: "No image is ready: add a set first." } });
+        return;
+      }
+      cancelFlag = createCancelFlag();
+      const startedAt = performance.now();
+      const images: SetImageResult[] = [];
+      let first = null;
+      try {
+        for (const [index, { entry, image }] of work.entries()) {
+          set({
+            run: {
+              status: "running",
+              image: index,
+              images: work.length,
+              file: entry.file,
+              done: 0,
+              total: settings.samples,
+              startedAt,
+              updatedAt: performance.now(),
+              scores: new Float64Array(layers * heads).fill(Number.NaN),
+              layers,
+              heads,
+            },
+          });
+          const result = await attributeImage(
+            { image, question, baseline: settings.baseline, target: settings.target },
+            { samples: settings.samples },
+            cancelFlag,
+            (update) => {
+              const run = get().run;
+              if (run.status !== "running" || run.image !== index) return;
+              set({
+                run: {
+                  ...run,
+                  done: update.done,
+                  total: update.total,
+                  updatedAt: performance.now(),
+                  ...(update.scores ? { scores: update.scores } : {}),
+                },
+              });
+            },
+          );
+          first ??= result;
+          images.push({
+            index,
+            ...entry,
+            answer: result.answer.token,
+            heldOutR: result.fit.heldOutR,
+            scores: result.scores.flat(),
+          });
+        }
+        set({ run: { status: "summarising" } });
+        const context = setsContextOf(
+          first!,
+          work.map((w) => w.entry),
+          settings.permutations,
+          0,
+        );
+        const data = await scoringWorker().setsResult(
+          context,
+          images,
+          performance.now() - startedAt,
+        );
+        set({ run: { status: "idle" }, result: { data, source: "run" }, importError: null });
+      } catch (error) {
+        set({
+          run: isCancellation(error)
+            ? { status: "cancelled" }
+            : { status: "failed", message: messageOf(error) },
+        });
+      }
+    },
+
+    cancel() {
+      if (get().run.status !== "running") return;
+      raiseCancelFlag(cancelFlag);
+      void inferenceWorker().cancel();
+    },
+
+    openResult(json) {
+      const parsed = SetsResultSchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        set({
+          importError: `not a headflow.sets/1 result: ${issue ? `${issue.path.join(".") || "(root)"}: ${issue.message}` : "unknown problem"}`,
+        });
+        return;
+      }
+      set({ result: { data: parsed.data, source: "file" }, importError: null });
+    },
+  };
+});

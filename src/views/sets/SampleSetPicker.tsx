@@ -1,0 +1,100 @@
+/**
+ * The bundled sample sets (public/samples/sets/labels.json): pick categories and styles,
+ * and each chosen category becomes a set. Optional: without the index, nothing is shown.
+ */
+import { useEffect, useState } from "react";
+import { SAMPLES_BASE_URL } from "../../store/samples-store";
+import { chooseSamples, parseSampleIndex, type SampleIndex } from "../../store/sets-labels";
+import { useSetsStore } from "../../store/sets-store";
+import { sampleSetFiles } from "./set-files";
+
+const SETS_URL = `${SAMPLES_BASE_URL}sets/`;
+
+function useSampleIndex(): SampleIndex | string | null {
+  const [index, setIndex] = useState<SampleIndex | string | null>(null);
+  useEffect(() => {
+    let live = true;
+    fetch(`${SETS_URL}labels.json`)
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.json() as Promise<unknown>;
+      })
+      .then(
+        (json) => live && setIndex(parseSampleIndex(json)),
+        (error: unknown) => live && setIndex(`the sample sets are unavailable (${String(error)})`),
+      );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return index;
+}
+
+function toggle(list: string[], value: string, on: boolean): string[] {
+  return on ? [...list, value] : list.filter((v) => v !== value);
+}
+
+export function SampleSetPicker() {
+  const index = useSampleIndex();
+  const [categories, setCategories] = useState<string[] | null>(null);
+  const [styles, setStyles] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (index === null) return null;
+  if (typeof index === "string") return <p className="hint">{index}</p>;
+  const chosenCategories = categories ?? index.categories;
+  const chosenStyles = styles ?? index.styles;
+  const chosen = chooseSamples(index, chosenCategories, chosenStyles);
+  const count = [...chosen.values()].reduce((n, items) => n + items.length, 0);
+
+  const add = async () => {
+    setBusy(true);
+    try {
+      for (const [name, items] of chosen) {
+        const files = await sampleSetFiles(items, SETS_URL);
+        await useSetsStore.getState().addSet(name, files);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <fieldset className="sample-sets">
+      <legend>Bundled sample sets</legend>
+      <div role="group" aria-label="Sample categories" className="checks">
+        {index.categories.map((category) => (
+          <label key={category}>
+            <input
+              type="checkbox"
+              checked={chosenCategories.includes(category)}
+              onChange={(event) =>
+                setCategories(toggle(chosenCategories, category, event.currentTarget.checked))
+              }
+            />
+            {category}
+          </label>
+        ))}
+      </div>
+      <div role="group" aria-label="Sample styles" className="checks">
+        {index.styles.map((style) => (
+          <label key={style}>
+            <input
+              type="checkbox"
+              checked={chosenStyles.includes(style)}
+              onChange={(event) =>
+                setStyles(toggle(chosenStyles, style, event.currentTarget.checked))
+              }
+            />
+            {style}
+          </label>
+        ))}
+      </div>
+      <button type="button" disabled={count === 0 || busy} onClick={() => void add()}>
+        Add sample sets
+      </button>{" "}
+      <span className="hint">
+        {chosen.size} sets, {count} images
+      </span>
+    </fieldset>
+  );
+}
