@@ -37,7 +37,8 @@ export class AblatedCacheBuilder {
     const layers = this.clean.keys.length;
     const heads2 = layers * heads;
     if (masks.length < count * heads2) throw new Error("AblatedCacheBuilder: too few mask entries");
-    if (!this.cache || this.capacity !== count) this.allocate(count);
+    // Buffers only grow: a smaller batch uses the leading rows (batch is the outer axis).
+    if (!this.cache || this.capacity < count) this.allocate(count);
     const cache = this.cache!;
     const rowSize = heads * length * headDim;
     const blockSize = this.baseline.tokens * headDim;
@@ -62,7 +63,9 @@ export class AblatedCacheBuilder {
         }
       }
     }
-    return cache;
+    if (count === this.capacity) return cache;
+    const rows = (layer: Float32Array) => layer.subarray(0, count * rowSize);
+    return { ...cache, batch: count, keys: cache.keys.map(rows), values: cache.values.map(rows) };
   }
 
   private allocate(count: number): void {

@@ -155,6 +155,11 @@ export async function attributeHeads(
     signal?: AbortSignal;
     /** Who fits (default: a StreamingFit here). */
     fitter?: MaskFitterFactory;
+    /**
+     * Masks per `evaluate` call, and so per progress report (default: the batch size). A
+     * runner that groups masks by their first ablated layer wants several batches at once.
+     */
+    chunk?: number;
   } = {},
 ): Promise<AttributionRun> {
   checkAttributionSettings(settings);
@@ -162,9 +167,10 @@ export async function attributeHeads(
   const targets = new Float64Array(settings.samples);
   const fitter = hooks.fitter?.(size, settings) ?? new StreamingFit(size, settings);
   let fitMs = 0;
-  for (let start = 0; start < masks.count; start += settings.batchSize) {
+  const chunkSize = Math.max(1, Math.floor(hooks.chunk ?? settings.batchSize));
+  for (let start = 0; start < masks.count; start += chunkSize) {
     hooks.signal?.throwIfAborted();
-    const count = Math.min(settings.batchSize, masks.count - start);
+    const count = Math.min(chunkSize, masks.count - start);
     const chunk = masks.bits.subarray(start * size, (start + count) * size);
     const values = await evaluate(chunk, count);
     targets.set(values.subarray(0, count), start);

@@ -1,7 +1,9 @@
 /**
  * Ablation exactness on the bundled model: the engine's cache-reuse + batched suffix
  * path against (1) the PyTorch whole-sequence substitution logits in parity.json and
- * (2) the in-engine whole-sequence computation over the analysis graph.
+ * (2) the in-engine whole-sequence computation over the analysis graph. The Node bundle
+ * enters the decoder at each mask's first ablated layer (layer-entry.ts), so both also
+ * check that; test (2) has a mask entering at every layer.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -113,10 +115,15 @@ describe("ablation exactness on the bundled model", () => {
     const prefilled = await prefill(session, prompt, pixels);
     const k = manifest.layers * manifest.heads;
     const sampled = sampleMasks(5, k, 0.3, 17);
+    const { layers, heads } = manifest;
     const rows = [
       new Uint8Array(k),
       new Uint8Array(k).fill(1),
       ...Array.from({ length: 5 }, (_, i) => maskRow(sampled, i)),
+      // First ablated layer l = 1..L-1: entered there, with a later head ablated too.
+      ...Array.from({ length: layers - 1 }, (_, i) =>
+        maskOf(k, [(i + 1) * heads + (i % heads), k - 1 - i]),
+      ),
     ];
     const masks = new Uint8Array(rows.length * k);
     rows.forEach((row, i) => masks.set(row, i * k));
@@ -130,6 +137,7 @@ describe("ablation exactness on the bundled model", () => {
         prefilled,
         await baselineKv(bundle, prompt, spec, nodeImageDecoder),
       );
+      expect(await runner.entersLayers()).toBe(true);
       const fast = await runner.run(masks, rows.length, { batchSize: 4 });
       const whole = await wholeSequenceAblation(
         session,

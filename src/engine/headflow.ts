@@ -36,7 +36,7 @@ import {
   type ImageRef,
   type ModelRef,
 } from "./result";
-import { AblationRunner } from "./runner";
+import { AblationRunner, ENTRY_CHUNK_BATCHES } from "./runner";
 import { argmax, targetValue, topTokens, type TargetKind, type TokenScore } from "./targets";
 import type { Prompt } from "./tokenize";
 
@@ -217,6 +217,9 @@ export class Headflow {
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.fitter ? { fitter: options.fitter } : {}),
+        chunk: (await runner.entersLayers())
+          ? settings.batchSize * ENTRY_CHUNK_BATCHES
+          : settings.batchSize,
       },
     );
     // Mask evaluation time, without the fitting done between batches.

@@ -5,6 +5,13 @@
 import { HeadflowError, errorMessage } from "./errors";
 import type { ReadFile } from "./files";
 import type { KvCache } from "./kv";
+import {
+  entryGraph,
+  parseGraph,
+  residualOutput,
+  residualsGraph,
+  type DecoderParts,
+} from "./layer-entry";
 import type { Manifest } from "./manifest";
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort";
 import type {
@@ -28,14 +35,14 @@ export function dimsOf(manifest: Manifest): ModelDims {
 }
 
 async function createGraph(
-  read: ReadFile,
+  read: ReadFile | Uint8Array,
   ort: OrtModule,
   path: string,
   options: OrtSessionOptions,
   inputs: string[],
   outputs: string[],
 ): Promise<OrtSession> {
-  const bytes = await read(path);
+  const bytes = read instanceof Uint8Array ? read : await read(path);
   let session: OrtSession;
   try {
     session = await ort.InferenceSession.create(bytes, options);
@@ -66,12 +73,21 @@ export class OrtVlmSession implements VlmSession {
   private readonly decoder: OrtSession;
   private analysis: Promise<OrtSession> | null = null;
   private readonly openAnalysis: () => Promise<OrtSession>;
+  /** Layer entry (layer-entry.ts): the decoder's bytes, kept only when it is enabled. */
+  private readonly decoderBytes: Uint8Array | null;
+  private readonly sessionOptions: OrtSessionOptions;
+  private residuals: Promise<OrtSession | null> | null = null;
+  /** The decoder parsed for layer entry, once the residuals graph is built. */
+  private parts: DecoderParts | null = null;
+  private readonly entries = new Map<number, Promise<OrtSession>>();
 
   private constructor(
     ort: OrtModule,
     dims: ModelDims,
     graphs: { vision: OrtSession; embed: OrtSession; decoder: OrtSession },
     openAnalysis: () => Promise<OrtSession>,
+    decoderBytes: Uint8Array | null,
+    sessionOptions: OrtSessionOptions,
   ) {
     this.ort = ort;
     this.dims = dims;
@@ -79,13 +95,21 @@ export class OrtVlmSession implements VlmSession {
     this.embedder = graphs.embed;
     this.decoder = graphs.decoder;
     this.openAnalysis = openAnalysis;
+    this.decoderBytes = decoderBytes;
+    this.sessionOptions = sessionOptions;
   }
 
+  /**
+   * `layerEntry`: derive graphs that enter the decoder at a later layer (layer-entry.ts),
+   * built on first use. It costs a session per entered layer, so it pays off over many
+   * ablation runs.
+   */
   static async create(
     read: ReadFile,
     ort: OrtModule,
     manifest: Manifest,
     options: OrtSessionOptions,
+    { layerEntry = false }: { layerEntry?: boolean } = {},
   ): Promise<OrtVlmSession> {
     const layers = range(manifest.layers);
     const pastNames = layers.flatMap((i) => [
@@ -112,8 +136,9 @@ export class OrtVlmSession implements VlmSession {
       ["input_ids"],
       ["inputs_embeds"],
     );
+    const decoderBytes = await read(graphs.decoder);
     const decoder = await createGraph(
-      read,
+      decoderBytes,
       ort,
       graphs.decoder,
       options,
@@ -133,7 +158,44 @@ export class OrtVlmSession implements VlmSession {
         [...decoderOutputs, ...layers.map((i) => `attentions.${i}`)],
       );
     };
-    return new OrtVlmSession(ort, dimsOf(manifest), { vision, embed, decoder }, openAnalysis);
+    return new OrtVlmSession(
+      ort,
+      dimsOf(manifest),
+      { vision, embed, decoder },
+      openAnalysis,
+      layerEntry ? decoderBytes : null,
+      options,
+    );
+  }
+
+  async layerEntry(): Promise<boolean> {
+    return (await this.residualsSession()) !== null;
+  }
+
+  private residualsSession(): Promise<OrtSession | null> {
+    this.residuals ??= (async () => {
+      const parts = this.decoderBytes && parseGraph(this.decoderBytes);
+      const graph = parts && residualsGraph(parts, this.dims.layers);
+      if (!graph) return null;
+      this.parts = parts; // entry graphs are cut from the same parsed form later
+      return this.ort.InferenceSession.create(graph, this.sessionOptions);
+    })();
+    return this.residuals;
+  }
+
+  private entrySession(layer: number): Promise<OrtSession> {
+    let session = this.entries.get(layer);
+    if (!session) {
+      session = (async () => {
+        if (!(await this.residualsSession()) || !this.parts)
+          throw new Error("decode: this session has no layer entry");
+        const graph = entryGraph(this.parts, layer);
+        if (!graph) throw new Error(`decode: cannot enter the decoder at layer ${layer}`);
+        return this.ort.InferenceSession.create(graph, this.sessionOptions);
+      })();
+      this.entries.set(layer, session);
+    }
+    return session;
   }
 
   async encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array> {
@@ -150,6 +212,19 @@ export class OrtVlmSession implements VlmSession {
   }
 
   async decode(request: DecodeRequest): Promise<AnalysisResult> {
+    const layer = request.fromLayer ?? 0;
+    if (layer < 0 || layer >= this.dims.layers || !Number.isInteger(layer))
+      throw new Error(`decode: fromLayer must be a layer index (got ${layer})`);
+    if (layer > 0) {
+      if (request.wantPresent || request.wantResiduals)
+        throw new Error("decode: a run entered at a later layer returns logits only");
+      return this.runDecoder(await this.entrySession(layer), request);
+    }
+    if (request.wantResiduals) {
+      const graph = await this.residualsSession();
+      if (!graph) throw new Error("decode: this session has no layer entry");
+      return this.runDecoder(graph, request);
+    }
     return this.runDecoder(this.decoder, request);
   }
 
@@ -219,6 +294,9 @@ export class OrtVlmSession implements VlmSession {
     if (isAnalysis && request.wantAttentions) {
       for (let i = 0; i < layers; i++) fetches.push(`attentions.${i}`);
     }
+    if (request.wantResiduals) {
+      for (let i = 1; i < layers; i++) fetches.push(residualOutput(i));
+    }
     const out = await graph.run(feeds, fetches);
     const allLogits = floats(out["logits"]);
     const result: AnalysisResult = {
@@ -238,12 +316,20 @@ export class OrtVlmSession implements VlmSession {
     if (isAnalysis && request.wantAttentions) {
       result.attentions = range(layers).map((i) => floats(out[`attentions.${i}`]));
     }
+    if (request.wantResiduals) {
+      result.residuals = range(layers).map((i) =>
+        i === 0 ? request.embeds : floats(out[residualOutput(i)]),
+      );
+    }
     return result;
   }
 
   async release(): Promise<void> {
     const sessions = [this.vision, this.embedder, this.decoder];
     if (this.analysis) sessions.push(await this.analysis);
+    const residuals = this.residuals && (await this.residuals);
+    if (residuals) sessions.push(residuals);
+    for (const entry of this.entries.values()) sessions.push(await entry);
     await Promise.all(sessions.map((s) => s.release()));
   }
 }

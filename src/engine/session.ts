@@ -28,6 +28,13 @@ export interface DecodeRequest {
   wantPresent?: boolean;
   /** Return logits for the last position only (`[batch, vocab]`) or all (`[batch, length, vocab]`). */
   logits: "last" | "all";
+  /**
+   * Enter the decoder at this layer (default 0): `embeds` then holds the residual stream
+   * entering it, as `residuals` returned it. Only with `layerEntry()`; no `present`.
+   */
+  fromLayer?: number;
+  /** Also return the residual stream entering every layer (only with `layerEntry()`). */
+  wantResiduals?: boolean;
 }
 
 export interface AnalysisRequest extends DecodeRequest {
@@ -39,6 +46,11 @@ export interface AnalysisRequest extends DecodeRequest {
 export interface DecodeResult {
   logits: Float32Array;
   present?: KvCache;
+  /**
+   * With `wantResiduals`: per layer l the residual stream entering it, shaped like
+   * `embeds` (`residuals[0]` is the request's own `embeds`, which layer 0 is entered with).
+   */
+  residuals?: Float32Array[];
 }
 
 export interface AnalysisResult extends DecodeResult {
@@ -55,5 +67,10 @@ export interface VlmSession {
   decode(request: DecodeRequest): Promise<DecodeResult>;
   /** The analysis graph: the decoder plus attention bias inputs and attention outputs. */
   decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult>;
+  /**
+   * Whether `decode` can enter at a later layer (`fromLayer`, `wantResiduals`). Optional:
+   * sessions without it always run the whole decoder.
+   */
+  layerEntry?(): Promise<boolean>;
   release(): Promise<void>;
 }

@@ -29,9 +29,10 @@ export const NODE_SESSION_OPTIONS: OrtSessionOptions = {
 export async function loadBundleNode(
   location: string,
   sessionOptions = NODE_SESSION_OPTIONS,
+  { layerEntry = true }: { layerEntry?: boolean } = {},
 ): Promise<Bundle> {
   const read = /^https?:\/\//.test(location) ? fetchReader(location) : folderReader(location);
-  return loadBundle(read, ort, { sessionOptions });
+  return loadBundle(read, ort, { sessionOptions, layerEntry });
 }
 
 /** Decodes reference images (and `image:` baselines) with sharp. */
