@@ -69,7 +69,7 @@ describe("standard errors of the ridge coefficients", () => {
     const random = mulberry32(11);
     const fits: Float64Array[] = [];
     const classic: Float64Array[] = [];
-    const sandwich: Float64Array[] = [];
+    const robust: Float64Array[] = [];
     for (let rep = 0; rep < 300; rep++) {
       const targets = Float64Array.from({ length: masks.count }, (_, i) => {
         const row = maskRow(masks, i);
@@ -80,11 +80,11 @@ describe("standard errors of the ridge coefficients", () => {
       fits.push(Float64Array.from(fitWeights(masks, targets, 1e-3, 0.15)));
       const options = { ridge: 1e-3, holdout: 0.15 };
       classic.push(coefficientStandardErrors(masks, targets, { ...options, estimator: "classic" }));
-      sandwich.push(coefficientStandardErrors(masks, targets, options));
+      robust.push(coefficientStandardErrors(masks, targets, options));
     }
     const spread = standardDeviations(fits);
     const meanClassic = meanOf(classic);
-    const meanSandwich = meanOf(sandwich);
+    const meanSandwich = meanOf(robust);
     for (let k = 0; k < size; k++) {
       // 300 draws estimate an SD to about +-4% (1 / sqrt(2 * 300)); allow 15%.
       expect(meanClassic[k]! / spread[k]!).toBeGreaterThan(0.85);

@@ -1,0 +1,218 @@
+/**
+ * Measures how long the main thread blocks while an attribution runs in the browser
+ * (issue 6: "never more than 100 ms"). Opens the built app (dist/) in Debian's Chromium,
+ * chooses a bundled sample, waits for the model, then records every long task (> 50 ms)
+ * and long animation frame from "Run attribution" until the fit summary appears. The
+ * long-animation-frame entries name the scripts that ran, which is what finds a cause.
+ *
+ *   npx vite build && npx tsx scripts/longtasks.ts [--backend wasm|webgpu] [--samples N]
+ *     [--runs R] [--port P]
+ *
+ * Serves dist/ itself with `vite preview` on --port (default 4179, beside the e2e port).
+ * Prints one JSON object: per run, the longest task and frame during the attribution and
+ * the top frames' scripts. A timing, not a test: nothing here fails on a slow machine.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { chromium } from "@playwright/test";
+import { findChromium } from "../e2e/chromium-path";
+
+const { values } = parseArgs({
+  options: {
+    backend: { type: "string", default: "wasm" },
+    samples: { type: "string", default: "1000" },
+    runs: { type: "string", default: "2" },
+    port: { type: "string", default: "4179" },
+    image: { type: "string", default: "public/samples/sample-00.png" },
+    /** Another build to serve (e.g. `vite build --minify false --outDir /tmp/plain`). */
+    dist: { type: "string" },
+    /** Record a CPU profile of the first run's first N ms and print its hottest functions. */
+    profile: { type: "string" },
+  },
+});
+const backend = values.backend === "webgpu" ? "webgpu" : "wasm";
+const port = Number(values.port);
+const runs = Number(values.runs);
+const baseUrl = `http://127.0.0.1:${port}/`;
+
+interface Recorded {
+  kind: "longtask" | "frame";
+  start: number;
+  duration: number;
+  /** Long animation frames: the scripts that ran in it (longest first). */
+  scripts?: { duration: number; invoker: string; source: string }[];
+  blocking?: number;
+}
+
+/** Installed before the app's scripts: buffers long tasks and long animation frames. */
+function observeLongWork() {
+  const recorded: Recorded[] = [];
+  (window as unknown as { __longWork: Recorded[] }).__longWork = recorded;
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      recorded.push({ kind: "longtask", start: entry.startTime, duration: entry.duration });
+    }
+  }).observe({ type: "longtask", buffered: true });
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries() as PerformanceEntry[] &
+        {
+          blockingDuration: number;
+          scripts: {
+            duration: number;
+            invoker: string;
+            sourceURL: string;
+            sourceFunctionName: string;
+            sourceCharPosition: number;
+          }[];
+        }[]) {
+        recorded.push({
+          kind: "frame",
+          start: entry.startTime,
+          duration: entry.duration,
+          blocking: entry.blockingDuration,
+          scripts: entry.scripts
+            .map((script) => ({
+              duration: Math.round(script.duration),
+              invoker: script.invoker,
+              source: `${script.sourceFunctionName || "(anonymous)"} ${script.sourceURL.split("/").pop()}:${script.sourceCharPosition}`,
+            }))
+            .sort((a, b) => b.duration - a.duration)
+            .slice(0, 4),
+        });
+      }
+    }).observe({ type: "long-animation-frame", buffered: true });
+  } catch {
+    // Long animation frames are Chromium 123+; long tasks alone still give the numbers.
+  }
+}
+
+async function waitForServer(url: string, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > until) throw new Error(`vite preview did not answer at ${url}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+const previewArgs = ["vite", "preview", "--port", String(port), "--strictPort"];
+if (values.dist !== undefined) previewArgs.push("--outDir", values.dist);
+const server = spawn("npx", previewArgs, {
+  stdio: "ignore",
+  detached: true,
+});
+try {
+  await waitForServer(baseUrl, 60_000);
+  const browser = await chromium.launch({
+    executablePath: findChromium(),
+    args: [
+      "--headless=new",
+      "--no-sandbox",
+      ...(backend === "webgpu" ? ["--enable-unsafe-webgpu"] : []),
+    ],
+  });
+  const page = await browser.newPage();
+  await page.addInitScript(observeLongWork);
+  await page.goto(baseUrl);
+  const sample = readFileSync(values.image);
+  await page
+    .getByLabel("Image", { exact: true })
+    .setInputFiles({ name: "sample.png", mimeType: "image/png", buffer: sample });
+  await page.getByRole("region", { name: "Answer" }).getByText("Answer:").waitFor({
+    timeout: 300_000,
+  });
+  await page.getByText("Advanced settings").click();
+  await page.getByRole("spinbutton", { name: "Samples", exact: true }).fill(values.samples);
+  const results = [];
+  for (let run = 0; run < runs; run++) {
+    const profiling = run === 0 && values.profile !== undefined ? await startProfile(page) : null;
+    const startedAt = await page.evaluate(() => performance.now());
+    await page.getByRole("button", { name: "Run attribution" }).click();
+    const hottest = profiling === null ? undefined : await profiling(Number(values.profile));
+    // The fit summary of this run (its text changes with the run's duration).
+    await page.getByRole("button", { name: "Run attribution" }).isEnabled();
+    await page.waitForFunction(
+      () => {
+        const button = [...document.querySelectorAll("button")].find(
+          (node) => node.textContent === "Run attribution",
+        );
+        return (
+          button !== undefined &&
+          !button.disabled &&
+          document.querySelector("[data-testid=held-out-r]")
+        );
+      },
+      undefined,
+      { timeout: 600_000, polling: 200 },
+    );
+    const endedAt = await page.evaluate(() => performance.now());
+    const entries = await page.evaluate(
+      ([from, to]) =>
+        (window as unknown as { __longWork: Recorded[] }).__longWork.filter(
+          (entry) => entry.start + entry.duration >= from! && entry.start <= to!,
+        ),
+      [startedAt, endedAt],
+    );
+    const tasks = entries.filter((entry) => entry.kind === "longtask");
+    const frames = entries
+      .filter((entry) => entry.kind === "frame")
+      .sort((a, b) => b.duration - a.duration);
+    results.push({
+      run: run + 1,
+      attributionMs: Math.round(endedAt - startedAt),
+      longTasks: tasks.length,
+      maxLongTaskMs: Math.round(Math.max(0, ...tasks.map((task) => task.duration))),
+      longTasksMs: tasks.map((task) => Math.round(task.duration)),
+      maxFrameMs: Math.round(frames[0]?.duration ?? 0),
+      ...(hottest ? { hottest } : {}),
+      topFrames: frames.slice(0, 3).map((frame) => ({
+        atMs: Math.round(frame.start - startedAt),
+        durationMs: Math.round(frame.duration),
+        blockingMs: Math.round(frame.blocking ?? 0),
+        scripts: frame.scripts,
+      })),
+    });
+  }
+  const badge = await page
+    .getByRole("status", { name: "Backend" })
+    .first()
+    .textContent()
+    .catch(() => null);
+  console.log(
+    JSON.stringify({ backend, badge, samples: Number(values.samples), runs: results }, null, 2),
+  );
+  await browser.close();
+} finally {
+  if (server.pid !== undefined) process.kill(-server.pid);
+}
+
+/** Starts the CPU profiler; the returned function stops it after `ms` and sums self time. */
+async function startProfile(page: import("@playwright/test").Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.send("Profiler.start");
+  return async (ms: number) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    const { profile } = await cdp.send("Profiler.stop");
+    const self = new Map<string, number>();
+    const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+    const deltas = profile.timeDeltas ?? [];
+    (profile.samples ?? []).forEach((id, index) => {
+      const frame = byId.get(id)!.callFrame;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber + 1}`;
+      self.set(key, (self.get(key) ?? 0) + (deltas[index] ?? 0) / 1000);
+    });
+    return [...self.entries()]
+      .filter(([key]) => !key.startsWith("(idle)") && !key.startsWith("(program)"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 25)
+      .map(([key, total]) => `${total.toFixed(1)} ms ${key}`);
+  };
+}
