@@ -39,6 +39,8 @@ import type { HeadRef } from "../engine/heads";
 import { maskTargets } from "../engine/mask-targets";
 import { argmax } from "../engine/targets";
 import { attentionToImage, singleHeadEffects } from "../engine/rankings";
+import type { DownloadProgress } from "../engine/thirdparty/download";
+import { openThirdParty, thirdPartyInfo, type ThirdPartySource } from "./third-party-model";
 
 export type { BackendReport, SelfTest } from "./inference-types";
 
@@ -161,6 +163,23 @@ const api = {
       engineFailed(error);
       throw error;
     }
+  },
+
+  /** Replaces the model with a third-party export (a picked folder or a URL; issue #7). */
+  async loadThirdParty(
+    source: ThirdPartySource,
+    onProgress?: (progress: DownloadProgress) => void,
+  ) {
+    const started = performance.now();
+    const next = await openThirdParty(source, onProgress);
+    const previous = engine;
+    engine = next;
+    engineLoaded(next);
+    if (previous) void previous.bundle.session.release().catch(() => undefined);
+    return {
+      model: modelInfo(next, performance.now() - started),
+      thirdParty: thirdPartyInfo(next),
+    };
   },
 
   /** The image at the model's resolution: what every analysis (and a permalink) uses. */

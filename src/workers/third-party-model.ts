@@ -1,0 +1,81 @@
+/**
+ * The inference worker's side of "bring your own VLM" (issue #7): opens a third-party
+ * export from a picked folder or a URL (downloads streamed, kept in the Cache API) on
+ * onnxruntime-web. Everything else is the engine's (src/engine/thirdparty).
+ */
+import { decodeWithCanvas } from "./canvas-image-decoder";
+import { ort } from "./ort-web";
+import type { ReadFile } from "../engine/files";
+import {
+  downloadReader,
+  type DownloadProgress,
+  type ResponseCache,
+} from "../engine/thirdparty/download";
+import { fileMapReader, type PickedFile } from "../engine/thirdparty/file-map-reader";
+import type { ThirdPartyHeadflow } from "../engine/thirdparty/headflow";
+import { loadThirdParty } from "../engine/thirdparty/load";
+import type { Capabilities } from "../engine/thirdparty/config";
+
+export type ThirdPartySource =
+  { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string };
+
+/** What the Model control shows about a loaded third-party model. */
+export interface ThirdPartyInfo {
+  modelType: string;
+  queryHeads: number;
+  kvHeads: number;
+  dtype: string;
+  capabilities: Capabilities;
+}
+
+const CACHE_NAME = "headflow-models-v1";
+
+async function modelCache(): Promise<ResponseCache | null> {
+  if (typeof caches === "undefined") return null;
+  try {
+    return await caches.open(CACHE_NAME);
+  } catch {
+    return null; // e.g. storage disabled: the model still loads, uncached
+  }
+}
+
+function nameOf(source: ThirdPartySource): string {
+  if (source.kind === "url") {
+    const parts = new URL(source.url).pathname.split("/").filter(Boolean);
+    return parts.at(-1) ?? "model";
+  }
+  const first = source.files[0]?.path ?? "";
+  return first.includes("/") ? first.slice(0, first.indexOf("/")) : "model";
+}
+
+export async function openThirdParty(
+  source: ThirdPartySource,
+  onProgress?: (progress: DownloadProgress) => void,
+): Promise<ThirdPartyHeadflow> {
+  let read: ReadFile;
+  if (source.kind === "files") {
+    read = fileMapReader(source.files);
+  } else {
+    read = downloadReader(source.url, {
+      cache: await modelCache(),
+      ...(onProgress ? { onProgress } : {}),
+    });
+  }
+  // wasm: third-party graphs are checked on the CPU provider, which runs every export.
+  return loadThirdParty(read, ort, decodeWithCanvas, {
+    sessionOptions: { executionProviders: ["wasm"] },
+    id: nameOf(source),
+    runtime: "onnxruntime-web (wasm)",
+  });
+}
+
+export function thirdPartyInfo(model: ThirdPartyHeadflow): ThirdPartyInfo {
+  const { manifest } = model.thirdParty;
+  return {
+    modelType: manifest.modelType,
+    queryHeads: manifest.queryHeads,
+    kvHeads: manifest.kvHeads,
+    dtype: manifest.dtype,
+    capabilities: manifest.capabilities,
+  };
+}
