@@ -9,8 +9,7 @@
 import { create } from "zustand";
 import { SetsResultSchema, type SetsResult } from "../engine/analysis-result";
 import { DEFAULT_ATTRIBUTION } from "../engine/attribution";
-import type { RgbaImage } from "../engine/image";
-import type { SetEntry, SetImageResult } from "../engine/sets";
+import type { SetImageResult } from "../engine/sets";
 import { DEFAULT_PERMUTATIONS } from "../engine/similarity";
 import type { TargetKind } from "../engine/targets";
 import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
@@ -20,30 +19,16 @@ import { inferenceWorker } from "../workers/inference-client";
 import type { BaselineKind } from "../workers/inference-types";
 import { scoringWorker } from "../workers/scoring-client";
 import { messageOf } from "./analysis-store";
+import {
+  entryOf,
+  uniqueName,
+  type ImageSet,
+  type SetImage,
+  type SetImageState,
+} from "./sets-entries";
 import { attributeImage, setsContextOf } from "./sets-run";
 
-export type SetImageState =
-  | { status: "preparing" }
-  | { status: "ready"; image: RgbaImage & { name: string }; thumbnail: string }
-  | { status: "failed"; message: string };
-
-export interface SetImage {
-  id: number;
-  /** "set/name", as `headflow sets --set DIR` names a folder's files. */
-  file: string;
-  /** Labels from a labels.json; null: the set's own labels apply. */
-  labels: { category: string | null; style: string | null } | null;
-  state: SetImageState;
-}
-
-export interface ImageSet {
-  id: number;
-  name: string;
-  /** The labels of images that have none of their own ("" = none). */
-  category: string;
-  style: string;
-  images: SetImage[];
-}
+export type { ImageSet, SetImage, SetImageState } from "./sets-entries";
 
 export interface SetsSettings {
   samples: number;
@@ -106,26 +91,6 @@ export interface SetsStore {
   runSets(question: string, shape: { layers: number; heads: number }): Promise<void>;
   cancel(): void;
   openResult(json: unknown): void;
-}
-
-/** The labels an image is analysed with: its own, else its set's. */
-export function entryOf(set: ImageSet, image: SetImage): SetEntry {
-  const own = image.labels;
-  return {
-    file: image.file,
-    set: set.name,
-    category: own ? own.category : set.category.trim() || null,
-    style: own ? own.style : set.style.trim() || null,
-  };
-}
-
-/** Set names must be unique: the per-set summary is keyed by name. */
-function uniqueName(wanted: string, taken: readonly string[]): string {
-  const base = wanted.trim() || "Set";
-  if (!taken.includes(base)) return base;
-  let n = 2;
-  while (taken.includes(`${base} ${n}`)) n++;
-  return `${base} ${n}`;
 }
 
 let imageWorker: ReturnType<typeof startImageWorker> | null = null;
