@@ -12,6 +12,7 @@ import { SharePanel } from "./SharePanel";
 import { ImageSetsPanel } from "./sets/ImageSetsPanel";
 import { TokenFlowPanel } from "./flow/TokenFlowPanel";
 import { ObjectMaskPanel } from "./objectmask/ObjectMaskPanel";
+import { ModelControl } from "./model/ModelControl";
 import "./explorer.css";
 import { useAnalysisWiring } from "./useAnalysisWiring";
 
@@ -30,6 +31,7 @@ export function App() {
           How a vision-language model moves information from an image into its answer, head by head.
         </p>
         <BackendBadge />
+        <ModelControl />
       </header>
       <main className="app-main">
         <div className="column">

@@ -1,0 +1,74 @@
+/**
+ * Which model the explorer runs: the bundled one, or a third-party export the user
+ * brought (a folder or a URL; issue #7). Loading goes through the inference worker; on
+ * success the backend store's model info is replaced, so every view follows the new model.
+ */
+import * as Comlink from "comlink";
+import { create } from "zustand";
+import type { DownloadProgress } from "../engine/thirdparty/download";
+import type { PickedFile } from "../engine/thirdparty/file-map-reader";
+import { inferenceWorker } from "../workers/inference-client";
+import type { ThirdPartyInfo, ThirdPartySource } from "../workers/third-party-model";
+import { useBackendStore } from "./backend-store";
+
+export type ModelSourceState =
+  | { status: "bundled" }
+  | { status: "loading"; label: string; progress: DownloadProgress | null }
+  | { status: "loaded"; label: string; info: ThirdPartyInfo; loadMs: number }
+  | { status: "failed"; label: string; error: string };
+
+interface ModelSourceStore {
+  state: ModelSourceState;
+  loadFolder(files: PickedFile[]): Promise<void>;
+  loadUrl(url: string): Promise<void>;
+}
+
+export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
+  async function load(source: ThirdPartySource, label: string) {
+    if (get().state.status === "loading") return;
+    set({ state: { status: "loading", label, progress: null } });
+    try {
+      const onProgress = Comlink.proxy((progress: DownloadProgress) => {
+        const state = get().state;
+        if (state.status === "loading") set({ state: { ...state, progress } });
+      });
+      const { model, thirdParty } = await inferenceWorker().loadThirdParty(source, onProgress);
+      useBackendStore.setState((store) =>
+        store.state.status === "ready"
+          ? { state: { ...store.state, report: { ...store.state.report, model } } }
+          : store,
+      );
+      set({ state: { status: "loaded", label, info: thirdParty, loadMs: model.loadMs } });
+    } catch (error) {
+      set({
+        state: {
+          status: "failed",
+          label,
+          error: error instanceof Error ? error.message : String(error),
+        },
+      });
+    }
+  }
+
+  return {
+    state: { status: "bundled" },
+    async loadFolder(files) {
+      if (files.length === 0) return;
+      const first = files[0]!.path;
+      await load({ kind: "files", files }, first.includes("/") ? first.split("/")[0]! : "folder");
+    },
+    async loadUrl(url) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+        if (parsed.protocol !== "https:" && parsed.protocol !== "http:") throw new Error();
+      } catch {
+        set({
+          state: { status: "failed", label: url, error: `"${url}" is not an http(s) URL` },
+        });
+        return;
+      }
+      await load({ kind: "url", url: parsed.href }, parsed.href);
+    },
+  };
+});
