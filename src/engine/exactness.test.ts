@@ -147,6 +147,9 @@ describe("ablation exactness on the bundled model", () => {
         rows,
       );
       expect(maxAbsDiff(fast, whole), spec.kind).toBeLessThanOrEqual(1e-4);
+      // Batch 1: every mask enters at its own first ablated layer, so every layer is entered.
+      const single = await runner.run(masks, rows.length, { batchSize: 1 });
+      expect(maxAbsDiff(single, whole), `${spec.kind}, batch 1`).toBeLessThanOrEqual(1e-4);
       // Not vacuous: every ablated row moves the logits, and the two paths agree to a
       // small fraction of that move (the random-init model's effects are only ~1e-4).
       for (let r = 1; r < rows.length; r++) {

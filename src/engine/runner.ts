@@ -4,8 +4,8 @@
  * batch per `batchSize` masks, over the reused prefix + image cache.
  *
  * When the session can enter the decoder at a later layer (layer-entry.ts), masks are
- * grouped by their first ablated layer: up to that layer the text's hidden states are the
- * clean run's, computed once per image, so each group runs only the layers from there on.
+ * batched by their first ablated layer: up to that layer the text's hidden states are the
+ * clean run's, computed once per image, so a batch runs only the layers from there on.
  * Masks with no head ablated get the clean logits without a run.
  */
 import { AblatedCacheBuilder } from "./ablation";
@@ -88,43 +88,50 @@ export class AblationRunner {
     return out;
   }
 
-  /** Masks grouped by first ablated layer, each group entering the decoder there. */
+  /**
+   * Masks sorted by first ablated layer (latest first) and cut into full batches; each
+   * batch enters the decoder at the earliest first-ablated layer among its masks, which is
+   * exact for all of them. Full batches keep the number of runs that of `runAll`.
+   */
   private async runByEntry(
     clean: CleanRun,
     masks: Uint8Array,
     count: number,
     options: MaskRunOptions,
   ): Promise<Float32Array> {
-    const { layers, heads, vocabSize: vocab } = this.session.dims;
+    const { heads, vocabSize: vocab } = this.session.dims;
     const size = this.maskSize;
     const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
     const out = new Float32Array(count * vocab);
-    const groups: number[][] = Array.from({ length: layers }, () => []);
+    const firstLayer = new Int32Array(count);
+    const order: number[] = [];
     let done = 0;
     for (let row = 0; row < count; row++) {
       const first = masks.subarray(row * size, (row + 1) * size).indexOf(1);
       if (first < 0) {
         out.set(clean.logits, row * vocab);
         done++;
-      } else groups[Math.floor(first / heads)]!.push(row);
+      } else {
+        firstLayer[row] = Math.floor(first / heads);
+        order.push(row);
+      }
     }
     if (done > 0) options.onBatch?.(done);
+    order.sort((a, b) => firstLayer[b]! - firstLayer[a]! || a - b);
     const rows = new Uint8Array(Math.min(batchSize, count) * size);
-    for (let layer = 0; layer < layers; layer++) {
-      const group = groups[layer]!;
-      for (let start = 0; start < group.length; start += batchSize) {
-        options.signal?.throwIfAborted();
-        const batch = Math.min(batchSize, group.length - start);
-        for (let i = 0; i < batch; i++) {
-          const row = group[start + i]!;
-          rows.set(masks.subarray(row * size, (row + 1) * size), i * size);
-        }
-        const logits = await this.decode(rows, batch, layer, clean.residuals[layer]!);
-        for (let i = 0; i < batch; i++)
-          out.set(logits.subarray(i * vocab, (i + 1) * vocab), group[start + i]! * vocab);
-        done += batch;
-        options.onBatch?.(done);
+    for (let start = 0; start < order.length; start += batchSize) {
+      options.signal?.throwIfAborted();
+      const batch = Math.min(batchSize, order.length - start);
+      for (let i = 0; i < batch; i++) {
+        const row = order[start + i]!;
+        rows.set(masks.subarray(row * size, (row + 1) * size), i * size);
       }
+      const layer = firstLayer[order[start + batch - 1]!]!;
+      const logits = await this.decode(rows, batch, layer, clean.residuals[layer]!);
+      for (let i = 0; i < batch; i++)
+        out.set(logits.subarray(i * vocab, (i + 1) * vocab), order[start + i]! * vocab);
+      done += batch;
+      options.onBatch?.(done);
     }
     return out;
   }

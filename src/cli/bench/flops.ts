@@ -10,9 +10,18 @@ export interface DecoderShape {
   vocabSize: number;
 }
 
-/** FLOPs of running `length` new tokens after `past` cached positions (one sequence). */
-export function decoderFlops(shape: DecoderShape, past: number, length: number): number {
-  const { layers, hiddenSize: d, intermediateSize: ff, vocabSize: v } = shape;
+/**
+ * FLOPs of running `length` new tokens after `past` cached positions (one sequence),
+ * through the layers from `fromLayer` on (a run entered at a later layer).
+ */
+export function decoderFlops(
+  shape: DecoderShape,
+  past: number,
+  length: number,
+  fromLayer = 0,
+): number {
+  const { hiddenSize: d, intermediateSize: ff, vocabSize: v } = shape;
+  const layers = shape.layers - fromLayer;
   let total = 0;
   for (let t = 0; t < length; t++) {
     const keys = past + t + 1;

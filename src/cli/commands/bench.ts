@@ -31,13 +31,15 @@ import { integerOption, numberOption, parseOptions } from "../options";
 import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../output";
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
-              [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--out FILE] [--model DIR|URL]
+              [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--threads T]
+              [--out FILE] [--model DIR|URL]
 headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [--baseline B] [--out FILE]
                [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
   one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
-  (training/reference_attribution.py) on the same weights and masks.
+  (training/reference_attribution.py) on the same weights and masks. --threads: the
+  onnxruntime intra-op threads of every path (default: onnxruntime's, one per core).
   --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
   in DIR, or on 8 scenes of a generator split such as training/data/out/heldout (the
   measurement behind the attribution defaults; see src/engine/README.md).`;
@@ -51,6 +53,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     image: { type: "string" },
     baseline: { type: "string" },
     pytorch: { type: "string" },
+    threads: { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
     defaults: { type: "boolean" },
@@ -73,18 +76,23 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   if (pytorchMode !== "auto" && pytorchMode !== "off") {
     throw new HeadflowError("bad-argument", `--pytorch must be auto or off (got "${pytorchMode}")`);
   }
+  const threads =
+    options.threads === undefined
+      ? undefined
+      : integerOption("threads", options.threads, 0, 1, 256);
   if (options.out !== undefined) await checkWritableTarget(options.out);
   const log = (text: string) => io.stderr(`bench: ${text}\n`);
 
-  const headflow = await openModel(options.model);
+  const sessionOptions = {
+    ...NODE_SESSION_OPTIONS,
+    ...(threads !== undefined ? { intraOpNumThreads: threads } : {}),
+  };
+  const headflow = await openModel(options.model, { sessionOptions });
+  // The same model without layer entry: the whole decoder for every mask, as before it.
+  const wholeDecoder = await openModel(options.model, { sessionOptions, layerEntry: false });
   const image =
     options.image !== undefined ? await openImage(options.image) : await defaultImage(headflow);
-  const baseline: BaselineSpec =
-    options.baseline !== undefined
-      ? await openBaseline(options.baseline)
-      : headflow.bundle.manifest.reference.length > 0
-        ? { kind: "mean" }
-        : { kind: "blank" };
+  const baseline = await benchBaseline(headflow, options.baseline);
   const prompt = headflow.prompt();
   const session = headflow.bundle.session;
   const { layers, heads } = headflow.bundle.manifest;
@@ -93,31 +101,47 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const masks = sampleMasks(maskCount, layers * heads, DEFAULT_ATTRIBUTION.alpha, 1);
 
   log(`key/value reuse vs naive on ${maskCount} masks, ${repeats} repeats`);
-  // Warm both paths up (first runs of a shape allocate), so neither pays it in the timings.
+  // Warm every path up (first runs of a shape allocate, the first layer-entry run builds
+  // its graphs), so none pays it in the timings.
+  await (await headflow.runner(image, prompt, baseline)).run(masks.bits, maskCount, { batchSize });
   await (
-    await headflow.runner(image, prompt, baseline)
+    await wholeDecoder.runner(image, prompt, baseline)
   ).run(masks.bits, Math.min(maskCount, batchSize), { batchSize });
   await naiveMaskLogits(session, prompt, pixels, baselineKv, masks.bits, 1);
   const kvTimes: number[] = [];
+  const wholeTimes: number[] = [];
   const naiveTimes: number[] = [];
   const ratios: number[] = [];
   const cpuRatios: number[] = [];
+  const wholeRatios: number[] = [];
+  const wholeCpuRatios: number[] = [];
   let maxDiff = 0;
-  for (let r = 0; r < repeats; r++) {
-    const kv = await timed(async () => {
-      const runner = await headflow.runner(image, prompt, baseline);
+  let maxWholeDiff = 0;
+  const kvRun = (model: Headflow) =>
+    timed(async () => {
+      const runner = await model.runner(image, prompt, baseline);
       return runner.run(masks.bits, maskCount, { batchSize });
     });
+  for (let r = 0; r < repeats; r++) {
+    // Interleaved, so a change in the machine's load hits all three alike.
+    const kv = await kvRun(headflow);
     const naive = await timed(() =>
       naiveMaskLogits(session, prompt, pixels, baselineKv, masks.bits, maskCount),
     );
+    const whole = await kvRun(wholeDecoder);
     kvTimes.push(kv.ms / maskCount);
+    wholeTimes.push(whole.ms / maskCount);
     naiveTimes.push(naive.ms / maskCount);
     ratios.push(naive.ms / kv.ms);
     cpuRatios.push(naive.cpuMs / kv.cpuMs);
-    for (let i = 0; i < kv.value.length; i++)
+    wholeRatios.push(naive.ms / whole.ms);
+    wholeCpuRatios.push(naive.cpuMs / whole.cpuMs);
+    for (let i = 0; i < kv.value.length; i++) {
       maxDiff = Math.max(maxDiff, Math.abs(kv.value[i]! - naive.value[i]!));
+      maxWholeDiff = Math.max(maxWholeDiff, Math.abs(whole.value[i]! - naive.value[i]!));
+    }
   }
+  const entersLayers = await (await headflow.runner(image, prompt, baseline)).entersLayers();
 
   log("batch size sweep");
   const runner = await headflow.runner(image, prompt, baseline);
@@ -155,8 +179,30 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   };
   const suffixLength = prompt.ids.length - prompt.imageEnd;
   const flopsPerMask = decoderFlops(shape, prompt.imageEnd, suffixLength);
+  // With layer entry each mask runs the layers from its first ablated one (none: no run).
+  const attributionMasks = sampleMasks(
+    samples,
+    layers * heads,
+    last.settings.alpha,
+    last.settings.seed,
+  );
+  const firstLayers = Array.from({ length: samples }, (_, i) => {
+    const first = attributionMasks.bits.subarray(i * layers * heads, (i + 1) * layers * heads);
+    const index = first.indexOf(1);
+    return index < 0 ? layers : Math.floor(index / heads);
+  });
+  const maskFlops = firstLayers.reduce(
+    (sum, from) =>
+      sum +
+      (!entersLayers
+        ? flopsPerMask
+        : from < layers
+          ? decoderFlops(shape, prompt.imageEnd, suffixLength, from)
+          : 0),
+    0,
+  );
   // Prefill of the image plus the clean run, then every mask's suffix run.
-  const attributionFlops = decoderFlops(shape, 0, prompt.imageEnd) + (samples + 1) * flopsPerMask;
+  const attributionFlops = decoderFlops(shape, 0, prompt.imageEnd) + flopsPerMask + maskFlops;
   const achieved = attributionFlops / (wall / 1000) / 1e9;
 
   log("fp32 matmul peak");
@@ -211,6 +257,8 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       masks: maskCount,
       batchSize,
       repeats,
+      threads: threads ?? "onnxruntime default",
+      layerEntry: entersLayers,
       kvMsPerMask: round(median(kvTimes), 4),
       naiveMsPerMask: round(median(naiveTimes), 4),
       speedup: round(median(ratios), 2),
@@ -218,7 +266,15 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       cpuTimeSpeedup: round(median(cpuRatios), 2),
       cpuTimeSpeedups: cpuRatios.map((x) => round(x, 2)),
       maxAbsLogitDifference: maxDiff,
-      note: "kv: prefill once + batched suffix runs over the reused cache (includes the prefill); naive: vision encoder + prefix/image + suffix for every mask, batch 1",
+      wholeDecoder: {
+        kvMsPerMask: round(median(wholeTimes), 4),
+        speedup: round(median(wholeRatios), 2),
+        speedups: wholeRatios.map((x) => round(x, 2)),
+        cpuTimeSpeedup: round(median(wholeCpuRatios), 2),
+        cpuTimeSpeedups: wholeCpuRatios.map((x) => round(x, 2)),
+        maxAbsLogitDifference: maxWholeDiff,
+      },
+      note: "kv: prefill once + batched suffix runs over the reused cache (includes the prefill), each mask entering the decoder at its first ablated layer; wholeDecoder: the same without layer entry; naive: vision encoder + prefix/image + suffix for every mask, batch 1",
     },
     batchSweep,
     attribution: {
@@ -231,7 +287,8 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       note: "wall time with the baseline already cached (an interactive session after its first run); baselineOnceMs is the one-off cost of the baseline",
       masksPerSecond: round(samples / (wall / 1000), 1),
       heldOutR: last.fit.heldOutR,
-      matmulFlopsPerMask: flopsPerMask,
+      matmulFlopsPerMask: round(maskFlops / samples, 0),
+      matmulFlopsPerMaskWholeDecoder: flopsPerMask,
       gflops: round(achieved, 2),
     },
     matmulPeak: { gflops: peakGflops, squares: peak.bySize, atDecoderShapes },
@@ -242,6 +299,12 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
   printJson(io, report);
   return 0;
+}
+
+/** `--baseline`, else `mean` when the bundle has reference images, else `blank`. */
+async function benchBaseline(headflow: Headflow, text: string | undefined): Promise<BaselineSpec> {
+  if (text !== undefined) return openBaseline(text);
+  return headflow.bundle.manifest.reference.length > 0 ? { kind: "mean" } : { kind: "blank" };
 }
 
 /** A fixed image: the first reference image, else the first parity fixture, else seeded noise. */
@@ -298,12 +361,7 @@ async function defaultsCommand(
     options.alphas === undefined
       ? DEFAULT_SWEEP.alphas
       : options.alphas.split(",").map((a) => numberOption("alphas", a.trim(), 0));
-  const baseline: BaselineSpec =
-    options.baseline !== undefined
-      ? await openBaseline(options.baseline)
-      : headflow.bundle.manifest.reference.length > 0
-        ? { kind: "mean" }
-        : { kind: "blank" };
+  const baseline = await benchBaseline(headflow, options.baseline);
   const batchSize = integerOption("batch", options.batch, DEFAULT_ATTRIBUTION.batchSize, 1, 4096);
   const result = {
     schema: "headflow.defaults-sweep/1",
