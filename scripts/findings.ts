@@ -25,7 +25,15 @@ import {
   type GallerySample,
   type SetListItem,
 } from "./findings/selection";
-import { IMAGE_ROUTES, TEXT_ROUTES } from "./findings/summaries";
+import { TEXT_ROUTES } from "./findings/summaries";
+
+/** Pairs of the whole-image runs; their imageObject group is the whole image. */
+const WHOLE_IMAGE_PAIRS = [
+  ...TEXT_ROUTES,
+  "imageObject->role",
+  "imageObject->final",
+  "imageObject->question",
+];
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -59,6 +67,7 @@ const started = performance.now();
 const manifest = JSON.parse(readFileSync(join(modelDir, "headflow.json"), "utf8")) as {
   reference: string[];
   layers: number;
+  image: { tokens: number };
   questions: { id: string; template: string }[];
 };
 const question = (id: string) => {
@@ -92,9 +101,12 @@ const evaluations: EvaluateResult[] = [];
 const flows: FlowResult[] = [];
 const patches: PatchesResult[] = [];
 const colourPatches: PatchesResult[] = [];
-const sweep = new Map<number, FlowResult[]>();
+// Whole-image knockout runs (the object mask is every patch) for each window size: the
+// measurement behind the flow default and finding 3's image routes.
+const wholeImage = new Map<number, FlowResult[]>();
 const windows = Array.from({ length: Math.min(4, manifest.layers) }, (_, i) => i + 1);
-for (const w of windows) sweep.set(w, []);
+for (const w of windows) wholeImage.set(w, []);
+const everyPatch = Array.from({ length: manifest.image.tokens }, (_, p) => p).join(",");
 for (const [i, image] of selected.entries()) {
   log(`image ${i + 1}/${selected.length}: ${image.file} (${image.category})`);
   const common = ["--image", imagePath(image.file), "--question", objectQuestion];
@@ -111,8 +123,7 @@ for (const [i, image] of selected.entries()) {
       quick ? "2" : "5",
     ]),
   );
-  const flow = await cli.analysis<FlowResult>(`flow-${tag}`, ["flow", ...common]);
-  flows.push(flow);
+  flows.push(await cli.analysis<FlowResult>(`flow-${tag}`, ["flow", ...common]));
   patches.push(await cli.analysis(`patches-${tag}`, ["patches", ...common]));
   if (image.colourCorrect) {
     colourPatches.push(
@@ -125,22 +136,20 @@ for (const [i, image] of selected.entries()) {
       ]),
     );
   }
-  // Window sweep (the measurement behind the flow default): the default window's run has
-  // every pair already; the others run the routes finding 3 compares.
   for (const w of windows) {
-    sweep
+    wholeImage
       .get(w)!
       .push(
-        w === flow.window
-          ? flow
-          : await cli.analysis(`flow-window-${w}-${tag}`, [
-              "flow",
-              ...common,
-              "--window",
-              String(w),
-              "--pairs",
-              [...TEXT_ROUTES, ...IMAGE_ROUTES].join(","),
-            ]),
+        await cli.analysis(`flow-image-window-${w}-${tag}`, [
+          "flow",
+          ...common,
+          "--window",
+          String(w),
+          "--object-patches",
+          everyPatch,
+          "--pairs",
+          WHOLE_IMAGE_PAIRS.join(","),
+        ]),
       );
   }
 }
@@ -190,7 +199,7 @@ await writeReport({
   flows,
   patches,
   colourPatches,
-  sweep,
+  wholeImage,
   setsAll,
   setsCorrect,
 });

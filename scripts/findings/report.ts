@@ -14,12 +14,14 @@ import {
   IMAGE_ROUTES,
   TEXT_ROUTES,
   VISIBLE_DROP,
+  curveSet,
   f1,
   f3,
   finding1,
   finding2,
   finding3,
   finding4,
+  joinCurveSets,
   meanScores,
   patchSummary,
   windowSweep,
@@ -42,7 +44,8 @@ export interface ReportInput {
   flows: FlowResult[];
   patches: PatchesResult[];
   colourPatches: PatchesResult[];
-  sweep: Map<number, FlowResult[]>;
+  /** Per window size, a whole-image knockout run per image (object mask = every patch). */
+  wholeImage: Map<number, FlowResult[]>;
   setsAll: SetsResult;
   setsCorrect: SetsResult | null;
 }
@@ -78,12 +81,19 @@ export async function writeReport(input: ReportInput): Promise<void> {
     setsCorrect ? `${setsCorrect.images.length} correctly answered images` : "all images",
   );
   const twoAll = finding2(setsAll, `all ${setsAll.images.length} images`);
-  const three = finding3(flows);
+  const defaultWindow = flows[0]!.window;
+  const wholeDefault = input.wholeImage.get(defaultWindow);
+  if (!wholeDefault) throw new Error(`no whole-image runs at the default window ${defaultWindow}`);
+  const flowSets = flows.map((f, i) =>
+    joinCurveSets(curveSet(f), curveSet(wholeDefault[i]!, true)),
+  );
+  const three = finding3(flowSets);
   const four = finding4(patches);
   const fourNumbers = patchSummary(patches);
   const colour = patchSummary(input.colourPatches);
-  const sweep = windowSweep(input.sweep);
-  const defaultWindow = flows[0]!.window;
+  const sweep = windowSweep(
+    new Map([...input.wholeImage].map(([w, runs]) => [w, runs.map((r) => curveSet(r, true))])),
+  );
   const heads = evaluations[0]!.layers * evaluations[0]!.heads;
   const layers = evaluations[0]!.layers;
   const names = input.selected.map((g) => g.file);
@@ -339,7 +349,7 @@ ${fig2all}
 
 ## 3. Text reaches the role and final tokens before image information does
 
-\`headflow flow\` (attention knockout, window w = ${defaultWindow} layers, object patches from the scene metadata). Mean relative change of p(answer) per window start layer over ${flows.length} images:
+\`headflow flow\` (attention knockout, window w = ${defaultWindow} layers, object patches from the scene metadata), and a second run per image with every patch as the object (\`--object-patches 0,...,${patches[0]!.grid[0] * patches[0]!.grid[1] - 1}\`): its rows are named \`image->...\`, the whole image as one group, since finding 4 shows that object and background patches back each other up, so blocking either alone understates what reaches a token. Mean relative change of p(answer) per window start layer over ${flows.length} images:
 
 ${table([
   ["source -> target", ...layersAxis.map(String), "largest drop at", "centre"],
@@ -356,12 +366,12 @@ route hurts); a route counts only where it drops p(answer) by more than ${VISIBL
 
 ${fig3}
 
-**Window size.** The same comparison for w = ${[...input.sweep.keys()].join(", ")} (the default is ${defaultWindow}; the
+**Window size.** The same comparison for w = ${[...input.wholeImage.keys()].join(", ")} (the default is ${defaultWindow}; the
 measurement behind the default, see ANALYSES.md), means over the same images:
 
 ${table([
   ["", ...sweep.map((s) => `w = ${s.window}`)],
-  ...[...TEXT_ROUTES, ...IMAGE_ROUTES].map((pair) => [
+  ...(sweep[0]?.routes ?? []).map(({ pair }) => [
     `largest drop, ${pair} (at)`,
     ...sweep.map((s) => {
       const r = s.routes.find((x) => x.pair === pair);

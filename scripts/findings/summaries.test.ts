@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { EvaluateResult, FlowResult, PatchesResult } from "../../src/engine";
 import {
+  curveSet,
   dropCentre,
+  joinCurveSets,
   finding1,
   finding3,
   finding4,
@@ -12,7 +14,7 @@ import {
 } from "./summaries";
 
 /** A flow result with only the fields the summaries read. */
-function flow(curves: Record<string, number[]>, window = 2): FlowResult {
+function flowResult(curves: Record<string, number[]>, window = 2): FlowResult {
   return {
     window,
     layers: 4,
@@ -23,6 +25,8 @@ function flow(curves: Record<string, number[]>, window = 2): FlowResult {
   } as unknown as FlowResult;
 }
 
+const flow = (curves: Record<string, number[]>, window = 2) => curveSet(flowResult(curves, window));
+
 const flat = [0, 0, 0, 0];
 
 describe("knockout curve summaries", () => {
@@ -30,6 +34,34 @@ describe("knockout curve summaries", () => {
     expect(dropCentre([-0.2, 0, -0.2, 0.5])).toBeCloseTo(1, 12);
     expect(dropCentre([0, -0.3, -0.1, 0])).toBeCloseTo((1 * 0.3 + 2 * 0.1) / 0.4, 12);
     expect(dropCentre([0, 0.1, 0])).toBeNull();
+  });
+
+  it("names a whole-image run's pairs image->..., and joins runs of one image", () => {
+    const whole = curveSet(
+      flowResult({
+        "imageObject->final": [-0.9, 0, 0, 0],
+        "imageBackground->final": flat,
+        "question->final": [-0.1, 0, 0, 0],
+      }),
+      true,
+    );
+    expect(whole.curves.map((c) => c.pair)).toEqual(["image->final", "question->final"]);
+    const scene = flow({ "question->final": [-0.2, 0, 0, 0], "imageObject->final": flat });
+    const joined = joinCurveSets(scene, whole);
+    expect(joined.curves.map((c) => c.pair)).toEqual([
+      "question->final",
+      "imageObject->final",
+      "image->final",
+    ]);
+    expect(joined.curves[0]!.change[0]).toBe(-0.2);
+    // The whole-image route dominates: image at layer 0, question later.
+    const verdict = finding3([
+      joinCurveSets(
+        flow({ "question->final": [0, -0.5, 0, 0], "imageObject->final": flat }),
+        whole,
+      ),
+    ]);
+    expect(verdict.image?.pair).toBe("image->final");
   });
 
   it("meanCurve averages index by index and skips nulls", () => {

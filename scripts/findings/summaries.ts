@@ -1,7 +1,7 @@
 /**
  * Numbers and verdicts for the paper's four findings, from the CLI's JSON results. Each
  * verdict names its criterion, so a reader can disagree with the threshold and still use
- * the numbers. Criteria were fixed before looking at the trained model's numbers.
+ * the numbers. Criteria and their history: docs/ANALYSES.md, "Findings".
  */
 import type { EvaluateResult, FlowResult, PatchesResult, SetsResult } from "../../src/engine";
 import { pearson } from "../../src/engine";
@@ -150,11 +150,49 @@ export interface PairSummary {
   centre: number | null;
 }
 
-/** Mean change curve per pair over images. */
-export function flowSummary(results: readonly FlowResult[]): PairSummary[] {
-  const pairs = results[0]!.curves.map((c) => `${c.source}->${c.target}`);
-  return pairs.map((pair, i) => {
-    const curve = meanCurve(results.map((r) => r.curves[i]!.change)) as number[];
+/** Knockout curves of one image, by "source->target" pair name. */
+export interface CurveSet {
+  curves: { pair: string; change: readonly number[] }[];
+}
+
+/**
+ * The curves of a flow result. `wholeImage`: the run's object mask was every patch, so
+ * its imageObject group is the whole image; its pairs are named `image->...` (and the
+ * empty background group's pairs dropped).
+ */
+export function curveSet(flow: FlowResult, wholeImage = false): CurveSet {
+  return {
+    curves: flow.curves
+      .filter(
+        (c) => !wholeImage || (c.source !== "imageBackground" && c.target !== "imageBackground"),
+      )
+      .map((c) => {
+        const name = (g: string) => (wholeImage && g === "imageObject" ? "image" : g);
+        return { pair: `${name(c.source)}->${name(c.target)}`, change: c.change };
+      }),
+  };
+}
+
+/** The curves of several runs on one image together (first run wins a repeated pair). */
+export function joinCurveSets(...sets: readonly CurveSet[]): CurveSet {
+  const seen = new Set<string>();
+  return {
+    curves: sets.flatMap((s) =>
+      s.curves.filter((c) => !seen.has(c.pair) && (seen.add(c.pair), true)),
+    ),
+  };
+}
+
+/** Mean change curve per pair over images (pairs of the first image, in its order). */
+export function flowSummary(results: readonly CurveSet[]): PairSummary[] {
+  return results[0]!.curves.map(({ pair }) => {
+    const curve = meanCurve(
+      results.map((r) => {
+        const c = r.curves.find((x) => x.pair === pair);
+        if (!c) throw new Error(`flow results differ: one image has no ${pair} curve`);
+        return c.change;
+      }),
+    ) as number[];
     let at = 0;
     curve.forEach((v, l) => {
       if (v < curve[at]!) at = l;
@@ -169,9 +207,15 @@ export function flowSummary(results: readonly FlowResult[]): PairSummary[] {
   });
 }
 
-/** Text reaching the answer position(s), and image information reaching them. */
+/**
+ * Text reaching the answer position(s), and image information reaching them: through the
+ * whole image (a run whose object mask is every patch), or through the object or the
+ * background patches alone.
+ */
 export const TEXT_ROUTES = ["question->role", "question->final"];
 export const IMAGE_ROUTES = [
+  "image->role",
+  "image->final",
   "imageObject->role",
   "imageObject->final",
   "imageBackground->role",
@@ -190,8 +234,8 @@ function dominant(summary: readonly PairSummary[], pairs: readonly string[]) {
     );
 }
 
-/** Finding 3 on one set of flow results (one window size). */
-export function flowOrder(results: readonly FlowResult[]) {
+/** Finding 3 on one set of flow results (one window size), a CurveSet per image. */
+export function flowOrder(results: readonly CurveSet[]) {
   const summary = flowSummary(results);
   const text = dominant(summary, TEXT_ROUTES);
   const image = dominant(summary, IMAGE_ROUTES);
@@ -214,7 +258,7 @@ export function flowOrder(results: readonly FlowResult[]) {
   return { summary, text, image, visible, agrees, perImage };
 }
 
-export function finding3(results: readonly FlowResult[]) {
+export function finding3(results: readonly CurveSet[]) {
   const order = flowOrder(results);
   const { text, image } = order;
   const earlier = order.perImage.filter((x) => x === true).length;
@@ -222,7 +266,7 @@ export function finding3(results: readonly FlowResult[]) {
     claim:
       "Text information reaches the role and final tokens first; image information arrives later",
     agrees: order.agrees,
-    criterion: `of the routes question -> role/final, take the one whose blocking drops p(answer) most, and likewise of image object/background -> role/final; both drop by more than ${VISIBLE_DROP * 100}% somewhere, and the text route's drop-weighted mean window start (its "centre") is earlier than the image route's`,
+    criterion: `of the routes question -> role/final, take the one whose blocking drops p(answer) most, and likewise of the image routes (whole image, object or background patches -> role/final); both drop by more than ${VISIBLE_DROP * 100}% somewhere, and the text route's drop-weighted mean window start (its "centre") is earlier than the image route's`,
     evidence:
       text && image
         ? `text route ${text.pair}: largest drop ${f3(text.strongestChange)} at window start ${text.strongestLayer}, centre ${f1(text.centre)}; image route ${image.pair}: largest drop ${f3(image.strongestChange)} at ${image.strongestLayer}, centre ${f1(image.centre)}; text centre earlier on ${earlier} of ${order.perImage.length} images alone`
@@ -273,7 +317,7 @@ export function finding4(results: readonly PatchesResult[]): Verdict {
 }
 
 /** Window-size sweep: per w, the key routes' strongest drop and the finding-3 outcome. */
-export function windowSweep(byWindow: ReadonlyMap<number, readonly FlowResult[]>) {
+export function windowSweep(byWindow: ReadonlyMap<number, readonly CurveSet[]>) {
   return [...byWindow.entries()].map(([window, results]) => {
     const order = flowOrder(results);
     const routes = [...TEXT_ROUTES, ...IMAGE_ROUTES].flatMap((pair) => {
