@@ -47,12 +47,19 @@ async function compare(page: Page) {
 }
 
 async function patchCounts(table: Locator) {
-  const counts: Record<string, number> = {};
-  for (const row of ["Object", "Background", "Whole image"]) {
-    const cells = table.getByRole("row", { name: new RegExp(`^${row}`) }).getByRole("cell");
-    counts[row] = Number(await cells.first().innerText());
-  }
-  return counts;
+  const count = async (row: string) =>
+    Number(
+      await table
+        .getByRole("row", { name: new RegExp(`^${row}`) })
+        .getByRole("cell")
+        .first()
+        .innerText(),
+    );
+  return {
+    Object: await count("Object"),
+    Background: await count("Background"),
+    "Whole image": await count("Whole image"),
+  };
 }
 
 test("token flow on a bundled sample: curves, group graph, token <-> patch hover", async ({

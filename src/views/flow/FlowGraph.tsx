@@ -18,7 +18,7 @@ import {
 } from "./flow-geometry";
 
 const WIDTH = 560;
-const HEIGHT = 210;
+const HEIGHT = 215;
 const MARGIN = 48;
 const BASELINE = 170;
 
@@ -63,10 +63,11 @@ export function FlowGraph({ result, start }: { result: FlowResult; start: number
             </title>
           </path>
         ))}
-        {TOKEN_GROUPS.map((group) => (
+        {TOKEN_GROUPS.map((group, i) => (
           <g key={group} transform={`translate(${nodeX(group, WIDTH, MARGIN)},${BASELINE})`}>
             <circle r={7} fill={GROUP_COLOURS[group]} />
-            <text y={24} textAnchor="middle" fontSize={11}>
+            {/* Every other label one line lower, so neighbours' long names never overlap. */}
+            <text y={i % 2 === 0 ? 22 : 36} textAnchor="middle" fontSize={11}>
               {GROUP_LABELS[group]}
             </text>
           </g>

@@ -29,9 +29,9 @@ export function PatchesTable({ result }: { result: PatchesResult }) {
           <tr>
             <th scope="col">Blocked</th>
             <th scope="col">Patches</th>
-            <th scope="col">Answer probability</th>
+            <th scope="col">Answer p</th>
             <th scope="col">Drop</th>
-            <th scope="col">Drop per patch</th>
+            <th scope="col">Per patch</th>
           </tr>
         </thead>
         <tbody>
@@ -50,8 +50,9 @@ export function PatchesTable({ result }: { result: PatchesResult }) {
         Answer “{result.answer.token}”, clean probability{" "}
         {formatProbability(result.cleanProbability)}; object patches from the{" "}
         {SOURCES[objectMask.source]}
-        {objectMask.threshold !== null && ` at ${objectMask.threshold}`}. Drops in percentage points
-        of probability. {formatDuration(result.timings.totalMs)} on {result.runtime}.
+        {objectMask.threshold !== null && ` at ${objectMask.threshold}`}. Drops (clean minus
+        blocked) in percentage points of probability; per patch: the drop over the group's patch
+        count. {formatDuration(result.timings.totalMs)} on {result.runtime}.
       </p>
     </>
   );
