@@ -69,6 +69,8 @@ function similarityFigure(title: string, sets: SetsResult): string {
     order.map((i) => `${sets.images[i]!.category ?? "?"} / ${sets.images[i]!.style ?? "?"}`),
     order.map(() => ""),
     9,
+    [],
+    true,
   );
 }
 

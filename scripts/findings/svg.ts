@@ -1,7 +1,8 @@
 /**
- * Minimal SVG charts for docs/FINDINGS.md, written as strings (no DOM, no d3 needed):
- * line charts (curves over k or layers), grouped bars, and a heatmap.
+ * Minimal SVG charts for docs/FINDINGS.md, written as strings (no DOM): line charts
+ * (curves over k or layers), grouped bars, and a heatmap. d3 picks round axis ticks.
  */
+import { scaleLinear } from "d3";
 
 const FONT = `font-family="system-ui, sans-serif" font-size="11"`;
 export const PALETTE = [
@@ -31,7 +32,7 @@ interface Frame {
 }
 
 function frame(width: number, height: number): Frame {
-  return { width, height, left: 48, right: 150, top: 28, bottom: 36 };
+  return { width, height, left: 52, right: 190, top: 28, bottom: 36 };
 }
 
 function scale(domain: [number, number], range: [number, number]) {
@@ -71,9 +72,16 @@ function axes(
   return parts.join("");
 }
 
-function ticks(lo: number, hi: number, count = 5): number[] {
-  if (lo === hi) return [lo];
-  return Array.from({ length: count + 1 }, (_, i) => lo + ((hi - lo) * i) / count);
+/** A domain widened to round numbers, and its round ticks. */
+function niceAxis(
+  lo: number,
+  hi: number,
+  count = 5,
+): { domain: [number, number]; ticks: number[] } {
+  if (lo === hi) return { domain: [lo - 1, hi + 1], ticks: [lo] };
+  const scale = scaleLinear().domain([lo, hi]).nice(count);
+  const [a, b] = scale.domain() as [number, number];
+  return { domain: [a, b], ticks: scale.ticks(count) };
 }
 
 function svg(f: Frame, title: string, body: string): string {
@@ -99,11 +107,13 @@ export function lineChart(
   const all = series.flatMap((s) =>
     s.values.filter((v): v is number => v !== null && Number.isFinite(v)),
   );
-  const domain: [number, number] = yDomain ?? [Math.min(0, ...all), Math.max(0, ...all)];
+  const axis = niceAxis(...(yDomain ?? [Math.min(0, ...all), Math.max(0, ...all)]), 5);
+  const domain = yDomain ?? axis.domain;
   const x = scale([xs[0]!, xs[xs.length - 1]!], [f.left, f.width - f.right]);
   const y = scale(domain, [f.height - f.bottom, f.top]);
-  const xTicks = xs.length <= 9 ? xs : ticks(xs[0]!, xs[xs.length - 1]!, 8).map(Math.round);
-  let body = axes(f, x, y, xTicks, ticks(domain[0], domain[1], 4), xLabel, yLabel);
+  const xTicks = xs.length <= 9 ? xs : niceAxis(xs[0]!, xs[xs.length - 1]!, 8).ticks;
+  const yTicks = axis.ticks.filter((t) => t >= domain[0] && t <= domain[1]);
+  let body = axes(f, x, y, xTicks, yTicks, xLabel, yLabel);
   series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length]!;
     let d = "";
@@ -132,11 +142,11 @@ export function barChart(
 ): string {
   const f = frame(620, 300);
   const all = series.flatMap((s) => s.values);
-  const domain: [number, number] = [Math.min(0, ...all), Math.max(0, ...all)];
-  const y = scale(domain, [f.height - f.bottom, f.top]);
+  const axis = niceAxis(Math.min(0, ...all), Math.max(0, ...all), 5);
+  const y = scale(axis.domain, [f.height - f.bottom, f.top]);
   const band = (f.width - f.left - f.right) / groups.length;
   const bar = (band * 0.8) / series.length;
-  let body = axes(f, () => 0, y, [], ticks(domain[0], domain[1], 4), "", yLabel);
+  let body = axes(f, () => 0, y, [], axis.ticks, "", yLabel);
   groups.forEach((g, gi) => {
     body += `<text x="${f.left + band * (gi + 0.5)}" y="${f.height - f.bottom + 14}" text-anchor="middle">${escape(g)}</text>`;
     series.forEach((s, si) => {
@@ -162,6 +172,8 @@ export function heatmap(
   cell = 12,
   /** Flat (row-major) indices of cells to outline, e.g. the object patches. */
   marked: readonly number[] = [],
+  /** White at the smallest value to red at the largest (for values of one sign, e.g. similarities). */
+  sequential = false,
 ): string {
   const rows = values.length;
   const cols = values[0]?.length ?? 0;
@@ -170,10 +182,16 @@ export function heatmap(
   const f = {
     ...frame(Math.max(left + cols * cell + 130, 60 + 7 * title.length), top + rows * cell + 20),
   };
-  const max = Math.max(1e-12, ...values.flat().map((v) => Math.abs(v ?? 0)));
+  const known = values.flat().filter((v): v is number => v !== null);
+  const max = Math.max(1e-12, ...known.map(Math.abs));
+  const [lo, hi] = [Math.min(...known), Math.max(...known)];
   const colour = (v: number | null) => {
     if (v === null) return "#ccc";
-    const t = Math.max(-1, Math.min(1, v / max));
+    const t = sequential
+      ? hi > lo
+        ? (v - lo) / (hi - lo)
+        : 1
+      : Math.max(-1, Math.min(1, v / max));
     const c = (a: number) => Math.round(255 - (255 - a) * Math.abs(t));
     return t >= 0 ? `rgb(255,${c(40)},${c(40)})` : `rgb(${c(40)},${c(90)},255)`;
   };
@@ -193,7 +211,9 @@ export function heatmap(
     if (label)
       body += `<text x="${left + c * cell + cell - 3}" y="${top - 4}" font-size="9" transform="rotate(-60 ${left + c * cell + cell - 3} ${top - 4})">${escape(label)}</text>`;
   });
-  body += `<text x="${left + cols * cell + 8}" y="${top + 10}">red: +${fmt(max)}</text><text x="${left + cols * cell + 8}" y="${top + 24}">blue: -${fmt(max)}</text>`;
+  body += sequential
+    ? `<text x="${left + cols * cell + 8}" y="${top + 10}">red: ${fmt(hi)}</text><text x="${left + cols * cell + 8}" y="${top + 24}">white: ${fmt(lo)}</text>`
+    : `<text x="${left + cols * cell + 8}" y="${top + 10}">red: +${fmt(max)}</text><text x="${left + cols * cell + 8}" y="${top + 24}">blue: -${fmt(max)}</text>`;
   if (marked.length > 0)
     body += `<text x="${left + cols * cell + 8}" y="${top + 38}">outlined: object</text>`;
   return svg(f, title, body);
