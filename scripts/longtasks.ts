@@ -13,7 +13,7 @@
  * the top frames' scripts. A timing, not a test: nothing here fails on a slow machine.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
@@ -27,6 +27,11 @@ const { values } = parseArgs({
     image: { type: "string", default: "public/samples/sample-00.png" },
     /** Another build to serve (e.g. `vite build --minify false --outDir /tmp/plain`). */
     dist: { type: "string" },
+    /**
+     * Trace every run and report the main thread's longest tasks with their CPU time: on a
+     * loaded machine a task's wall time includes time the OS gave to other processes.
+     */
+    trace: { type: "boolean", default: false },
     /** Record a CPU profile of the first run's first N ms and print its hottest functions. */
     profile: { type: "string" },
   },
@@ -43,6 +48,9 @@ interface Recorded {
   /** Long animation frames: the scripts that ran in it (longest first). */
   scripts?: { duration: number; invoker: string; source: string }[];
   blocking?: number;
+  /** Of a long animation frame: ms of rendering (style, layout, paint) after the scripts. */
+  renderMs?: number;
+  styleLayoutMs?: number;
 }
 
 /** Installed before the app's scripts: buffers long tasks and long animation frames. */
@@ -59,6 +67,8 @@ function observeLongWork() {
       for (const entry of list.getEntries() as PerformanceEntry[] &
         {
           blockingDuration: number;
+          renderStart: number;
+          styleAndLayoutStart: number;
           scripts: {
             duration: number;
             invoker: string;
@@ -72,6 +82,12 @@ function observeLongWork() {
           start: entry.startTime,
           duration: entry.duration,
           blocking: entry.blockingDuration,
+          renderMs:
+            entry.renderStart > 0 ? entry.startTime + entry.duration - entry.renderStart : 0,
+          styleLayoutMs:
+            entry.styleAndLayoutStart > 0
+              ? entry.startTime + entry.duration - entry.styleAndLayoutStart
+              : 0,
           scripts: entry.scripts
             .map((script) => ({
               duration: Math.round(script.duration),
@@ -132,6 +148,11 @@ try {
   const results = [];
   for (let run = 0; run < runs; run++) {
     const profiling = run === 0 && values.profile !== undefined ? await startProfile(page) : null;
+    if (values.trace) {
+      await browser.startTracing(page, {
+        categories: ["devtools.timeline", "toplevel", "disabled-by-default-devtools.timeline"],
+      });
+    }
     const startedAt = await page.evaluate(() => performance.now());
     await page.getByRole("button", { name: "Run attribution" }).click();
     const hottest = profiling === null ? undefined : await profiling(Number(values.profile));
@@ -152,6 +173,11 @@ try {
       { timeout: 600_000, polling: 200 },
     );
     const endedAt = await page.evaluate(() => performance.now());
+    const trace = values.trace ? await browser.stopTracing() : undefined;
+    if (trace !== undefined && process.env.LONGTASKS_TRACE_DIR) {
+      writeFileSync(`${process.env.LONGTASKS_TRACE_DIR}/run-${run + 1}.json`, trace);
+    }
+    const traced = trace === undefined ? undefined : mainThreadTasks(trace);
     const entries = await page.evaluate(
       ([from, to]) =>
         (window as unknown as { __longWork: Recorded[] }).__longWork.filter(
@@ -171,10 +197,13 @@ try {
       longTasksMs: tasks.map((task) => Math.round(task.duration)),
       maxFrameMs: Math.round(frames[0]?.duration ?? 0),
       ...(hottest ? { hottest } : {}),
+      ...(traced ? { traced } : {}),
       topFrames: frames.slice(0, 3).map((frame) => ({
         atMs: Math.round(frame.start - startedAt),
         durationMs: Math.round(frame.duration),
         blockingMs: Math.round(frame.blocking ?? 0),
+        renderMs: Math.round(frame.renderMs ?? 0),
+        styleLayoutMs: Math.round(frame.styleLayoutMs ?? 0),
         scripts: frame.scripts,
       })),
     });
@@ -204,9 +233,20 @@ async function startProfile(page: import("@playwright/test").Page) {
     const self = new Map<string, number>();
     const byId = new Map(profile.nodes.map((node) => [node.id, node]));
     const deltas = profile.timeDeltas ?? [];
+    const parent = new Map<number, number>();
+    for (const node of profile.nodes)
+      for (const child of node.children ?? []) parent.set(child, node.id);
+    /** The nearest caller named like a React component (or a d3 draw function). */
+    const owner = (id: number) => {
+      for (let at = parent.get(id); at !== undefined; at = parent.get(at)) {
+        const name = byId.get(at)!.callFrame.functionName;
+        if (/^[A-Z]/.test(name) || /^(draw|paint)/.test(name)) return name;
+      }
+      return "-";
+    };
     (profile.samples ?? []).forEach((id, index) => {
       const frame = byId.get(id)!.callFrame;
-      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber + 1}`;
+      const key = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}:${frame.lineNumber + 1} in ${owner(id)}`;
       self.set(key, (self.get(key) ?? 0) + (deltas[index] ?? 0) / 1000);
     });
     return [...self.entries()]
@@ -214,5 +254,52 @@ async function startProfile(page: import("@playwright/test").Page) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 25)
       .map(([key, total]) => `${total.toFixed(1)} ms ${key}`);
+  };
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/**
+ * The renderer main thread's tasks over 50 ms in a Chrome trace: wall time (dur) and the
+ * thread's CPU time (tdur). The page's renderer is the one whose main thread ran the most.
+ */
+function mainThreadTasks(buffer: Buffer) {
+  const events = (JSON.parse(buffer.toString("utf8")) as { traceEvents: TraceEvent[] }).traceEvents;
+  const mains = new Set(
+    events
+      .filter((e) => e.ph === "M" && e.name === "thread_name" && e.args?.name === "CrRendererMain")
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
+  const tasks = events.filter(
+    (e) =>
+      e.ph === "X" && e.name === "RunTask" && mains.has(`${e.pid}:${e.tid}`) && e.dur !== undefined,
+  );
+  const busiest = new Map<string, number>();
+  for (const task of tasks) {
+    const key = `${task.pid}:${task.tid}`;
+    busiest.set(key, (busiest.get(key) ?? 0) + (task.tdur ?? 0));
+  }
+  const page = [...busiest.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const long = tasks
+    .filter((task) => `${task.pid}:${task.tid}` === page && task.dur! > 50_000)
+    .sort((a, b) => b.dur! - a.dur!);
+  return {
+    tasksOver50ms: long.length,
+    longest: long.slice(0, 5).map((task) => ({
+      wallMs: Math.round(task.dur! / 1000),
+      cpuMs: Math.round((task.tdur ?? 0) / 1000),
+    })),
+    maxCpuMs: Math.round(
+      Math.max(0, ...tasks.filter((t) => `${t.pid}:${t.tid}` === page).map((t) => t.tdur ?? 0)) /
+        1000,
+    ),
   };
 }
