@@ -15,3 +15,13 @@ describe("scores as CSV", () => {
     );
   });
 });
+
+describe("scores with standard errors as CSV", () => {
+  it("adds a standard_error column, empty where the error is undefined", () => {
+    const result = {
+      scores: [[0.5, -0.25]],
+      standardErrors: [[0.01, null]],
+    } as AttributionResult;
+    expect(scoresCsv(result)).toBe("layer,head,score,standard_error\n0,0,0.5,0.01\n0,1,-0.25,\n");
+  });
+});
