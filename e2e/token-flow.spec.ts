@@ -181,6 +181,7 @@ test("the token flow and object vs background results travel in the permalink", 
 
   await page.getByRole("button", { name: "Copy permalink" }).click();
   const link = await page.getByRole("textbox", { name: "Permalink" }).inputValue();
+  testInfo.annotations.push({ type: "permalink characters", description: String(link.length) });
   const fresh = await browser.newContext();
   try {
     const other = await fresh.newPage();
