@@ -7,6 +7,7 @@ import { mulberry32 } from "./random";
 import { AblationRunner } from "./runner";
 import {
   collectShardImages,
+  fingerprint,
   parseShard,
   setSummaries,
   shardRange,
@@ -128,6 +129,42 @@ describe("set summaries and shards", () => {
     expect(() => parseShard("0/3")).toThrow(/--shard/);
     expect(() => collectShardImages([{ fingerprint: "x", total: 2, images: [] }])).toThrow(
       /miss 2 of 2/,
+    );
+  });
+
+  it("refuses to merge shards of different lists, overlapping shards, or incomplete ones", () => {
+    const image = (index: number): SetImageResult => ({
+      index,
+      file: `${index}.png`,
+      set: "s",
+      category: null,
+      style: null,
+      answer: "a",
+      heldOutR: null,
+      scores: [index],
+    });
+    const shard = (fp: string, ...indices: number[]) => ({
+      fingerprint: fp,
+      total: 3,
+      images: indices.map(image),
+    });
+    expect(collectShardImages([shard("x", 2), shard("x", 0, 1)]).map((i) => i.index)).toEqual([
+      0, 1, 2,
+    ]);
+    expect(() => collectShardImages([shard("x", 0), shard("y", 1, 2)])).toThrow(
+      /fingerprints differ/,
+    );
+    expect(() => collectShardImages([shard("x", 0, 1), shard("x", 1, 2)])).toThrow(
+      /image 1 \(1\.png\) is in two shards/,
+    );
+    expect(() => collectShardImages([shard("x", 0, 2)])).toThrow(/miss 1 of 3.*index 1/);
+    expect(() => collectShardImages([])).toThrow(/at least one shard/);
+    // The fingerprint follows the list and the settings.
+    const list = [{ file: "a.png" }, { file: "b.png" }];
+    expect(fingerprint({ list, samples: 10 })).toBe(fingerprint({ list, samples: 10 }));
+    expect(fingerprint({ list, samples: 10 })).not.toBe(fingerprint({ list, samples: 11 }));
+    expect(fingerprint({ list: list.slice(1), samples: 10 })).not.toBe(
+      fingerprint({ list, samples: 10 }),
     );
   });
 
