@@ -4,7 +4,11 @@
  */
 import * as ort from "onnxruntime-web/webgpu";
 
-// Threads need SharedArrayBuffer, which the COOP/COEP headers of the server enable.
-ort.env.wasm.numThreads = self.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency) : 1;
+// Wasm threads: onnxruntime-web's own default (half the logical cores, at most 4; 1 without
+// the COOP/COEP headers that enable SharedArrayBuffer), so a core stays free for the page's
+// main thread and the scoring worker. Using every core (the earlier min(4, cores)) was
+// slower, not faster: on the 2-core test machine, a first and a second 1000-mask
+// attribution took 48 s / 23 s and 57 s / 25 s with 2 threads against 24 s / 12 s and
+// 31 s / 19 s with 1 (scripts/longtasks.ts; the machine was shared, so timings are rough).
 
 export { ort };
