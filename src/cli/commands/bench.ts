@@ -25,6 +25,7 @@ import { measureMatmul, measureMatmulPeak } from "../bench/matmul-peak";
 import { naiveMaskLogits } from "../bench/naive";
 import { isSceneSplit, readSceneSplit } from "../bench/scene-split";
 import { compareWithPytorch } from "../bench/pytorch";
+import { browserTimings } from "../bench/browser";
 import { median, round, timed } from "../bench/stats";
 import { DEFAULT_MODEL, openBaseline, openImage, openModel } from "../context";
 import { integerOption, numberOption, parseOptions } from "../options";
@@ -32,7 +33,7 @@ import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
               [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--threads T]
-              [--out FILE] [--model DIR|URL]
+              [--browser] [--out FILE] [--model DIR]
 headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [--baseline B] [--out FILE]
                [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
@@ -40,6 +41,8 @@ headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
   (training/reference_attribution.py) on the same weights and masks. --threads: the
   onnxruntime intra-op threads of every path (default: onnxruntime's, one per core).
+  --browser: also the wall time of R default attributions in headless Chromium, wasm and
+  WebGPU, through the app's inference worker (src/cli/bench/browser.ts).
   --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
   in DIR, or on 8 scenes of a generator split such as training/data/out/heldout (the
   measurement behind the attribution defaults; see src/engine/README.md).`;
@@ -54,6 +57,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     baseline: { type: "string" },
     pytorch: { type: "string" },
     threads: { type: "string" },
+    browser: { type: "boolean" },
     out: { type: "string" },
     model: { type: "string" },
     defaults: { type: "boolean" },
@@ -235,6 +239,19 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     );
   }
 
+  let browser: unknown = { skipped: "no --browser" };
+  if (options.browser) {
+    browser = await browserTimings(
+      {
+        image,
+        repeats,
+        modelDir: options.model ?? DEFAULT_MODEL,
+        backends: ["wasm", "webgpu"],
+      },
+      log,
+    );
+  }
+
   const ortVersion = (
     createRequire(import.meta.url)("onnxruntime-node/package.json") as { version: string }
   ).version;
@@ -294,6 +311,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     matmulPeak: { gflops: peakGflops, squares: peak.bySize, atDecoderShapes },
     peakFraction: round(achieved / peakGflops, 3),
     pytorch,
+    browser,
   };
   if (options.out !== undefined)
     await writeFileAtomic(options.out, `${JSON.stringify(report, null, 2)}\n`);
