@@ -144,4 +144,13 @@ test("a dropped set with a non-image lists it with its reason and keeps the imag
   await expect(set.getByRole("list", { name: "Skipped images of Dropped files" })).toContainText(
     "notes.txt",
   );
+
+  // The run takes the two images only, and stops on Cancel.
+  const sets = panel(page);
+  await sets.getByLabel("Masks per image").fill("5000");
+  await sets.getByRole("button", { name: "Run sets" }).click();
+  await expect(sets.getByRole("status")).toContainText("Image 1 of 2");
+  await sets.getByRole("button", { name: "Cancel" }).click();
+  await expect(sets.getByText("Sets run cancelled.")).toBeVisible({ timeout: 30_000 });
+  await expect(sets.getByRole("button", { name: "Run sets" })).toBeEnabled();
 });
