@@ -33,7 +33,7 @@ import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "../
 
 export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N] [--batch B] [--image FILE]
               [--baseline mean|blank|image:FILE] [--pytorch auto|off] [--threads T]
-              [--browser] [--out FILE] [--model DIR]
+              [--browser] [--browser-repeats R] [--out FILE] [--model DIR|URL]
 headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [--baseline B] [--out FILE]
                [--model DIR|URL]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
@@ -41,8 +41,9 @@ headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
   (training/reference_attribution.py) on the same weights and masks. --threads: the
   onnxruntime intra-op threads of every path (default: onnxruntime's, one per core).
-  --browser: also the wall time of R default attributions in headless Chromium, wasm and
-  WebGPU, through the app's inference worker (src/cli/bench/browser.ts).
+  --browser: also the wall time of default attributions in headless Chromium, wasm and
+  WebGPU, through the app's inference worker (src/cli/bench/browser.ts); --browser-repeats
+  (default 2: the first also computes the baseline, the rest are the figure).
   --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
   in DIR, or on 8 scenes of a generator split such as training/data/out/heldout (the
   measurement behind the attribution defaults; see src/engine/README.md).`;
@@ -58,6 +59,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     pytorch: { type: "string" },
     threads: { type: "string" },
     browser: { type: "boolean" },
+    "browser-repeats": { type: "string" },
     out: { type: "string" },
     model: { type: "string" },
     defaults: { type: "boolean" },
@@ -80,6 +82,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   if (pytorchMode !== "auto" && pytorchMode !== "off") {
     throw new HeadflowError("bad-argument", `--pytorch must be auto or off (got "${pytorchMode}")`);
   }
+  const browserRepeats = integerOption("browser-repeats", options["browser-repeats"], 2, 1, 50);
   const threads =
     options.threads === undefined
       ? undefined
@@ -240,11 +243,13 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   }
 
   let browser: unknown = { skipped: "no --browser" };
-  if (options.browser) {
+  if (options.browser && /^https?:\/\//.test(options.model ?? "")) {
+    browser = { skipped: "the model is a URL: the browser bench serves a bundle folder" };
+  } else if (options.browser) {
     browser = await browserTimings(
       {
         image,
-        repeats,
+        repeats: browserRepeats,
         modelDir: options.model ?? DEFAULT_MODEL,
         backends: ["wasm", "webgpu"],
       },
