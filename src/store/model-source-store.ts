@@ -68,7 +68,8 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
         });
         return;
       }
-      await load({ kind: "url", url: parsed.href }, parsed.href);
+      const name = parsed.pathname.split("/").filter(Boolean).at(-1) ?? parsed.host;
+      await load({ kind: "url", url: parsed.href }, name);
     },
   };
 });

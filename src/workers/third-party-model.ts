@@ -30,6 +30,27 @@ export interface ThirdPartyInfo {
 
 const CACHE_NAME = "headflow-models-v1";
 
+let sharedRuntime: Promise<void> | null = null;
+
+/**
+ * transformers.js runs some image-processor steps (Idefics3's interpolate_4d, slice) as
+ * small onnxruntime graphs. Left alone it would use its own onnxruntime-web copy and fetch
+ * that copy's wasm from a CDN, which a closed network (or a strict CSP) refuses. It uses
+ * the runtime registered under Symbol.for("onnxruntime") instead: register ours before its
+ * first import, and undo its wasm path defaults, which ours does not need.
+ */
+function shareOnnxRuntime(): Promise<void> {
+  sharedRuntime ??= (async () => {
+    const registry = globalThis as unknown as Record<symbol, unknown>;
+    registry[Symbol.for("onnxruntime")] ??= ort;
+    const { wasmPaths, proxy } = ort.env.wasm;
+    await import("@huggingface/transformers");
+    ort.env.wasm.wasmPaths = wasmPaths;
+    ort.env.wasm.proxy = proxy;
+  })();
+  return sharedRuntime;
+}
+
 async function modelCache(): Promise<ResponseCache | null> {
   if (typeof caches === "undefined") return null;
   try {
@@ -52,6 +73,7 @@ export async function openThirdParty(
   source: ThirdPartySource,
   onProgress?: (progress: DownloadProgress) => void,
 ): Promise<ThirdPartyHeadflow> {
+  await shareOnnxRuntime();
   let read: ReadFile;
   if (source.kind === "files") {
     read = fileMapReader(source.files);
