@@ -1,0 +1,135 @@
+/**
+ * Bring your own VLM (issue #7) in the browser: a third-party export in the
+ * transformers.js layout (the tiny fixtures of scripts/fixtures/make-tiny-vlms.py) loaded
+ * from a picked folder or from a URL, then asked and attributed. Tests check structure
+ * (the model's layers x key/value groups, the capability notes), never answers: the
+ * fixtures have random weights.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+
+const SAMPLE = readFileSync("public/samples/sample-00.png");
+const FIXTURES = "e2e/fixtures/models";
+
+// Third-party graphs always run on the wasm provider (src/workers/third-party-model.ts).
+test.beforeEach(({ page: _page }, testInfo) => {
+  test.skip(testInfo.project.name !== "wasm", "third-party models run on wasm: checked once");
+});
+
+async function openModelControl(page: Page) {
+  await page.goto("/");
+  await expect(page.getByRole("status", { name: "Backend" })).toHaveAttribute(
+    "data-backend",
+    "wasm",
+  );
+  await page.getByText("Model:", { exact: false }).first().click();
+}
+
+async function chooseImage(page: Page) {
+  await page
+    .getByLabel("Image", { exact: true })
+    .setInputFiles({ name: "sample-00.png", mimeType: "image/png", buffer: SAMPLE });
+  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
+}
+
+/** Serves a fixture folder at https://models.test/<name>/ (and counts the requests). */
+async function serveFixture(
+  context: BrowserContext,
+  name: string,
+  edit?: (path: string, body: Buffer) => Buffer,
+) {
+  const requests: string[] = [];
+  await context.route("https://models.test/**", async (route) => {
+    const path = new URL(route.request().url()).pathname.replace(/^\/+/, "");
+    requests.push(path);
+    const [folder, ...rest] = path.split("/");
+    const file = join(FIXTURES, folder ?? "", ...rest);
+    let body: Buffer;
+    try {
+      body = readFileSync(file);
+    } catch {
+      await route.fulfill({ status: 404, body: "not found" });
+      return;
+    }
+    await route.fulfill({
+      status: 200,
+      body: edit ? edit(rest.join("/"), body) : body,
+      headers: { "access-control-allow-origin": "*" },
+    });
+  });
+  return requests;
+}
+
+test("a picked SmolVLM-layout folder loads, answers and attributes over key/value groups", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openModelControl(page);
+  await page.getByLabel("Model folder").setInputFiles(join(FIXTURES, "tiny-smolvlm"));
+  const capabilities = page.getByRole("region", { name: "Model capabilities" });
+  await expect(capabilities).toContainText("Loaded tiny-smolvlm (idefics3");
+  await expect(capabilities).toContainText("Heads are key/value groups: 4 query heads share 2");
+  await expect(capabilities).toContainText("Unavailable: attention weights");
+  await expect(page.getByLabel("Current model")).toHaveText("tiny-smolvlm (idefics3)");
+
+  await chooseImage(page);
+  await page.getByText("Advanced settings").click();
+  await page.getByLabel("Samples").fill("64");
+  await expect(page.getByLabel("Baseline")).toHaveValue("blank");
+  await page.getByRole("button", { name: "Run attribution" }).click();
+  await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
+  const cells = page
+    .getByRole("grid", { name: "Attribution by layer and head" })
+    .getByRole("gridcell");
+  await expect(cells).toHaveCount(3 * 2);
+  const scores = await cells.evaluateAll((nodes) =>
+    nodes.map((node) => Number.parseFloat(node.getAttribute("data-score") ?? "")),
+  );
+  for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+});
+
+test("a LLaVA-layout export loads from a URL with progress, then from the cache", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000);
+  const requests = await serveFixture(context, "tiny-llava");
+  await openModelControl(page);
+  await page.getByLabel("Model URL").fill("https://models.test/tiny-llava/");
+  await page.getByRole("button", { name: "Load" }).click();
+  await expect(page.getByRole("region", { name: "Model capabilities" })).toContainText(
+    "Loaded tiny-llava (llava",
+  );
+  expect(requests).toContain("tiny-llava/onnx/decoder_model_merged.onnx");
+  await chooseImage(page);
+
+  // A second page of the same origin reads the export from the Cache API.
+  const before = requests.length;
+  const second = await context.newPage();
+  await openModelControl(second);
+  await second.getByLabel("Model URL").fill("https://models.test/tiny-llava/");
+  await second.getByRole("button", { name: "Load" }).click();
+  await expect(second.getByRole("region", { name: "Model capabilities" })).toContainText(
+    "Loaded tiny-llava",
+  );
+  expect(requests.slice(before).filter((path) => path.endsWith(".onnx"))).toEqual([]);
+});
+
+test("an unsupported architecture and a corrupt graph fail with a clear message", async ({
+  page,
+  context,
+}) => {
+  await serveFixture(context, "tiny-llava", (path, body) => {
+    if (path === "config.json") {
+      const config = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
+      return Buffer.from(JSON.stringify({ ...config, model_type: "qwen2_vl" }));
+    }
+    return body;
+  });
+  await openModelControl(page);
+  await page.getByLabel("Model URL").fill("https://models.test/tiny-llava/");
+  await page.getByRole("button", { name: "Load" }).click();
+  await expect(page.getByRole("alert")).toContainText('unsupported model_type "qwen2_vl"');
+  await expect(page.getByRole("alert")).toContainText("llava, idefics3, smolvlm");
+});
