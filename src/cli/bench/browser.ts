@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { NamedImage } from "../../engine";
+import { errorMessage, type NamedImage } from "../../engine";
 import { median, round } from "./stats";
 
 const PAGE = fileURLToPath(new URL("./browser-page/", import.meta.url));
@@ -125,6 +125,9 @@ export async function browserTimings(
           loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
           pageErrors: errors,
         });
+      } catch (error) {
+        // One backend failing (say, no WebGPU adapter) still leaves the other's figures.
+        runs.push({ requested: backend, error: errorMessage(error) });
       } finally {
         await browser.close();
       }
