@@ -5,7 +5,7 @@
  * semantic-vs-appearance numbers as JSON, so the caption can quote what the picture shows.
  *
  *   npx vite build && npx tsx scripts/screenshot-image-sets.ts [--styles 3] [--masks 200]
- *     [--out docs/screenshots/image-sets.png] [--port 4181]
+ *     [--out docs/screenshots/image-sets.png] [--port 4181] [--json sets.json]
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -20,6 +20,8 @@ const { values } = parseArgs({
     permutations: { type: "string", default: "10000" },
     out: { type: "string", default: "docs/screenshots/image-sets.png" },
     port: { type: "string", default: "4181" },
+    /** Also save the run's exported JSON here (to compare with `headflow sets`). */
+    json: { type: "string" },
   },
 });
 const baseUrl = `http://127.0.0.1:${values.port}/`;
@@ -65,18 +67,32 @@ try {
   await panel.getByLabel("Permutations").fill(values.permutations);
   const run = panel.getByRole("button", { name: "Run sets" });
   await run.waitFor();
+  // Enabled once the model is loaded and every image is prepared.
   await page.waitForFunction(
-    () => !document.querySelector<HTMLButtonElement>(".sets-run button")?.disabled,
+    () => {
+      const button = [...document.querySelectorAll<HTMLButtonElement>(".sets-run button")].find(
+        (b) => b.textContent === "Run sets",
+      );
+      return button !== undefined && !button.disabled;
+    },
     undefined,
-    { timeout: 120_000 },
+    { timeout: 300_000 },
   );
   const started = Date.now();
   await run.click();
   await panel.getByTestId("sets-results").waitFor({ timeout: 1_800_000 });
   const seconds = (Date.now() - started) / 1000;
-  // Hover one cell so the picture shows what a cell tells.
-  await panel.locator("rect.similarity-cell").nth(3).hover();
+  const cells = await panel.locator("rect.similarity-cell").count();
+  if (cells === 0) {
+    await page.screenshot({ path: `${values.out}.failed.png`, fullPage: true });
+    throw new Error(`no similarity cells drawn; page saved as ${values.out}.failed.png`);
+  }
   await panel.screenshot({ path: values.out });
+  if (values.json !== undefined) {
+    const download = page.waitForEvent("download");
+    await panel.getByRole("button", { name: "Export sets JSON" }).click();
+    await (await download).saveAs(values.json);
+  }
   const text = async (id: string) => (await panel.getByTestId(id).textContent())?.trim();
   console.log(
     JSON.stringify(
@@ -85,6 +101,7 @@ try {
         styles: styles.slice(0, Number(values.styles)),
         masksPerImage: Number(values.masks),
         runSeconds: seconds,
+        similarityCells: cells,
         semantic: await text("semantic-mean"),
         appearance: await text("appearance-mean"),
         difference: await text("semantic-difference"),

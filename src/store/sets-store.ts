@@ -199,6 +199,10 @@ export const useSetsStore = create<SetsStore>((set, get) => {
 
     async runSets(question, { layers, heads }) {
       const { sets, settings } = get();
+      if (sets.some((s) => s.images.some((i) => i.state.status === "preparing"))) {
+        set({ run: { status: "failed", message: "Some images are still being prepared." } });
+        return;
+      }
       const work = sets.flatMap((s) =>
         s.images.flatMap((image) =>
           image.state.status === "ready"

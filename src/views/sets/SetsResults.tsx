@@ -14,9 +14,10 @@ export function SetsResults({ result, source }: { result: SetsResult; source: "r
   return (
     <div className="sets-results" data-testid="sets-results">
       <p className="fit-summary">
-        {result.images.length} images in {result.sets.length} sets · {result.question} ·{" "}
-        {result.target} target · {result.baseline} baseline · {result.settings.samples} samples,
-        alpha {result.settings.alpha}, seed {result.settings.seed} · model {result.model.id}
+        {result.images.length} images in {result.sets.length}{" "}
+        {result.sets.length === 1 ? "set" : "sets"} · {result.question} · {result.target} target ·{" "}
+        {result.baseline} baseline · {result.settings.samples} samples, alpha{" "}
+        {result.settings.alpha}, seed {result.settings.seed} · model {result.model.id}
         {source === "run"
           ? ` · ${formatDuration(result.timings.totalMs)} on ${result.runtime}`
           : " · opened from a JSON file"}

@@ -27,6 +27,10 @@ export function SetsRunPanel() {
     (n, s) => n + s.images.filter((i) => i.state.status === "ready").length,
     0,
   );
+  const preparing = sets.reduce(
+    (n, s) => n + s.images.filter((i) => i.state.status === "preparing").length,
+    0,
+  );
   const busy = run.status === "running" || run.status === "summarising";
 
   return (
@@ -91,14 +95,16 @@ export function SetsRunPanel() {
       <div className="attribution-actions">
         <button
           type="button"
-          disabled={model === null || ready === 0 || busy}
+          disabled={model === null || ready === 0 || preparing > 0 || busy}
           onClick={() => model && void runSets(model.questions[0] ?? "", model)}
         >
           Run sets
         </button>
         <span className="hint">
-          {ready} images ready; each gets {settings.samples} masks (the same masks for every image,
-          as in <code>headflow sets</code>), with the model&apos;s default question.
+          {ready} images ready
+          {preparing > 0 && `, ${preparing} being prepared (the run waits for them)`}; each gets{" "}
+          {settings.samples} masks (the same masks for every image, as in <code>headflow sets</code>
+          ), with the model&apos;s default question.
         </span>
       </div>
       <RunState run={run} onCancel={cancel} />

@@ -11,6 +11,7 @@ import type { MatrixLayout } from "./similarity-layout";
 const LABEL_SPACE = 110;
 const LEGEND_HEIGHT = 44;
 const MATRIX_SIDE = 420;
+const LEGEND_MIN_WIDTH = 220;
 
 export interface MatrixData {
   similarity: readonly (readonly (number | null)[])[];
@@ -21,7 +22,8 @@ export function drawSimilarity(svg: SVGSVGElement, data: MatrixData, layout: Mat
   const n = layout.order.length;
   const cell = Math.max(3, Math.min(28, Math.floor(MATRIX_SIDE / Math.max(n, 1))));
   const side = cell * n;
-  const width = LABEL_SPACE + side + 10;
+  const legendWidth = Math.max(side, LEGEND_MIN_WIDTH);
+  const width = LABEL_SPACE + legendWidth + 20;
   const height = LABEL_SPACE + side + LEGEND_HEIGHT + 10;
   const colour = divergingScale(1);
   const root = select(svg).attr("viewBox", `0 0 ${width} ${height}`).attr("width", width);
@@ -89,7 +91,7 @@ export function drawSimilarity(svg: SVGSVGElement, data: MatrixData, layout: Mat
     .attr("text-anchor", "start")
     .text((g) => g.label);
 
-  drawLegend(root, colour, LABEL_SPACE, LABEL_SPACE + side + 14, Math.max(side, 160));
+  drawLegend(root, colour, LABEL_SPACE, LABEL_SPACE + side + 14, legendWidth);
 }
 
 function drawLegend(
@@ -122,5 +124,5 @@ function drawLegend(
     .attr("x", width / 2)
     .attr("y", 34)
     .attr("text-anchor", "middle")
-    .text("Pearson r of the two images' attribution scores");
+    .text("Pearson r of two images' head scores");
 }
