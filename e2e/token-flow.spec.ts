@@ -113,6 +113,16 @@ test("object vs background: scene metadata, a painted mask and a contribution th
   const region = maskRegion(page);
   await expect(region.getByRole("radio", { name: "Scene metadata" })).toBeChecked();
 
+  // A token flow stops on Cancel (between two batches of knockouts).
+  await flowRegion(page).getByRole("button", { name: "Run token flow" }).click();
+  await expect(
+    flowRegion(page).getByRole("progressbar", { name: "Token flow progress" }),
+  ).toBeVisible();
+  await flowRegion(page).getByRole("button", { name: "Cancel" }).click();
+  await expect(flowRegion(page).getByText("Token flow cancelled.")).toBeVisible({
+    timeout: 30_000,
+  });
+
   const scene = await patchCounts(await compare(page));
   expect(scene.Object).toBeGreaterThan(0);
   expect(scene.Object + scene.Background).toBe(64);
@@ -161,7 +171,7 @@ test("object vs background: scene metadata, a painted mask and a contribution th
   await expect(region.getByRole("alert")).toContainText("The painted mask is empty");
 });
 
-test("the token flow and object vs background results travel in the permalink", async ({
+test("the token flow and object vs background results travel in the permalink and the history", async ({
   page,
   browser,
 }, testInfo) => {
@@ -169,12 +179,13 @@ test("the token flow and object vs background results travel in the permalink", 
   test.setTimeout(240_000);
   await page.goto("/");
   await chooseSample(page);
-  await runFlow(page, 150_000);
-  await compare(page);
+  // Attribution first: its history record is then updated as the other results arrive.
   await page.getByText("Advanced settings").click();
   await page.getByLabel("Samples").fill("96");
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
+  await runFlow(page, 150_000);
+  await compare(page);
   const summary = await flowRegion(page).getByLabel("Token flow summary").innerText();
   const changes = await numbers(flowRegion(page).locator("path[data-change]"), "data-change");
   const drops = await numbers(maskRegion(page).locator("tr[data-drop]"), "data-drop");
@@ -195,4 +206,13 @@ test("the token flow and object vs background results travel in the permalink", 
   } finally {
     await fresh.close();
   }
+
+  // The history kept them too (reopened after a reload).
+  await page.reload();
+  await page
+    .getByRole("region", { name: "History" })
+    .getByRole("button", { name: /^Open / })
+    .click();
+  await expect(flowRegion(page).getByLabel("Token flow summary")).toHaveText(summary);
+  expect(await numbers(maskRegion(page).locator("tr[data-drop]"), "data-drop")).toEqual(drops);
 });
