@@ -222,6 +222,21 @@ describe("third-party export errors", () => {
     ).rejects.toThrow(/model file onnx\/vision_encoder.onnx is corrupt/);
   });
 
+  it("names config problems: heads not in groups, no image token", async () => {
+    const text = (config as { text_config: object }).text_config;
+    await expect(
+      deriveManifest(
+        overlay(read, {
+          "config.json": bytes({ ...config, text_config: { ...text, num_key_value_heads: 3 } }),
+        }),
+      ),
+    ).rejects.toThrow(/num_attention_heads 4 is not a multiple of num_key_value_heads 3/);
+    const { image_token_id: _dropped, ...noToken } = config as { image_token_id: number };
+    await expect(deriveManifest(overlay(read, { "config.json": bytes(noToken) }))).rejects.toThrow(
+      /names no image token \(image_token_id or image_token_index\)/,
+    );
+  });
+
   it("refuses float16 dtypes clearly", async () => {
     await expect(loadThirdParty(read, ort, nodeImageDecoder, { dtype: "fp16" })).rejects.toThrow(
       /dtype "fp16" is not supported/,
