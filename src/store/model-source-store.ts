@@ -9,7 +9,9 @@ import type { DownloadProgress } from "../engine/thirdparty/download";
 import type { PickedFile } from "../engine/thirdparty/file-map-reader";
 import { inferenceWorker } from "../workers/inference-client";
 import type { ThirdPartyInfo, ThirdPartySource } from "../workers/third-party-model";
+import { useAnalysisStore } from "./analysis-store";
 import { useBackendStore } from "./backend-store";
+import { useImageStore } from "./image-store";
 
 export type ModelSourceState =
   | { status: "bundled" }
@@ -39,6 +41,13 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
           : store,
       );
       set({ state: { status: "loaded", label, info: thirdParty, loadMs: model.loadMs } });
+      // The shown image was prepared, asked and attributed with the previous model: redo
+      // it with this one (its input size and heads differ).
+      const image = useImageStore.getState().state;
+      if (image.status === "ready") {
+        const { name, width, height, pixels } = image.image;
+        void useAnalysisStore.getState().analyseImage(name, width, height, pixels);
+      }
     } catch (error) {
       set({
         state: {
