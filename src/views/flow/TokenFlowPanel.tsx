@@ -4,7 +4,7 @@
  * over all windows; and the prompt's tokens beside the image's patch grid, where hovering
  * a token lights the patches it reads and hovering a patch lights the tokens that read it.
  */
-import { useEffect, useMemo, useState } from "react";
+import { useDeferredValue, useEffect, useMemo, useState } from "react";
 import { defaultWindow } from "../../engine/flow";
 import type { TokenGroup } from "../../engine/token-groups";
 import { useAnalysisStore } from "../../store/analysis-store";
@@ -33,7 +33,9 @@ export function TokenFlowPanel() {
   const backend = useBackendStore((store) => store.state);
   const image = useAnalysisStore((store) => store.image);
   const attribution = useAnalysisStore((store) => store.attribution);
-  const flow = useAnalysisStore((store) => store.extras.flow);
+  // Deferred: the views of a new result render in the background, in slices, so the page
+  // keeps answering input while they mount.
+  const flow = useDeferredValue(useAnalysisStore((store) => store.extras.flow));
   const state = useTokenFlowStore((store) => store.flow);
   const patchesState = useTokenFlowStore((store) => store.patches);
   const windowSize = useTokenFlowStore((store) => store.windowSize);

@@ -5,7 +5,7 @@
  * from the bundled sample's scene metadata, a mask painted on the patch grid, or a
  * threshold on the contribution map.
  */
-import { useMemo, useRef } from "react";
+import { useDeferredValue, useMemo, useRef } from "react";
 import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
 import { previewMask, type MaskChoice } from "../../store/object-mask-spec";
@@ -28,7 +28,7 @@ export function ObjectMaskPanel() {
   const backend = useBackendStore((store) => store.state);
   const image = useAnalysisStore((store) => store.image);
   const attribution = useAnalysisStore((store) => store.attribution);
-  const patches = useAnalysisStore((store) => store.extras.patches);
+  const patches = useDeferredValue(useAnalysisStore((store) => store.extras.patches));
   // Re-render when the samples arrive: the scene coverage comes from them.
   useSamplesStore((store) => store.state);
   const { choice, painted, threshold, setChoice, setPatch, clearPainted, setThreshold } =
