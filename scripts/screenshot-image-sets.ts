@@ -65,6 +65,12 @@ try {
   await panel.getByRole("button", { name: "Add sample sets" }).click();
   await panel.getByLabel("Masks per image").fill(values.masks);
   await panel.getByLabel("Permutations").fill(values.permutations);
+  const chosen = index.filter((item) =>
+    styles.slice(0, Number(values.styles)).includes(item.style),
+  );
+  await panel
+    .getByText(new RegExp(`^${chosen.length} images ready;`))
+    .waitFor({ timeout: 300_000 });
   const run = panel.getByRole("button", { name: "Run sets" });
   await run.waitFor();
   // Enabled once the model is loaded and every image is prepared.

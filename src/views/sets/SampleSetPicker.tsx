@@ -49,10 +49,11 @@ export function SampleSetPicker() {
   const add = async () => {
     setBusy(true);
     try {
-      for (const [name, items] of chosen) {
-        const files = await sampleSetFiles(items, SETS_URL);
-        await useSetsStore.getState().addSet(name, files);
-      }
+      const sets = [...chosen];
+      const lists = await Promise.all(sets.map(([, items]) => sampleSetFiles(items, SETS_URL)));
+      // Every set is listed at once (before any is prepared), so Run cannot start on a part.
+      const { addSet } = useSetsStore.getState();
+      await Promise.all(sets.map(([name], i) => addSet(name, lists[i]!)));
     } finally {
       setBusy(false);
     }

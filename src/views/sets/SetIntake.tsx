@@ -11,10 +11,11 @@ import { SampleSetPicker } from "./SampleSetPicker";
 const LOOSE_SET = "Dropped files";
 
 async function addFolders(files: PathFile<File>[], looseName: string) {
+  const folders = foldersToSets(files, looseName);
+  const lists = await Promise.all(folders.map(folderSetFiles));
+  // Every set is listed at once (before any is prepared), so Run cannot start on a part.
   const { addSet } = useSetsStore.getState();
-  for (const folder of foldersToSets(files, looseName)) {
-    await addSet(folder.name, await folderSetFiles(folder));
-  }
+  await Promise.all(folders.map((folder, i) => addSet(folder.name, lists[i]!)));
 }
 
 export function SetIntake() {
