@@ -93,8 +93,11 @@ function choiceOfExtras(extras: AnalysisExtras): Partial<ObjectMaskStore> | null
 
 useAnalysisStore.subscribe((state, previous) => {
   if (state.image === previous.image) return;
+  // Extras that change with the image came with it (an opened analysis); otherwise they
+  // are the old image's, about to be cleared.
+  const opened = state.extras !== previous.extras ? choiceOfExtras(state.extras) : null;
   useObjectMaskStore.setState(
-    choiceOfExtras(state.extras) ?? {
+    opened ?? {
       choice: defaultChoice(currentCoverage()),
       painted: emptyMask(),
     },
