@@ -87,6 +87,12 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
     nodes.map((node) => Number.parseFloat(node.getAttribute("data-score") ?? "")),
   );
   for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+
+  // A cell ablates its key/value group; the attention map says it is unavailable.
+  await cells.first().click();
+  const detail = page.getByRole("region", { name: "Head detail" });
+  await expect(detail).toContainText("goes from");
+  await expect(detail).toContainText("expose no attention weights");
 });
 
 test("a LLaVA-layout export loads from a URL with progress, then from the cache", async ({

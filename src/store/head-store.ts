@@ -5,13 +5,15 @@
 import { create } from "zustand";
 import { formatHead, type HeadRef } from "../engine/heads";
 import type { AblationResult } from "../engine/result";
+import { ATTENTION_UNAVAILABLE } from "../engine/thirdparty/session";
 import { inferenceWorker } from "../workers/inference-client";
 import { messageOf, useAnalysisStore } from "./analysis-store";
 
 export type DetailState =
   | { status: "idle" }
   | { status: "running" }
-  | { status: "done"; ablation: AblationResult; attention: Float64Array }
+  /** `attention` is null for a model whose graphs expose no attention (third-party exports). */
+  | { status: "done"; ablation: AblationResult; attention: Float64Array | null }
   | { status: "failed"; message: string };
 
 export type JointState =
@@ -51,7 +53,10 @@ export const useHeadStore = create<HeadStore>((set, get) => {
         const worker = inferenceWorker();
         // One at a time: the worker runs model calls in turn anyway.
         const ablation = await worker.ablate(input, [head]);
-        const attention = await worker.headAttention(input, head);
+        const attention = await worker.headAttention(input, head).catch((error: unknown) => {
+          if (messageOf(error).startsWith(ATTENTION_UNAVAILABLE)) return null;
+          throw error;
+        });
         if (mine === request) set({ detail: { status: "done", ablation, attention } });
       } catch (error) {
         if (mine === request) set({ detail: { status: "failed", message: messageOf(error) } });

@@ -47,13 +47,15 @@ export function HeadDetail() {
           <figure>
             <AnalysedImage
               image={image}
-              overlay={detail.attention}
+              overlay={detail.attention ?? undefined}
               grid={grid}
               side={192}
               label={`Attention of head ${formatHead(selected)} from the final token over the image`}
             />
             <figcaption>
-              Where the final token looks in this head (brighter = more attention).
+              {detail.attention === null
+                ? "This model's graphs expose no attention weights, so where the head looks is unavailable."
+                : "Where the final token looks in this head (brighter = more attention)."}
             </figcaption>
           </figure>
           <button type="button" onClick={() => addToSet(selected)}>

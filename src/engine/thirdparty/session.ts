@@ -20,6 +20,10 @@ import type {
 import type { ThirdPartyManifest } from "./config";
 import type { ProcessedInputs } from "./processor";
 
+/** The start of the error every attention-level request gets (front ends match on it). */
+export const ATTENTION_UNAVAILABLE =
+  "attention weights and attention knockout are unavailable for this model";
+
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Bytes of one graph file, with a clear error when the browser cannot hold it. */
@@ -242,7 +246,7 @@ export class ThirdPartySession implements VlmSession {
     return Promise.reject(
       new HeadflowError(
         "bad-model",
-        "attention weights and attention knockout are unavailable for this model: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input",
+        `${ATTENTION_UNAVAILABLE}: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input`,
       ),
     );
   }
