@@ -61,6 +61,17 @@ export const FLOAT32_IO_DTYPES: Record<string, string> = {
   bnb4: "_bnb4",
 };
 
+const GRAPH_FILES = {
+  vision: "vision_encoder",
+  embed: "embed_tokens",
+  decoder: "decoder_model_merged",
+} as const;
+
+/** `onnx/<graph><dtype suffix>.onnx`, the transformers.js file name of a graph. */
+export function graphPath(graph: keyof typeof GRAPH_FILES, dtype: string): string {
+  return `onnx/${GRAPH_FILES[graph]}${FLOAT32_IO_DTYPES[dtype] ?? ""}.onnx`;
+}
+
 /** What the model's stock graphs allow, shown with every third-party model. */
 export interface Capabilities {
   ask: true;
@@ -96,8 +107,12 @@ export interface ThirdPartyManifest {
   tokenGrid: [number, number];
   mean: [number, number, number];
   std: [number, number, number];
+  /** The dtype(s) of the graphs opened ("fp32", or per graph when they differ). */
   dtype: string;
+  /** The graph files opened (set when the sessions are created). */
   graphs: { vision: string; embed: string; decoder: string };
+  /** dtypes to try per graph, in order: the requested one, or every float32-IO dtype. */
+  dtypes: string[];
   capabilities: Capabilities;
 }
 
@@ -193,8 +208,7 @@ export async function deriveManifest(
     throw new HeadflowError("bad-model", "model file config.json is invalid: no vocab_size");
   }
   const dtype = options.dtype ?? "fp32";
-  const suffix = FLOAT32_IO_DTYPES[dtype];
-  if (suffix === undefined) {
+  if (FLOAT32_IO_DTYPES[dtype] === undefined) {
     throw new HeadflowError(
       "bad-argument",
       `dtype "${dtype}" is not supported: HeadFlow reads graphs with float32 inputs and outputs (${Object.keys(FLOAT32_IO_DTYPES).join(", ")}); fp16 and *f16 graphs keep float16 key/values`,
@@ -226,10 +240,11 @@ export async function deriveManifest(
     std: rgb(preprocessor.image_std),
     dtype,
     graphs: {
-      vision: `onnx/vision_encoder${suffix}.onnx`,
-      embed: `onnx/embed_tokens${suffix}.onnx`,
-      decoder: `onnx/decoder_model_merged${suffix}.onnx`,
+      vision: graphPath("vision", dtype),
+      embed: graphPath("embed", dtype),
+      decoder: graphPath("decoder", dtype),
     },
+    dtypes: options.dtype ? [dtype] : Object.keys(FLOAT32_IO_DTYPES),
     capabilities: capabilitiesOf(text.num_attention_heads, kvHeads),
   };
 }

@@ -17,7 +17,7 @@ import type {
   ModelDims,
   VlmSession,
 } from "../session";
-import type { ThirdPartyManifest } from "./config";
+import { graphPath, type ThirdPartyManifest } from "./config";
 import type { ProcessedInputs } from "./processor";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
@@ -26,16 +26,47 @@ export const ATTENTION_UNAVAILABLE =
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Bytes of one graph file, with a clear error when the browser cannot hold it. */
-async function openGraph(
+const isMissing = (error: unknown) =>
+  error instanceof HeadflowError && / is missing/.test(error.message);
+
+/**
+ * The first of a graph's dtype variants the export has (a folder often holds only some,
+ * e.g. only `_quantized`): a missing file costs nothing, not even for a URL.
+ */
+async function readGraph(
   read: ReadFile,
+  graph: "vision" | "embed" | "decoder",
+  dtypes: readonly string[],
+): Promise<{ path: string; dtype: string; bytes: Uint8Array }> {
+  let firstMissing: unknown = null;
+  for (const dtype of dtypes) {
+    const path = graphPath(graph, dtype);
+    try {
+      return { path, dtype, bytes: await read(path) };
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      firstMissing ??= error;
+    }
+  }
+  if (dtypes.length === 1) throw firstMissing;
+  throw new HeadflowError(
+    "bad-model",
+    `model file ${graphPath(graph, dtypes[0]!)} is missing, and so are its other float32-input variants (${dtypes
+      .slice(1)
+      .map((d) => graphPath(graph, d))
+      .join(", ")})`,
+  );
+}
+
+/** A session over one graph file, with a clear error when the browser cannot hold it. */
+async function openGraph(
   ort: OrtModule,
-  path: string,
+  found: { path: string; bytes: Uint8Array },
   options: OrtSessionOptions,
   inputs: readonly string[],
   outputs: readonly string[],
 ): Promise<OrtSession> {
-  const bytes = await read(path);
+  const { path, bytes } = found;
   let session: OrtSession;
   try {
     session = await ort.InferenceSession.create(bytes, options);
@@ -105,32 +136,34 @@ export class ThirdPartySession implements VlmSession {
     const layers = range(tp.layers);
     const past = layers.flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
     const present = layers.flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
-    const { graphs } = tp;
+    const files = {
+      vision: await readGraph(read, "vision", tp.dtypes),
+      embed: await readGraph(read, "embed", tp.dtypes),
+      decoder: await readGraph(read, "decoder", tp.dtypes),
+    };
     const vision = await openGraph(
-      read,
       ort,
-      graphs.vision,
+      files.vision,
       options,
       ["pixel_values", ...tp.architecture.visionInputs],
       ["image_features"],
     );
-    const embed = await openGraph(
-      read,
-      ort,
-      graphs.embed,
-      options,
-      ["input_ids"],
-      ["inputs_embeds"],
-    );
+    const embed = await openGraph(ort, files.embed, options, ["input_ids"], ["inputs_embeds"]);
     const decoder = await openGraph(
-      read,
       ort,
-      graphs.decoder,
+      files.decoder,
       options,
       ["inputs_embeds", "attention_mask", ...past],
       ["logits", ...present],
     );
-    checkFloat32(decoder, graphs.decoder, ["inputs_embeds", ...past]);
+    checkFloat32(decoder, files.decoder.path, ["inputs_embeds", ...past]);
+    // Record what was opened: results and the Model control show it.
+    tp.graphs = { vision: files.vision.path, embed: files.embed.path, decoder: files.decoder.path };
+    const used = new Set([files.vision.dtype, files.embed.dtype, files.decoder.dtype]);
+    tp.dtype =
+      used.size === 1
+        ? files.vision.dtype
+        : `vision ${files.vision.dtype}, embed ${files.embed.dtype}, decoder ${files.decoder.dtype}`;
     const dims: ModelDims = {
       layers: tp.layers,
       heads: tp.kvHeads,

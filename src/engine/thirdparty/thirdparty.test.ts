@@ -206,7 +206,7 @@ describe("third-party export errors", () => {
       /model file config.json is missing/,
     );
     await expect(load(overlay(read, { "onnx/decoder_model_merged.onnx": null }))).rejects.toThrow(
-      /onnx\/decoder_model_merged.onnx is missing/,
+      /onnx\/decoder_model_merged.onnx is missing, and so are its other float32-input variants \(onnx\/decoder_model_merged_quantized.onnx, /,
     );
   });
 
@@ -235,6 +235,20 @@ describe("third-party export errors", () => {
     await expect(deriveManifest(overlay(read, { "config.json": bytes(noToken) }))).rejects.toThrow(
       /names no image token \(image_token_id or image_token_index\)/,
     );
+  });
+
+  it("opens the quantised variant when a folder holds only that", async () => {
+    const decoder = readFileSync(`${folder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`);
+    const model = await load(
+      overlay(read, {
+        "onnx/decoder_model_merged.onnx": null,
+        "onnx/decoder_model_merged_quantized.onnx": new Uint8Array(decoder),
+      }),
+    );
+    expect(model.thirdParty.manifest.graphs.decoder).toBe(
+      "onnx/decoder_model_merged_quantized.onnx",
+    );
+    expect(model.thirdParty.manifest.dtype).toBe("vision fp32, embed fp32, decoder q8");
   });
 
   it("refuses float16 dtypes clearly", async () => {
