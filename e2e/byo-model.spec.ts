@@ -80,9 +80,10 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
   const cells = page
-    .getByRole("grid", { name: "Attribution by layer and head" })
+    .getByRole("grid", { name: "Attribution by layer and key/value group" })
     .getByRole("gridcell");
   await expect(cells).toHaveCount(3 * 2);
+  await expect(cells.first()).toHaveAttribute("aria-label", "Layer 0, group 0");
   const scores = await cells.evaluateAll((nodes) =>
     nodes.map((node) => Number.parseFloat(node.getAttribute("data-score") ?? "")),
   );

@@ -80,6 +80,7 @@ export function AttributionPanel() {
           label={MODE_LABELS[mode]}
           {...(mode === "attribution" && standardErrors ? { uncertainty: standardErrors } : {})}
           exportName={`headflow-${mode}-${imageName ?? "heads"}`}
+          {...(model?.headUnit ? { headUnit: model.headUnit } : {})}
           selected={selected}
           onSelect={(cell) => void select(cell)}
         />

@@ -31,6 +31,11 @@ export interface ModelInfo {
   referenceImages: number;
   /** Whether the bundle says it is an untrained, random-initialised export. */
   randomInit: boolean;
+  /**
+   * "group" when `heads` counts key/value groups (a third-party model with grouped-query
+   * attention, where ablation acts on a group); absent or "head" otherwise.
+   */
+  headUnit?: "head" | "group";
   loadMs: number;
 }
 

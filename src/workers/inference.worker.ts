@@ -176,10 +176,12 @@ const api = {
     engine = next;
     engineLoaded(next);
     if (previous) void previous.bundle.session.release().catch(() => undefined);
-    return {
-      model: modelInfo(next, performance.now() - started),
-      thirdParty: thirdPartyInfo(next),
+    const info = thirdPartyInfo(next);
+    const model = {
+      ...modelInfo(next, performance.now() - started),
+      headUnit: info.capabilities.headUnit === "kv-group" ? ("group" as const) : ("head" as const),
     };
+    return { model, thirdParty: info };
   },
 
   /** The image at the model's resolution: what every analysis (and a permalink) uses. */

@@ -18,7 +18,7 @@ import {
 } from "./draw";
 import { divergingScale, maxAbsScore } from "./heatmap-colour";
 import { cellIndex, cellRect, computeLayout, type HeatmapCell } from "./heatmap-geometry";
-import { tooltipLines } from "./heatmap-text";
+import { tooltipLines, UNIT_WORDS, type HeadUnit } from "./heatmap-text";
 import { HeatmapExport } from "./HeatmapExport";
 import { UNCERTAIN_Z } from "./heatmap-uncertainty";
 import { useSelection } from "./useSelection";
@@ -37,11 +37,14 @@ export interface HeatmapProps {
   onSelect?: (cell: HeatmapCell) => void;
   /** Base of the exported files' names (without extension); no export buttons when absent. */
   exportName?: string;
+  /** "group" when the columns are key/value groups (third-party models with GQA). */
+  headUnit?: HeadUnit;
 }
 
 export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
   const { layers, heads, scores, uncertainty, label, onSelect, exportName } = props;
   const selected = props.selected ?? null;
+  const unit = props.headUnit ?? "head";
   const layout = useMemo(() => computeLayout(layers, heads), [layers, heads]);
   const svgRef = useRef<SVGSVGElement>(null);
   const frameRef = useRef<HeatmapFrame | null>(null);
@@ -63,14 +66,14 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
   // The effects below run in order: the frame exists before it is painted or marked.
   useLayoutEffect(() => {
     if (svgRef.current === null) return;
-    frameRef.current = drawFrame(svgRef.current, layout);
+    frameRef.current = drawFrame(svgRef.current, layout, unit);
     previousSelection.current = null;
-  }, [layout]);
+  }, [layout, unit]);
 
   useLayoutEffect(() => {
     const frame = frameRef.current;
-    if (frame !== null) labelGrid(frame, label);
-  }, [layout, label]);
+    if (frame !== null) labelGrid(frame, label, unit);
+  }, [layout, label, unit]);
 
   useLayoutEffect(() => {
     const frame = frameRef.current;
@@ -103,7 +106,13 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
   let tooltip = null;
   if (described !== null && shapeProblem === null) {
     const index = cellIndex(layout, described);
-    const lines = tooltipLines(described, label, scores[index] ?? Number.NaN, uncertainty?.[index]);
+    const lines = tooltipLines(
+      described,
+      label,
+      scores[index] ?? Number.NaN,
+      uncertainty?.[index],
+      unit,
+    );
     const rect = cellRect(layout, described);
     // Beside the cell, towards the side with more room, so it never covers the cell or
     // spills out of the map's scrolling box.
@@ -144,7 +153,7 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
             <HeatmapExport
               svgRef={svgRef}
               fileName={exportName}
-              title={`${label} by layer and head`}
+              title={`${label} by layer and ${UNIT_WORDS[unit].grid}`}
             />
           )}
         </div>

@@ -16,7 +16,7 @@ import {
   type ColourScale,
 } from "./heatmap-colour";
 import { cellIndex, cellRect, type HeatmapCell, type HeatmapLayout } from "./heatmap-geometry";
-import { cellName, formatScore, scoreAttribute } from "./heatmap-text";
+import { cellName, formatScore, scoreAttribute, UNIT_WORDS, type HeadUnit } from "./heatmap-text";
 import { isUncertain, UNCERTAIN_OPACITY, UNCERTAIN_Z } from "./heatmap-uncertainty";
 
 /** A hairline of background between cells keeps neighbours with similar colours apart. */
@@ -43,7 +43,11 @@ export interface HeatmapFrame {
 }
 
 /** Empties the <svg> and draws the frame for a layout: axes, uncoloured cells, rings, legend. */
-export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): HeatmapFrame {
+export function drawFrame(
+  svgElement: SVGSVGElement,
+  layout: HeatmapLayout,
+  unit: HeadUnit = "head",
+): HeatmapFrame {
   const svg = select(svgElement);
   svg.selectAll("*").remove();
   svg
@@ -52,7 +56,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
     .attr("viewBox", `0 0 ${layout.width} ${layout.height}`);
 
   const pendingFill = definePendingHatch(svg);
-  drawAxes(svg.append("g").attr("class", "heatmap-axes").attr("aria-hidden", "true"), layout);
+  drawAxes(svg.append("g").attr("class", "heatmap-axes").attr("aria-hidden", "true"), layout, unit);
 
   const grid = svg
     .append("g")
@@ -74,7 +78,7 @@ export function drawFrame(svgElement: SVGSVGElement, layout: HeatmapLayout): Hea
         .join("rect")
         .attr("class", "heatmap-cell")
         .attr("role", "gridcell")
-        .attr("aria-label", cellName)
+        .attr("aria-label", (cell) => cellName(cell, unit))
         .attr("aria-colindex", (cell) => cell.head + 1)
         .attr("aria-selected", "false")
         .attr("tabindex", (cell) => (cell.layer === 0 && cell.head === 0 ? 0 : -1))
@@ -141,7 +145,11 @@ function definePendingHatch(svg: Selection<SVGSVGElement, unknown, null, undefin
   return `url(#${id})`;
 }
 
-function drawAxes(axes: Selection<SVGGElement, unknown, null, undefined>, layout: HeatmapLayout) {
+function drawAxes(
+  axes: Selection<SVGGElement, unknown, null, undefined>,
+  layout: HeatmapLayout,
+  unit: HeadUnit,
+) {
   const { plot, cell } = layout;
   axes
     .selectAll("text.head-tick")
@@ -168,7 +176,7 @@ function drawAxes(axes: Selection<SVGGElement, unknown, null, undefined>, layout
     .attr("x", plot.x + plot.width / 2)
     .attr("y", plot.y - 26)
     .attr("text-anchor", "middle")
-    .text("Head");
+    .text(UNIT_WORDS[unit].axis);
   axes
     .append("text")
     .attr("class", "axis-title")
@@ -178,8 +186,8 @@ function drawAxes(axes: Selection<SVGGElement, unknown, null, undefined>, layout
 }
 
 /** Names the grid for assistive technology, e.g. "Attribution by layer and head". */
-export function labelGrid(frame: HeatmapFrame, label: string): void {
-  frame.grid.setAttribute("aria-label", `${label} by layer and head`);
+export function labelGrid(frame: HeatmapFrame, label: string, unit: HeadUnit = "head"): void {
+  frame.grid.setAttribute("aria-label", `${label} by layer and ${UNIT_WORDS[unit].grid}`);
 }
 
 /**

@@ -6,9 +6,20 @@ import { isUncertain, UNCERTAIN_Z } from "./heatmap-uncertainty";
 const formatScoreNumber = format(".3~g");
 const formatUncertaintyNumber = format(".2~g");
 
+/**
+ * What a column is: an attention head, or (grouped-query attention in a third-party model)
+ * a key/value group of query heads, which is what an ablation there acts on.
+ */
+export type HeadUnit = "head" | "group";
+
+export const UNIT_WORDS: Record<HeadUnit, { cell: string; axis: string; grid: string }> = {
+  head: { cell: "head", axis: "Head", grid: "head" },
+  group: { cell: "group", axis: "Key/value group", grid: "key/value group" },
+};
+
 /** The accessible name of a cell; tests and screen readers find cells by it. */
-export function cellName({ layer, head }: HeatmapCell): string {
-  return `Layer ${layer}, head ${head}`;
+export function cellName({ layer, head }: HeatmapCell, unit: HeadUnit = "head"): string {
+  return `Layer ${layer}, ${UNIT_WORDS[unit].cell} ${head}`;
 }
 
 export function formatScore(score: number): string {
@@ -40,9 +51,10 @@ export function tooltipLines(
   label: string,
   score: number,
   uncertainty: number | undefined,
+  unit: HeadUnit = "head",
 ): TooltipLines {
   const lines: TooltipLines = {
-    title: cellName(cell),
+    title: cellName(cell, unit),
     value: `${label}: ${formatScoreWithUncertainty(score, uncertainty)}`,
   };
   if (Number.isFinite(score) && uncertainty !== undefined && Number.isFinite(uncertainty)) {
