@@ -9,8 +9,9 @@
  * Two derived graphs, both cut out of the bundle's own decoder, so the weights and the
  * operations are the very ones the full decoder runs:
  * - `entryGraph(model, l)`: the decoder from layer l on. `inputs_embeds` now carries the
- *   residual stream entering layer l; only `logits` is an output, and nodes that do not
- *   feed it (the layers below l, the position embedding, `present.*`) are removed.
+ *   residual stream entering layer l (l >= 1); only `logits` is an output, for the final
+ *   position only, and nodes that do not feed it (the layers below l, the position
+ *   embedding, `present.*`, the last layer's work for the other positions) are removed.
  * - `residualsGraph(model)`: the decoder plus outputs `residual.{l}`: the residual stream
  *   entering each layer l = 1..L-1.
  *
@@ -190,17 +191,6 @@ function nameOf(graph: Uint8Array, f: Field, nameField: number): string {
   return name ? text(body, name) : "";
 }
 
-/** A node with every input `from` renamed `to`. */
-function renameInput(graph: Uint8Array, node: NodeInfo, from: string, to: string): Uint8Array {
-  const body = payload(graph, node.field);
-  const parts = fields(body).map((f) =>
-    f.number === NODE.input && text(body, f) === from
-      ? delimited(NODE.input, encoder.encode(to))
-      : body.subarray(f.start, f.end),
-  );
-  return delimited(GRAPH.node, concat(parts));
-}
-
 /** A ValueInfoProto field like `template`, renamed. */
 function renamedValueInfo(graph: Uint8Array, template: Field, name: string): Uint8Array {
   const body = payload(graph, template);
@@ -221,39 +211,165 @@ function rebuildModel(parts: GraphParts, graphBody: Uint8Array): Uint8Array {
   );
 }
 
+/** An int64 initialiser (TensorProto: dims, data_type INT64, name, raw_data). */
+function int64Initializer(name: string, values: bigint[]): Uint8Array {
+  const raw = new Uint8Array(8 * values.length);
+  const view = new DataView(raw.buffer);
+  values.forEach((v, i) => view.setBigInt64(8 * i, v, true));
+  return delimited(
+    GRAPH.initializer,
+    concat([
+      new Uint8Array([8, ...varint(values.length)]), // dims
+      new Uint8Array([16, 7]), // data_type = INT64
+      delimited(TENSOR_NAME, encoder.encode(name)),
+      delimited(9, raw), // raw_data
+    ]),
+  );
+}
+
+function nodeProto(opType: string, name: string, inputs: string[], outputs: string[]): Uint8Array {
+  return delimited(
+    GRAPH.node,
+    concat([
+      ...inputs.map((i) => delimited(NODE.input, encoder.encode(i))),
+      ...outputs.map((o) => delimited(NODE.output, encoder.encode(o))),
+      delimited(NODE.name, encoder.encode(name)),
+      delimited(NODE.opType, encoder.encode(opType)),
+    ]),
+  );
+}
+
+/** A node with its inputs replaced as `rename` says. */
+function renameInputs(graph: Uint8Array, node: NodeInfo, rename: (name: string) => string) {
+  const body = payload(graph, node.field);
+  const parts = fields(body).map((f) =>
+    f.number === NODE.input && rename(text(body, f)) !== text(body, f)
+      ? delimited(NODE.input, encoder.encode(rename(text(body, f))))
+      : body.subarray(f.start, f.end),
+  );
+  return delimited(GRAPH.node, concat(parts));
+}
+
+const SLICE = {
+  starts: "headflow_last_starts",
+  ends: "headflow_last_ends",
+  tokens: "headflow_last_axis_tokens",
+  queries: "headflow_last_axis_queries",
+};
+
 /**
- * The decoder entered at layer `layer` (>= 1): `inputs_embeds` is the residual stream
- * entering that layer; the only output is `logits`. Null if the graph is not recognised.
+ * In the last layer only the final position's output reaches the logits that are read.
+ * Its keys and values are still needed for every position, but its query, attention
+ * output, MLP, final norm and LM head only for the last one: Slice nodes cut the query
+ * input, the causal-bias row and the residual to the last position (every reshape in the
+ * layer takes its sizes from its own tensor, so the rest follows). Returns the tensors to
+ * slice, or null if the layer is not recognised.
+ */
+function lastPositionCuts(
+  parts: GraphParts,
+  last: number,
+  residual: string,
+): { tensor: string; axis: string; consumers: NodeInfo[] }[] | null {
+  const prefix = `/lm/layers.${last}/`;
+  const inLayer = parts.nodes.filter((n) => n.name.startsWith(prefix));
+  const norm = inLayer.find((n) => n.opType === "LayerNormalization");
+  const query = inLayer.find((n) => n.name === `${prefix}attn/q/MatMul`);
+  const residualAdd = inLayer.find((n) => n.opType === "Add" && n.inputs.includes(residual));
+  const produced = new Set(inLayer.flatMap((n) => n.outputs));
+  // scores + causal bias: the bias comes from outside the layer (shared by all layers).
+  const biasAdd = inLayer.find(
+    (n) => n.name === `${prefix}attn/Add` && n.inputs.length === 2 && !produced.has(n.inputs[1]!),
+  );
+  const normOut = norm?.outputs[0];
+  if (!norm || !query || !residualAdd || !biasAdd || !normOut || query.inputs[0] !== normOut)
+    return null;
+  return [
+    { tensor: normOut, axis: SLICE.tokens, consumers: [query] },
+    { tensor: biasAdd.inputs[1]!, axis: SLICE.queries, consumers: [biasAdd] },
+    { tensor: residual, axis: SLICE.tokens, consumers: [residualAdd] },
+  ];
+}
+
+/**
+ * The decoder entered at layer `layer`: for layer >= 1 `inputs_embeds` is the residual
+ * stream entering that layer. The only output is `logits`, for the final position only
+ * (`[batch, 1, vocab]`). Null if the graph is not recognised.
  */
 export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uint8Array | null {
   const parts = model instanceof Uint8Array ? parseGraph(model) : model;
-  if (!parts || layer < 1) return null;
-  const residual = residualInput(parts, layer);
-  if (!residual) return null;
+  if (!parts || layer < 0) return null;
+  const layers = countLayers(parts);
+  if (layer >= layers) return null;
+  const residual = layer === 0 ? null : residualInput(parts, layer);
+  if (layer > 0 && !residual) return null;
+  const lastResidual = residualInput(parts, layers - 1);
+  const cuts = lastResidual && lastPositionCuts(parts, layers - 1, lastResidual);
+  if (!cuts) return null;
   const { graph, graphFields, nodes } = parts;
-  const renamed = (name: string) => (name === residual ? "inputs_embeds" : name);
-  // Keep the nodes `logits` depends on, with the residual read from the input instead.
-  const needed = new Set(["logits"]);
+  const entered = (name: string) => (name === residual ? "inputs_embeds" : name);
+  const sliced = new Map<NodeInfo, Map<string, string>>();
+  cuts.forEach((cut, i) => {
+    for (const node of cut.consumers) {
+      const map = sliced.get(node) ?? new Map<string, string>();
+      map.set(cut.tensor, `headflow_last_${i}`);
+      sliced.set(node, map);
+    }
+  });
+  const inputOf = (node: NodeInfo) => (name: string) =>
+    sliced.get(node)?.get(name) ?? entered(name);
+  // Keep the nodes `logits` depends on (through the Slice nodes: their inputs count).
+  const needed = new Set(["logits", SLICE.starts, SLICE.ends, SLICE.tokens, SLICE.queries]);
   const keep = new Set<NodeInfo>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
     if (!node.outputs.some((o) => o !== "" && needed.has(o))) continue;
     keep.add(node);
-    for (const input of node.inputs) if (input !== "") needed.add(renamed(input));
+    for (const input of node.inputs) if (input !== "") needed.add(inputOf(node)(input));
+    for (const [, name] of sliced.get(node) ?? []) {
+      const cut = cuts[Number(name.slice("headflow_last_".length))]!;
+      needed.add(entered(cut.tensor));
+    }
   }
-  if (!needed.has("inputs_embeds")) return null;
+  if (residual && !needed.has("inputs_embeds")) return null;
   const body: Uint8Array[] = [];
   const nodeByField = new Map(nodes.map((n) => [n.field, n]));
+  const emitted = new Set<number>();
+  let initialisersPlaced = false;
   for (const f of graphFields) {
     const node = nodeByField.get(f);
     if (node) {
       if (!keep.has(node)) continue;
+      // A Slice goes right before its first consumer, so the node order stays topological.
+      for (const [, name] of sliced.get(node) ?? []) {
+        const index = Number(name.slice("headflow_last_".length));
+        if (emitted.has(index)) continue;
+        emitted.add(index);
+        const cut = cuts[index]!;
+        body.push(
+          nodeProto(
+            "Slice",
+            `headflow_last_slice_${index}`,
+            [entered(cut.tensor), SLICE.starts, SLICE.ends, cut.axis],
+            [name],
+          ),
+        );
+      }
+      const rename = inputOf(node);
       body.push(
-        node.inputs.includes(residual)
-          ? renameInput(graph, node, residual, "inputs_embeds")
+        node.inputs.some((i) => rename(i) !== i)
+          ? renameInputs(graph, node, rename)
           : graph.subarray(f.start, f.end),
       );
     } else if (f.number === GRAPH.initializer) {
+      if (!initialisersPlaced) {
+        body.push(
+          int64Initializer(SLICE.starts, [-1n]),
+          int64Initializer(SLICE.ends, [BigInt("9223372036854775807")]),
+          int64Initializer(SLICE.tokens, [1n]),
+          int64Initializer(SLICE.queries, [2n]),
+        );
+        initialisersPlaced = true;
+      }
       if (needed.has(nameOf(graph, f, TENSOR_NAME))) body.push(graph.subarray(f.start, f.end));
     } else if (f.number === GRAPH.output) {
       if (nameOf(graph, f, VALUE_INFO_NAME) === "logits") body.push(graph.subarray(f.start, f.end));
@@ -261,7 +377,18 @@ export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uin
       if (needed.has(nameOf(graph, f, VALUE_INFO_NAME))) body.push(graph.subarray(f.start, f.end));
     } else body.push(graph.subarray(f.start, f.end));
   }
+  if (!initialisersPlaced || emitted.size !== cuts.length) return null;
   return rebuildModel(parts, concat(body));
+}
+
+/** The number of decoder layers: one past the highest `/lm/layers.{l}/` in node names. */
+function countLayers(parts: GraphParts): number {
+  let layers = 0;
+  for (const node of parts.nodes) {
+    const match = /^\/lm\/layers\.(\d+)\//.exec(node.name);
+    if (match) layers = Math.max(layers, Number(match[1]) + 1);
+  }
+  return layers;
 }
 
 /** Output name of the residual stream entering layer l in `residualsGraph`. */

@@ -215,11 +215,13 @@ export class OrtVlmSession implements VlmSession {
     const layer = request.fromLayer ?? 0;
     if (layer < 0 || layer >= this.dims.layers || !Number.isInteger(layer))
       throw new Error(`decode: fromLayer must be a layer index (got ${layer})`);
-    if (layer > 0) {
-      if (request.wantPresent || request.wantResiduals)
-        throw new Error("decode: a run entered at a later layer returns logits only");
+    // An explicit fromLayer (0 too) asks for the derived graph: final-position logits only.
+    if (request.fromLayer !== undefined && this.decoderBytes) {
+      if (request.wantPresent || request.wantResiduals || request.logits !== "last")
+        throw new Error("decode: a run entered at a layer returns the last logits only");
       return this.runDecoder(await this.entrySession(layer), request);
     }
+    if (layer > 0) throw new Error("decode: this session has no layer entry");
     if (request.wantResiduals) {
       const graph = await this.residualsSession();
       if (!graph) throw new Error("decode: this session has no layer entry");
@@ -346,7 +348,8 @@ function lastPosition(
   length: number,
   vocab: number,
 ): Float32Array {
-  if (length === 1) return logits;
+  // Graphs entered at a layer (layer-entry.ts) compute the final position only.
+  if (length === 1 || logits.length === batch * vocab) return logits;
   const out = new Float32Array(batch * vocab);
   for (let b = 0; b < batch; b++) {
     const from = (b * length + length - 1) * vocab;

@@ -82,7 +82,7 @@ export class AblationRunner {
       options.signal?.throwIfAborted();
       const batch = Math.min(batchSize, count - start);
       const rows = masks.subarray(start * size, (start + batch) * size);
-      out.set(await this.decode(rows, batch, 0, this.prefilled.suffixEmbeds), start * vocab);
+      out.set(await this.decode(rows, batch, 0, this.prefilled.suffixEmbeds, false), start * vocab);
       options.onBatch?.(start + batch);
     }
     return out;
@@ -136,12 +136,16 @@ export class AblationRunner {
     return out;
   }
 
-  /** One batch of masks entering the decoder at `layer` with that layer's input `hidden`. */
+  /**
+   * One batch of masks entering the decoder at `layer` with that layer's input `hidden`;
+   * `entered`: through the layer-entry graphs (final position only), else the whole decoder.
+   */
   private async decode(
     masks: Uint8Array,
     batch: number,
     layer: number,
     hidden: Float32Array,
+    entered = true,
   ): Promise<Float32Array> {
     const { logits } = await this.session.decode({
       embeds: this.tiled(hidden, batch),
@@ -149,7 +153,7 @@ export class AblationRunner {
       length: this.prefilled.suffixLength,
       past: this.builder.build(masks, batch),
       logits: "last",
-      ...(layer > 0 ? { fromLayer: layer } : {}),
+      ...(entered ? { fromLayer: layer } : {}),
     });
     return logits;
   }
