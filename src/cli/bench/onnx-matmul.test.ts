@@ -18,5 +18,8 @@ describe("benchmark helpers", () => {
     // One token after 3 cached: projections 2*2*6 + 2*2*2 = 32, mlp 2*2*2*8 = 64,
     // attention 2*2*2*4 = 32, logits 2*2*3 = 12.
     expect(decoderFlops(shape, 3, 1)).toBe(32 + 64 + 32 + 12);
+    // Two tokens, final position only in the (one, last) layer: the first token costs its
+    // key and value projections (2*2*4 = 16); the second is a full token with 5 keys.
+    expect(decoderFlops(shape, 3, 2, 0, true)).toBe(16 + 32 + 64 + 2 * 2 * 2 * 5 + 12);
   });
 });

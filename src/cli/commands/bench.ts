@@ -204,7 +204,7 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
       (!entersLayers
         ? flopsPerMask
         : from < layers
-          ? decoderFlops(shape, prompt.imageEnd, suffixLength, from)
+          ? decoderFlops(shape, prompt.imageEnd, suffixLength, from, true)
           : 0),
     0,
   );
