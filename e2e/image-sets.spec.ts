@@ -58,6 +58,9 @@ async function addSampleSets(page: Page) {
 test("sample sets -> run -> per-set heatmaps, similarity matrix, summary; export and reopen", async ({
   page,
 }, testInfo) => {
+  // On SwiftShader this one test took 3.9 of the suite's 15 minutes; the WebGPU attribution
+  // path it drives is already checked by explorer.spec.ts, and the view's logic is the same.
+  test.skip(testInfo.project.name !== "wasm", "WebGPU attribution is covered by explorer.spec.ts");
   test.setTimeout(480_000);
   await page.goto("/");
   await addSampleSets(page);
