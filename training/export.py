@@ -455,6 +455,12 @@ def main():
         if not ckpt:
             sys.exit("no checkpoint found: train first, or pass --random")
     m, spec, tok, meta = load_model(ckpt, a.config, default_spec(), a.seed)
+    if ckpt and os.path.basename(ckpt) == "best.pt":
+        # best.pt moves on while the run trains: pin the exported weights under their step so
+        # the PyTorch reference (reference_attribution.py) keeps reading exactly these.
+        pinned = os.path.join(os.path.dirname(ckpt), f"exported-step{torch.load(ckpt, map_location='cpu')['step']}.pt")
+        shutil.copyfile(ckpt, pinned)
+        ckpt = pinned
     meta["checkpoint"] = os.path.relpath(ckpt, os.path.dirname(RUNS)) if ckpt else None
     m.fold_bn_()
     m.drop_aux_()

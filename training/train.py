@@ -61,6 +61,7 @@ DEFAULTS = dict(
     w_exists=1.0,  # LM loss weight of the exists question (its yes/no must be learned from the LM samples alone)
     w_tie=0.0,  # pull each category word's input embedding towards its output-head direction (see tie_category_words)
     style_weights="",  # e.g. "fluent-emoji-high-contrast=2": sample that style's scenes 2x as often
+    exists_extra=0,  # extra exists questions per LM image, drawn from the scene's `present` vector
     patch_fg=0.25,
     eval_every_min=15.0,
     eval_n=500,
@@ -143,10 +144,33 @@ class Trainer:
         self.time_s = 0.0
         self.best = -1.0
         self.tied = False
+        self._exists_cache = {}
         self.qtypes = self.enc_train.qtypes
         self.cat_word = np.asarray([self.tok.ids[c] for c in spec.categories], dtype=np.int64)
         self.color_word = np.asarray([self.tok.ids[c] for c in spec.answers("color")], dtype=np.int64)
         print(f"model: {count_params(self.model):,} params (exported part), vocab {cfg.vocab_size}", flush=True)
+
+    def exists_rows(self, idx):
+        """`exists_extra` more exists continuations (suffix ids + answer + eos) per image: half
+        about categories in the scene (main object or a distractor), half about absent ones.
+        They share the image's prefix, so each costs only its ~16 suffix tokens."""
+        k = self.a["exists_extra"]
+        tmpl = next(q["template"] for q in self.spec.questions if q["id"] == "exists")
+        yes, no = self.tok.ids["yes"], self.tok.ids["no"]
+        rows = []
+        for i in idx:
+            present = np.flatnonzero(self.train.present[i])
+            absent = np.flatnonzero(self.train.present[i] == 0)
+            out = []
+            for r in range(k):
+                ask_present = r % 2 == 0 and len(present) > 0
+                c = int(self.rng.choice(present if ask_present else absent))
+                key = self.spec.categories[c]
+                if key not in self._exists_cache:
+                    self._exists_cache[key] = self.tok.chat_ids(tmpl.replace("{category}", key), self.cfg.n_img)
+                out.append((self._exists_cache[key], yes if ask_present else no))
+            rows.append(out)
+        return rows
 
     def style_sampling(self, idx, weights: str):
         """Sampling probabilities over `idx` from "style=w,style=w" (None = uniform)."""
@@ -160,6 +184,34 @@ class Trainer:
             w[self.spec.styles.index(name)] = float(val)
         p = w[self.train.style[idx]]
         return p / p.sum()
+
+    def with_exists_rows(self, idx, P, sids, tgt, exists_row, nq):
+        """Interleave the extra exists rows after each image's standard rows (image-major, as
+        lm_shared_prefix expects), re-padded to one length."""
+        extra = self.exists_rows(idx)
+        k = self.a["exists_extra"]
+        rows_ids, rows_tgt, is_exists = [], [], []
+        for b, out in enumerate(extra):
+            for j in range(nq):
+                r = b * nq + j
+                rows_ids.append(sids[r].tolist())
+                rows_tgt.append(tgt[r].tolist())
+                is_exists.append(bool(exists_row[r]))
+            for prompt, ans in out:
+                s = prompt[P:] + [ans, self.tok.eos_id]
+                t = [-100] * len(s)
+                t[len(s) - 3] = ans
+                t[len(s) - 2] = self.tok.eos_id
+                rows_ids.append(s)
+                rows_tgt.append(t)
+                is_exists.append(True)
+        T = max(len(r) for r in rows_ids)
+        ids = np.full((len(rows_ids), T), self.tok.pad_id, dtype=np.int64)
+        tg = np.full((len(rows_ids), T), -100, dtype=np.int64)
+        for r, (s, t) in enumerate(zip(rows_ids, rows_tgt)):
+            ids[r, : len(s)] = s
+            tg[r, : len(t)] = t
+        return torch.from_numpy(ids), torch.from_numpy(tg), torch.tensor(is_exists), nq + k
 
     def tie_category_words(self):
         """Start each category word's input embedding on the direction its image patches are
@@ -269,11 +321,15 @@ class Trainer:
             prefix, sids, tgt, _ = prefix_and_suffixes(self.tok, self.enc_train, idx, qsel, cfg.n_img)
             if nq < Q:
                 raise NotImplementedError("lm_questions < number of question types")
-            logits = lm_shared_prefix(m, prefix, feats, sids, nq)
+            per_image = nq
+            exists_row = torch.arange(len(tgt)) % nq == self.qtypes.index("exists") if "exists" in self.qtypes else torch.zeros(len(tgt), dtype=torch.bool)
+            if a.get("exists_extra", 0) > 0:
+                sids, tgt, exists_row, per_image = self.with_exists_rows(idx, len(prefix), sids, tgt, exists_row, nq)
+            logits = lm_shared_prefix(m, prefix, feats, sids, per_image)
             ce = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100, reduction="none").reshape(tgt.shape)
             row_w = torch.ones(len(tgt))
-            if a.get("w_exists", 1.0) != 1.0 and "exists" in self.qtypes:
-                row_w[torch.arange(len(tgt)) % nq == self.qtypes.index("exists")] = a["w_exists"]  # rows are image-major, all question types in order
+            if a.get("w_exists", 1.0) != 1.0:
+                row_w[exists_row] = a["w_exists"]
             out["lm"] = (ce * row_w[:, None]).sum() / (tgt != -100).sum()
             with torch.no_grad():
                 mask = tgt != -100
