@@ -12,11 +12,11 @@
  * Prints one JSON object: per run, the longest task and frame during the attribution and
  * the top frames' scripts. A timing, not a test: nothing here fails on a slow machine.
  */
-import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
+import { startPreview } from "./preview-server";
 
 const { values } = parseArgs({
   options: {
@@ -104,27 +104,8 @@ function observeLongWork() {
   }
 }
 
-async function waitForServer(url: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`vite preview did not answer at ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const previewArgs = ["vite", "preview", "--port", String(port), "--strictPort"];
-if (values.dist !== undefined) previewArgs.push("--outDir", values.dist);
-const server = spawn("npx", previewArgs, {
-  stdio: "ignore",
-  detached: true,
-});
+const server = await startPreview(port, { outDir: values.dist });
 try {
-  await waitForServer(baseUrl, 60_000);
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: [
@@ -218,7 +199,7 @@ try {
   );
   await browser.close();
 } finally {
-  if (server.pid !== undefined) process.kill(-server.pid);
+  server.stop();
 }
 
 /** Starts the CPU profiler; the returned function stops it after `ms` and sums self time. */

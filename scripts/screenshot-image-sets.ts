@@ -7,11 +7,11 @@
  *   npx vite build && npx tsx scripts/screenshot-image-sets.ts [--styles 3] [--masks 200]
  *     [--out docs/screenshots/image-sets.png] [--port 4181] [--json sets.json]
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
+import { startPreview } from "./preview-server";
 
 const { values } = parseArgs({
   options: {
@@ -30,25 +30,8 @@ const index = JSON.parse(readFileSync("public/samples/sets/labels.json", "utf8")
 }[];
 const styles = [...new Set(index.map((item) => item.style))];
 
-async function waitForServer(url: string, timeoutMs: number) {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`vite preview did not answer at ${url}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-const server = spawn("npx", ["vite", "preview", "--port", values.port, "--strictPort"], {
-  stdio: "ignore",
-  detached: true,
-});
+const server = await startPreview(Number(values.port));
 try {
-  await waitForServer(baseUrl, 60_000);
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: ["--headless=new", "--no-sandbox"],
@@ -119,5 +102,5 @@ try {
   );
   await browser.close();
 } finally {
-  if (server.pid !== undefined) process.kill(-server.pid);
+  server.stop();
 }

@@ -8,11 +8,11 @@
  * regions to frame; the PNG is clipped to the union of those regions. Other views add
  * their own entry (e.g. token-flow.png, image-sets.png) beside "explorer".
  */
-import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium, type Locator, type Page } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
+import { startPreview } from "./preview-server";
 
 interface Shot {
   /** File name under docs/screenshots/. */
@@ -89,23 +89,6 @@ for (const name of names) {
 
 const port = Number(values.port);
 const baseUrl = `http://127.0.0.1:${port}/`;
-const server = spawn("npx", ["vite", "preview", "--port", String(port), "--strictPort"], {
-  stdio: "ignore",
-  detached: true,
-});
-
-async function waitForServer() {
-  const until = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(baseUrl)).ok) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > until) throw new Error(`vite preview did not answer at ${baseUrl}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The box around all regions, in page coordinates (the page is scrolled to the top). */
 async function unionBox(regions: Locator[]) {
@@ -128,8 +111,8 @@ async function unionBox(regions: Locator[]) {
   };
 }
 
+const server = await startPreview(port);
 try {
-  await waitForServer();
   mkdirSync(OUT_DIR, { recursive: true });
   const browser = await chromium.launch({
     executablePath: findChromium(),
@@ -151,5 +134,5 @@ try {
   }
   await browser.close();
 } finally {
-  if (server.pid !== undefined) process.kill(-server.pid);
+  server.stop();
 }

@@ -7,35 +7,16 @@
  *
  * Starts its own preview server on the e2e port (stop any other one first).
  */
-import { spawn } from "node:child_process";
 import { chromium } from "@playwright/test";
 import { findChromium } from "../../e2e/chromium-path";
 import { PREVIEW_PORT } from "../../vite.config";
+import { startPreview } from "../preview-server";
 
 const out = process.argv[2] ?? "docs/screenshots/token-flow.png";
 const base = `http://127.0.0.1:${PREVIEW_PORT}/`;
 
-async function waitForServer(url: string, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`the preview server did not answer at ${url} within ${ms} ms`);
-}
-
-// Vite itself (not through npx), so that killing this child stops the server.
-const server = spawn(
-  process.execPath,
-  ["node_modules/vite/bin/vite.js", "preview", "--port", String(PREVIEW_PORT), "--strictPort"],
-  { stdio: "ignore" },
-);
+const server = await startPreview(PREVIEW_PORT);
 try {
-  await waitForServer(base, 60_000);
   const browser = await chromium.launch({
     executablePath: findChromium(),
     args: ["--headless=new", "--no-sandbox", "--disable-background-networking"],
@@ -67,5 +48,5 @@ try {
     await browser.close();
   }
 } finally {
-  server.kill();
+  server.stop();
 }
