@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseAnalysisJson } from "../../src/engine";
-import { runCli } from "../../src/cli/cli";
+import { runCliCaptured } from "../../src/cli/cli";
 
 export interface CliRunner {
   /** Runs a command with `--out data/NAME.json` and returns the parsed, validated result. */
@@ -25,13 +25,7 @@ export interface AskLine {
 
 export function cliRunner(modelDir: string, dataDir: string): CliRunner {
   async function run(argv: string[]): Promise<string> {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli([...argv, "--model", modelDir], {
-      stdout: (t: string) => void (stdout += t),
-      stderr: (t: string) => void (stderr += t),
-      stderrIsTty: false,
-    });
+    const { code, stdout, stderr } = await runCliCaptured([...argv, "--model", modelDir]);
     if (code !== 0) {
       throw new Error(`headflow ${argv.join(" ")} failed (exit ${code}): ${stderr.trim()}`);
     }

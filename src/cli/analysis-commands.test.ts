@@ -13,23 +13,12 @@ import {
   type FlowResult,
   type SetsResult,
 } from "../engine";
-import { runCli } from "./cli";
-import type { CliIo } from "./output";
+import { runCliCaptured } from "./cli";
 
 const dir = mkdtempSync(join(tmpdir(), "headflow-analyses-"));
 const sample = resolve("public/samples/sets/cat/twemoji-0.png");
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTty: false,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliCaptured(argv);
 
 async function json<T>(...argv: string[]): Promise<T> {
   const { code, stdout, stderr } = await cli(...argv);

@@ -1,20 +1,9 @@
 /** The CLI on third-party exports (issue #7): `--model DIR` with a transformers.js export. */
 import { describe, expect, it } from "vitest";
 import { parseAttributionResult } from "../engine";
-import { runCli } from "./cli";
-import type { CliIo } from "./output";
+import { runCliCaptured } from "./cli";
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTty: false,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliCaptured(argv);
 
 const IMAGE = "public/samples/sample-00.png";
 

@@ -6,23 +6,12 @@ import { promisify } from "node:util";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseAttributionResult } from "../engine";
-import { runCli } from "./cli";
-import type { CliIo } from "./output";
+import { runCliCaptured } from "./cli";
 
 const dir = mkdtempSync(join(tmpdir(), "headflow-cli-"));
 const image = join(dir, "red.png");
 
-async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    stderrIsTty: false,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (...argv: string[]) => runCliCaptured(argv);
 
 /** A bad-input run: non-zero exit, exactly one error line, nothing on stdout. */
 async function expectOneLineError(argv: string[], pattern: RegExp) {

@@ -69,3 +69,17 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     return error instanceof HeadflowError ? 2 : 1;
   }
 }
+
+/** Runs the CLI in this process with its output collected (tests, the findings script). */
+export async function runCliCaptured(
+  argv: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr };
+}
