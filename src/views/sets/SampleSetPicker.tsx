@@ -30,7 +30,7 @@ function useSampleIndex(): SampleIndex | string | null {
   return index;
 }
 
-function toggle(list: string[], value: string, on: boolean): string[] {
+function toggle(list: readonly string[], value: string, on: boolean): string[] {
   return on ? [...list, value] : list.filter((v) => v !== value);
 }
 
@@ -62,34 +62,18 @@ export function SampleSetPicker() {
   return (
     <fieldset className="sample-sets">
       <legend>Bundled sample sets</legend>
-      <div role="group" aria-label="Sample categories" className="checks">
-        {index.categories.map((category) => (
-          <label key={category}>
-            <input
-              type="checkbox"
-              checked={chosenCategories.includes(category)}
-              onChange={(event) =>
-                setCategories(toggle(chosenCategories, category, event.currentTarget.checked))
-              }
-            />
-            {category}
-          </label>
-        ))}
-      </div>
-      <div role="group" aria-label="Sample styles" className="checks">
-        {index.styles.map((style) => (
-          <label key={style}>
-            <input
-              type="checkbox"
-              checked={chosenStyles.includes(style)}
-              onChange={(event) =>
-                setStyles(toggle(chosenStyles, style, event.currentTarget.checked))
-              }
-            />
-            {style}
-          </label>
-        ))}
-      </div>
+      <CheckboxGroup
+        label="Sample categories"
+        options={index.categories}
+        chosen={chosenCategories}
+        onChange={setCategories}
+      />
+      <CheckboxGroup
+        label="Sample styles"
+        options={index.styles}
+        chosen={chosenStyles}
+        onChange={setStyles}
+      />
       <button type="button" disabled={count === 0 || busy} onClick={() => void add()}>
         Add sample sets
       </button>{" "}
@@ -97,5 +81,30 @@ export function SampleSetPicker() {
         {chosen.size} sets, {count} images
       </span>
     </fieldset>
+  );
+}
+
+/** One checkbox per option; `onChange` gets the new choice. */
+function CheckboxGroup(props: {
+  label: string;
+  options: readonly string[];
+  chosen: readonly string[];
+  onChange: (chosen: string[]) => void;
+}) {
+  return (
+    <div role="group" aria-label={props.label} className="checks">
+      {props.options.map((option) => (
+        <label key={option}>
+          <input
+            type="checkbox"
+            checked={props.chosen.includes(option)}
+            onChange={(event) =>
+              props.onChange(toggle(props.chosen, option, event.currentTarget.checked))
+            }
+          />
+          {option}
+        </label>
+      ))}
+    </div>
   );
 }
