@@ -17,6 +17,7 @@ import { FlowCurves } from "./FlowCurves";
 import { FlowGraph } from "./FlowGraph";
 import { GROUP_LABELS, targetsOf, windowLabel } from "./flow-geometry";
 import { PatchGrid } from "./PatchGrid";
+import { patchName } from "./patch-name";
 import { RunProgress } from "./RunProgress";
 import { TokenChips } from "./TokenChips";
 import { patchesReadBy, relativeToMax, textTokens, tokenLights } from "./token-links";
@@ -156,9 +157,7 @@ function FlowView({
             label="Image patches"
             heat={heat}
             outline={objectMask}
-            cellLabel={(p) =>
-              `Patch row ${Math.floor(p / grid[1])}, column ${p % grid[1]}${objectMask[p] ? " (object)" : ""}`
-            }
+            cellLabel={(p) => patchName(p, grid, objectMask[p] === true)}
             cellData={(p) => ({
               "data-light": patchLights ? patchLights[p]!.toFixed(4) : "0",
               ...(row ? { "data-attention": String(row[p]) } : {}),

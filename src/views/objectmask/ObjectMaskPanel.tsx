@@ -13,6 +13,7 @@ import { currentCoverage, useObjectMaskStore } from "../../store/object-mask-sto
 import { useSamplesStore } from "../../store/samples-store";
 import { useTokenFlowStore } from "../../store/token-flow-store";
 import { PatchGrid } from "../flow/PatchGrid";
+import { patchName } from "../flow/patch-name";
 import { RunProgress } from "../flow/RunProgress";
 import { signedToUnit } from "../flow/patch-colour";
 import { PatchesTable } from "./PatchesTable";
@@ -100,7 +101,7 @@ export function ObjectMaskPanel() {
               label="Object mask"
               outline={mask}
               selected={mask}
-              cellLabel={(p) => `Patch row ${Math.floor(p / grid[1])}, column ${p % grid[1]}`}
+              cellLabel={(p) => patchName(p, grid)}
               onPress={(p) => {
                 paintValue.current = !mask[p];
                 setPatch(p, paintValue.current);
@@ -115,9 +116,7 @@ export function ObjectMaskPanel() {
               label="Contribution map"
               heat={heat}
               outline={preview}
-              cellLabel={(p) =>
-                `Patch row ${Math.floor(p / grid[1])}, column ${p % grid[1]}${preview?.[p] ? " (object)" : ""}`
-              }
+              cellLabel={(p) => patchName(p, grid, preview?.[p] === true)}
               cellData={(p): Record<`data-${string}`, string> =>
                 contributions ? { "data-contribution": String(contributions[p]) } : {}
               }
