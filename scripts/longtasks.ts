@@ -189,13 +189,16 @@ try {
       })),
     });
   }
-  const badge = await page
-    .getByRole("status", { name: "Backend" })
-    .first()
-    .textContent()
-    .catch(() => null);
+  const badgeElement = page.getByRole("status", { name: "Backend" }).first();
+  const badge = await badgeElement.textContent().catch(() => null);
+  // Load and warm-up times (the warm-up does the first attribution's one-off work).
+  const loading = await badgeElement.getAttribute("title").catch(() => null);
   console.log(
-    JSON.stringify({ backend, badge, samples: Number(values.samples), runs: results }, null, 2),
+    JSON.stringify(
+      { backend, badge, loading, samples: Number(values.samples), runs: results },
+      null,
+      2,
+    ),
   );
   await browser.close();
 } finally {

@@ -50,6 +50,8 @@ DEFAULTS = dict(
     warmup=300,
     steps=3000,  # length of the first cosine cycle; later cycles are 2x longer (warm restarts)
     restart_peak=0.5,
+    anneal_from=0,  # with anneal_to: from this step, cosine-decay the scheduled lr to the floor by anneal_to
+    anneal_to=0,  # (ends the current warm-restart cycle early, e.g. to finish within a session)
     lm_start=0,
     lm_questions=4,
     lm_batch=16,  # images per step that also go through the LM (all question types each)
@@ -77,6 +79,15 @@ DEFAULTS = dict(
 
 
 def lr_at(step, a):
+    frm, to = a.get("anneal_from") or 0, a.get("anneal_to") or 0
+    if to > frm > 0 and step >= frm:
+        lo, start = a["lr"] * a["min_lr_frac"], scheduled_lr(frm, a)
+        t = min(1.0, (step - frm) / (to - frm))
+        return lo + (start - lo) * 0.5 * (1 + math.cos(math.pi * t))
+    return scheduled_lr(step, a)
+
+
+def scheduled_lr(step, a):
     if step < a["warmup"]:
         return a["lr"] * (step + 1) / a["warmup"]
     s, n, peak = step - a["warmup"], a["steps"] - a["warmup"], a["lr"]

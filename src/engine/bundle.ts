@@ -15,6 +15,7 @@ import {
 } from "./manifest";
 import type { OrtModule, OrtSessionOptions } from "./ort";
 import { OrtVlmSession, dimsOf } from "./ort-session";
+import { SerialSession } from "./serial-session";
 import type { VlmSession } from "./session";
 import { PromptTokenizer } from "./tokenize";
 
@@ -70,8 +71,10 @@ export async function loadBundle(
       `model file tokenizer.json is invalid: ${errorMessage(error)}`,
     );
   }
-  const session = await OrtVlmSession.create(read, ort, manifest, options.sessionOptions ?? {}, {
-    layerEntry: options.layerEntry ?? false,
-  });
+  const session = new SerialSession(
+    await OrtVlmSession.create(read, ort, manifest, options.sessionOptions ?? {}, {
+      layerEntry: options.layerEntry ?? false,
+    }),
+  );
   return { manifest, config, tokenizer, session, read };
 }

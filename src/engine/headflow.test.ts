@@ -53,6 +53,32 @@ describe("Headflow", () => {
     expect(c.scores).not.toEqual(a.scores);
   });
 
+  it("decodes the reference images once, at warm-up, without changing any result", async () => {
+    const bundle = headflow.bundle;
+    let decoded = 0;
+    const countingDecoder: typeof nodeImageDecoder = (bytes, name) => {
+      decoded++;
+      return nodeImageDecoder(bytes, name);
+    };
+    const warm = new Headflow(bundle, countingDecoder, "test");
+    const references = bundle.manifest.reference.length;
+    expect(references).toBeGreaterThan(0);
+    expect((await warm.warmUp()).referenceImages).toBe(references);
+    expect(decoded).toBe(references);
+    const settings = { samples: 64, batchSize: 16, seed: 2 };
+    // Two questions: two baselines (one per prompt prefix), and no image decoded twice.
+    const [object, color] = bundle.manifest.questions.slice(0, 2).map((q) => q.template);
+    const a = await warm.attribute(image, { settings, question: object! });
+    await warm.attribute(image, { settings, question: color! });
+    expect(decoded).toBe(references);
+    const cold = await new Headflow(bundle, nodeImageDecoder, "test").attribute(image, {
+      settings,
+      question: object!,
+    });
+    expect(a.baseline).toBe("mean");
+    expect(a.scores).toEqual(cold.scores);
+  });
+
   it("stops an attribution when its signal aborts", async () => {
     const controller = new AbortController();
     const run = headflow.attribute(image, {

@@ -15,6 +15,7 @@ import {
   baselineKv,
   baselineLabel,
   normalisationOf,
+  referenceImages,
   type BaselineSpec,
   type ImageDecoder,
 } from "./baseline";
@@ -22,7 +23,7 @@ import type { Bundle } from "./bundle";
 import { coefficientStandardErrors } from "./coefficient-se";
 import { HeadflowError } from "./errors";
 import { formatHead, headIndex, type HeadRef } from "./heads";
-import { toPixelValues, type RgbaImage } from "./image";
+import { BLANK_GRAY, solidImage, toPixelValues, type RgbaImage } from "./image";
 import type { ImageKv, KvCache } from "./kv";
 import { maskOf } from "./masks";
 import { prefill, type Prefilled } from "./prefill";
@@ -72,6 +73,12 @@ export interface AttributeOptions {
   fitter?: MaskFitterFactory;
 }
 
+export interface WarmUpReport {
+  /** How many reference images were decoded. */
+  referenceImages: number;
+  milliseconds: number;
+}
+
 const now = () => performance.now();
 
 export class Headflow {
@@ -80,6 +87,7 @@ export class Headflow {
   /** Runtime label of results; public so analysis-runs.ts labels its results the same way. */
   readonly runtime: string;
   private readonly baselines = new Map<string, Promise<ImageKv>>();
+  private references: Promise<RgbaImage[]> | null = null;
 
   constructor(bundle: Bundle, decodeImage: ImageDecoder, runtime = "onnxruntime") {
     this.bundle = bundle;
@@ -120,7 +128,8 @@ export class Headflow {
     const key = `${baselineLabel(spec)}${content}|${prompt.ids.slice(0, prompt.imageStart).join(",")}`;
     let kv = this.baselines.get(key);
     if (!kv) {
-      kv = baselineKv(this.bundle, prompt, spec, this.decodeImage);
+      const references = spec.kind === "mean" ? this.referenceImages() : undefined;
+      kv = baselineKv(this.bundle, prompt, spec, this.decodeImage, references);
       kv.catch(() => this.baselines.delete(key));
       this.baselines.set(key, kv);
     }
@@ -132,6 +141,41 @@ export class Headflow {
     const baseline = await this.baseline(spec, prompt);
     const prefilled = await this.prefill(image, prompt);
     return new AblationRunner(this.bundle.session, prefilled, baseline);
+  }
+
+  /**
+   * Does ahead of time the first attribution's one-off work that is not model compute:
+   * decodes the reference images of the `mean` baseline (kept for it) and runs each graph
+   * once on a blank image, including one small batch of ablated masks, because
+   * onnxruntime-web compiles wasm functions lazily, on first call. Left to the first
+   * attribution, the browser's decode and compile threads competed with the inference
+   * worker and starved the page's main thread for 70-290 ms on a 2-core machine
+   * (scripts/longtasks.ts). The baseline's own compute stays with the first attribution:
+   * it runs on the worker's thread like every later batch. Results do not change (tested).
+   */
+  async warmUp(): Promise<WarmUpReport> {
+    const started = now();
+    const references = this.bundle.manifest.reference.length;
+    const decoding = references > 0 ? this.referenceImages() : Promise.resolve([]);
+    const blank = solidImage(this.bundle.manifest.image.size, BLANK_GRAY);
+    const runner = await this.runner(blank, this.prompt(), { kind: "blank" });
+    const batch = 2;
+    const masks = new Uint8Array(batch * runner.maskSize);
+    for (let row = 0; row < batch; row++) masks[row * runner.maskSize + row] = 1;
+    await runner.run(masks, batch, { batchSize: batch });
+    await decoding.catch(() => undefined); // a corrupt image is reported by the mean baseline
+    return { referenceImages: references, milliseconds: now() - started };
+  }
+
+  private referenceImages(): Promise<RgbaImage[]> {
+    if (!this.references) {
+      const references = referenceImages(this.bundle, this.decodeImage);
+      references.catch(() => {
+        if (this.references === references) this.references = null;
+      });
+      this.references = references;
+    }
+    return this.references;
   }
 
   async ask(image: NamedImage, options: AskOptions = {}): Promise<AnswerResult> {

@@ -2,6 +2,7 @@ import { create } from "zustand";
 import { parseBackendPreference } from "../engine/backend";
 import type { BackendReport } from "../workers/inference-types";
 import { inferenceWorker } from "../workers/inference-client";
+import { scoringWorker } from "../workers/scoring-client";
 
 export const BUNDLED_MODEL_URL = new URL(
   `${import.meta.env.BASE_URL}models/emoji-vlm/`,
@@ -27,6 +28,9 @@ export const useBackendStore = create<BackendStore>((set) => ({
       const preference = parseBackendPreference(new URLSearchParams(search).get("backend"));
       const report = await inferenceWorker().start(preference, BUNDLED_MODEL_URL);
       set({ state: { status: "ready", report } });
+      // Started now rather than by the first attribution, whose main thread then competes
+      // with the worker's script load on small machines.
+      scoringWorker();
     } catch (error) {
       set({
         state: { status: "failed", error: error instanceof Error ? error.message : String(error) },

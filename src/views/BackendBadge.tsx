@@ -19,14 +19,16 @@ export function BackendBadge() {
       </span>
     );
   }
-  const { backend, reason, selfTest } = state.report;
+  const { backend, reason, selfTest, model } = state.report;
+  const warmUp =
+    model.warmUpMs === undefined ? "" : ` Warm-up ${(model.warmUpMs / 1000).toFixed(1)} s.`;
   return (
     <span
       className={`badge badge-${backend}`}
       role="status"
       aria-label="Backend"
       data-backend={backend}
-      title={`${reason}. Self-test ${selfTest.graph} in ${selfTest.milliseconds.toFixed(1)} ms.`}
+      title={`${reason}. Self-test ${selfTest.graph} in ${selfTest.milliseconds.toFixed(1)} ms. Model loaded in ${(model.loadMs / 1000).toFixed(1)} s.${warmUp}`}
     >
       {LABELS[backend]}
       <span className="badge-reason">{reason}</span>

@@ -37,6 +37,8 @@ export interface ModelInfo {
    */
   headUnit?: "head" | "group";
   loadMs: number;
+  /** Time spent after loading on the first attribution's one-off work (Headflow.warmUp). */
+  warmUpMs?: number;
 }
 
 export interface BackendReport extends BackendChoice {

@@ -1,0 +1,55 @@
+/**
+ * A VlmSession whose model runs never overlap: each run starts when the one before it has
+ * settled, in call order. onnxruntime-web does not promise concurrent runs ("Session
+ * already started" on WebGPU), and the browser worker has two callers at once: a request
+ * and the background warm-up (Headflow.warmUp). Queueing per run, not per request, lets a
+ * request start after at most one warm-up run instead of after the whole warm-up.
+ */
+import type {
+  AnalysisRequest,
+  AnalysisResult,
+  DecodeRequest,
+  DecodeResult,
+  VlmSession,
+} from "./session";
+
+export class SerialSession implements VlmSession {
+  readonly dims: VlmSession["dims"];
+  private readonly inner: VlmSession;
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(inner: VlmSession) {
+    this.inner = inner;
+    this.dims = inner.dims;
+    if (inner.layerEntry) this.layerEntry = () => inner.layerEntry!();
+  }
+
+  layerEntry?: () => Promise<boolean>;
+
+  encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array> {
+    return this.queue(() => this.inner.encodeImage(pixelValues, batch));
+  }
+
+  embed(ids: readonly number[]): Promise<Float32Array> {
+    return this.queue(() => this.inner.embed(ids));
+  }
+
+  decode(request: DecodeRequest): Promise<DecodeResult> {
+    return this.queue(() => this.inner.decode(request));
+  }
+
+  decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {
+    return this.queue(() => this.inner.decodeAnalysis(request));
+  }
+
+  release(): Promise<void> {
+    return this.queue(() => this.inner.release());
+  }
+
+  private queue<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(run, run);
+    // The next run waits for this one to settle, whether it succeeded or not.
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+}
