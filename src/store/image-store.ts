@@ -67,9 +67,10 @@ export function createImageStore(decode: Decoder) {
 
 /** The worker starts on the first image, not at page load. */
 let worker: ReturnType<typeof startImageWorker> | null = null;
-const decodeInWorker: Decoder = (file, name) => {
+/** Decodes an image file in the image worker (as the store does for the user's choice). */
+export const decodeImageFile: Decoder = (file, name) => {
   worker ??= startImageWorker();
   return worker.decode(file, name);
 };
 
-export const useImageStore = createImageStore(decodeInWorker);
+export const useImageStore = createImageStore(decodeImageFile);

@@ -1,8 +1,9 @@
 /**
  * The user's choice of object patches for the object vs background view and the token
  * flow's image-object group: scene metadata, a painted mask or a contribution threshold
- * (object-mask-spec.ts). A new image starts from its scene metadata when it has any; an
- * opened analysis starts from the mask its results were computed with.
+ * (object-mask-spec.ts). A new image starts from its scene metadata when it has any (once
+ * it is shown to be the bundled sample it is named after: scene-sample.ts); an opened
+ * analysis starts from the mask its results were computed with.
  */
 import { create } from "zustand";
 import { DEFAULT_CONTRIBUTION_THRESHOLD } from "../engine/object-mask";
@@ -15,13 +16,19 @@ import {
   type MaskChoice,
   type MaskInputs,
 } from "./object-mask-spec";
-import { useSamplesStore } from "./samples-store";
+import { fetchSample, useSamplesStore, type SampleImage } from "./samples-store";
+import { decodeImageFile } from "./image-store";
+import { verifySceneSample, type SceneSample } from "./scene-sample";
+import type { RgbaImage } from "../engine/image";
+import { inferenceWorker } from "../workers/inference-client";
 
 interface ObjectMaskStore {
   choice: MaskChoice;
   /** One flag per patch, row-major over the model's patch grid. */
   painted: boolean[];
   threshold: number;
+  /** The analysed image's scene metadata, once the image is known to be that sample. */
+  scene: SceneSample | null;
   setChoice(choice: MaskChoice): void;
   setPatch(patch: number, on: boolean): void;
   clearPainted(): void;
@@ -38,18 +45,53 @@ export function patchCount(): number {
 
 /** The analysed image's scene coverage, when it is a bundled sample. */
 export function currentCoverage(): number[] | null {
+  const { scene } = useObjectMaskStore.getState();
+  const image = useAnalysisStore.getState().image;
+  return scene !== null && image !== null && scene.image === image ? scene.coverage : null;
+}
+
+/** A bundled sample at model resolution, through the same path as any image the user gives. */
+async function loadSampleImage(baseUrl: string, sample: SampleImage): Promise<RgbaImage> {
+  const blob = await fetchSample(baseUrl, sample);
+  const outcome = await decodeImageFile(blob, sample.file);
+  if (!outcome.ok) throw new Error(outcome.message);
+  const { width, height, pixels, preview } = outcome.image;
+  preview.close();
+  return inferenceWorker().prepareImage({ width, height, data: pixels });
+}
+
+/** Whether the analysed image is new (not an opened analysis, which brings its own mask). */
+let startFromScene = false;
+
+/**
+ * Looks for the analysed image's scene metadata and, if the image is that sample, keeps it;
+ * a new image (not an opened analysis) then starts from the scene mask.
+ */
+async function checkScene(): Promise<void> {
+  const image = useAnalysisStore.getState().image;
   const samples = useSamplesStore.getState().state;
-  return sceneCoverageOf(
-    samples.status === "ready" ? samples.samples : null,
-    useAnalysisStore.getState().image?.name ?? null,
-    patchCount(),
+  if (image === null || samples.status !== "ready") return;
+  const sample = samples.samples.find((s) => s.file === image.name);
+  if (sample === undefined) return;
+  const coverage = sceneCoverageOf([sample], image.name, patchCount());
+  const scene = await verifySceneSample(image, coverage, () =>
+    loadSampleImage(samples.baseUrl, sample),
   );
+  if (scene === null || useAnalysisStore.getState().image !== image) return;
+  const { choice, painted } = useObjectMaskStore.getState();
+  // Unless the user already chose another mask for this image.
+  const untouched = choice === defaultChoice(null) && !painted.some(Boolean);
+  useObjectMaskStore.setState({
+    scene,
+    ...(startFromScene && untouched ? { choice: defaultChoice(scene.coverage) } : {}),
+  });
 }
 
 export const useObjectMaskStore = create<ObjectMaskStore>((set, get) => ({
   choice: "contribution",
   painted: [],
   threshold: DEFAULT_CONTRIBUTION_THRESHOLD,
+  scene: null,
   setChoice: (choice) => set({ choice }),
   setPatch(patch, on) {
     const painted = get().painted.length > 0 ? [...get().painted] : emptyMask();
@@ -96,10 +138,18 @@ useAnalysisStore.subscribe((state, previous) => {
   // Extras that change with the image came with it (an opened analysis); otherwise they
   // are the old image's, about to be cleared.
   const opened = state.extras !== previous.extras ? choiceOfExtras(state.extras) : null;
-  useObjectMaskStore.setState(
-    opened ?? {
-      choice: defaultChoice(currentCoverage()),
-      painted: emptyMask(),
-    },
-  );
+  useObjectMaskStore.setState({
+    ...(opened ?? { choice: defaultChoice(null), painted: emptyMask() }),
+    scene: null,
+  });
+  startFromScene = opened === null;
+  void checkScene();
+});
+
+// An analysis opened before the samples list or the model arrived is checked once they do.
+useSamplesStore.subscribe((state, previous) => {
+  if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
+});
+useBackendStore.subscribe((state, previous) => {
+  if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
 });
