@@ -2,12 +2,15 @@ import { describe, expect, it } from "vitest";
 import { decodePermalink, encodePermalink, PermalinkError } from "../engine/permalink/codec";
 import { ATTRIBUTION_SCHEMA, type AttributionResult } from "../engine/result";
 import {
+  ANALYSIS_SCHEMA,
+  ANALYSIS_SCHEMA_NO_ATTRIBUTION,
   AnalysisPayloadSchema,
   buildPayload,
   packImage,
   unpackImage,
   type NamedRgbaImage,
 } from "./analysis-payload";
+import * as fixtures from "./testing/analysis-fixtures";
 
 function modelImage(size: number): NamedRgbaImage {
   const data = new Uint8Array(size * size * 4);
@@ -54,7 +57,7 @@ describe("the analysis payload", () => {
     const link = encodePermalink(payload);
     const opened = decodePermalink(link, AnalysisPayloadSchema);
     expect(opened).toEqual(payload);
-    expect(opened.attribution.scores).toEqual(payload.attribution.scores);
+    expect(opened.attribution?.scores).toEqual(attribution(8, 8).scores);
   });
 
   it("stays small enough for a URL", () => {
@@ -73,5 +76,117 @@ describe("the analysis payload", () => {
     const payload = buildPayload(modelImage(8), null, attribution(2, 2));
     const bad = { ...payload, image: { ...payload.image, size: 9 } };
     expect(() => decodePermalink(encodePermalink(bad), AnalysisPayloadSchema)).toThrow(/damaged/);
+  });
+});
+
+/** Encodes any JSON (a payload as a link may hold it) and opens it as the app does. */
+const open = (payload: object) =>
+  decodePermalink(encodePermalink({ schema: "", ...payload }), AnalysisPayloadSchema);
+
+/** The PermalinkError that opening `payload` throws. */
+function refusal(payload: object): PermalinkError {
+  try {
+    open(payload);
+  } catch (error) {
+    if (error instanceof PermalinkError) return error;
+    throw error;
+  }
+  throw new Error("the payload was accepted");
+}
+
+describe("an analysis without an attribution", () => {
+  const image = fixtures.modelImage();
+
+  it("survives a permalink round trip with a token flow alone, as headflow.analysis/2", () => {
+    const flow = fixtures.flow();
+    const payload = buildPayload(image, fixtures.answer(), null, { flow });
+    expect(payload.schema).toBe(ANALYSIS_SCHEMA_NO_ATTRIBUTION);
+    expect(payload.attribution).toBeNull();
+    // Model and question come from the token flow result.
+    expect(payload.modelId).toBe(flow.result.model.id);
+    expect(payload.question).toBe(flow.result.question);
+    expect(Object.keys(payload)).not.toContain("patches");
+    const opened = open(payload);
+    expect(opened).toStrictEqual(payload);
+    expect(opened.flow).toEqual(fixtures.flow());
+  });
+
+  it("survives a round trip with an object vs background result alone", () => {
+    const patches = { ...fixtures.patches(), question: "Is there a cat?" };
+    const payload = buildPayload(image, null, null, { patches });
+    expect(payload.question).toBe("Is there a cat?");
+    expect(open(payload)).toStrictEqual(payload);
+  });
+
+  it("reads a missing attribution field as none", () => {
+    const { attribution: _none, ...payload } = buildPayload(image, null, null, {
+      flow: fixtures.flow(),
+    });
+    expect(open(payload).attribution).toBeNull();
+  });
+
+  it("is refused when it holds nothing to show, with a clear message", () => {
+    expect(() => buildPayload(image, fixtures.answer(), null, {})).toThrow(/no results to show/);
+    const { flow: _flow, ...empty } = buildPayload(image, fixtures.answer(), null, {
+      flow: fixtures.flow(),
+    });
+    const error = refusal(empty);
+    expect(error.kind).toBe("damaged");
+    expect(error.message).toContain(
+      "holds no results to show (no attribution, token flow or object vs background)",
+    );
+  });
+
+  it("is refused when tampered with", () => {
+    const payload = buildPayload(image, null, null, { flow: fixtures.flow() });
+    const flow = payload.flow!;
+    const bad = (change: object) => refusal({ ...payload, flow: { ...flow, ...change } });
+    // A number turned into text, a curve that is not an array, attention rows that do not
+    // match their token positions, an unknown token group.
+    const text = structuredClone(flow.result);
+    (text.curves[0]!.probability as unknown[])[3] = "0.5";
+    expect(bad({ result: text }).message).toMatch(
+      /damaged.*flow\.result\.curves\.0\.probability\.3/,
+    );
+    expect(bad({ result: { ...flow.result, curves: "x" } }).message).toMatch(
+      /flow\.result\.curves/,
+    );
+    const rows = { ...flow.tokenAttention, positions: flow.tokenAttention.positions.slice(1) };
+    expect(bad({ tokenAttention: rows }).message).toContain("one attention row per token position");
+    const group = { ...flow.result, groups: { ...flow.result.groups, html: [1] } };
+    expect(bad({ result: group }).kind).toBe("damaged");
+    // A link whose characters were changed fails its checksum.
+    const link = encodePermalink(payload);
+    const changed = `${link.slice(0, 40)}${link[40] === "A" ? "B" : "A"}${link.slice(41)}`;
+    expect(() => decodePermalink(changed, AnalysisPayloadSchema)).toThrow(PermalinkError);
+  });
+
+  it("cannot pass as a headflow.analysis/1 payload, and an unknown version cannot be opened", () => {
+    const payload = buildPayload(image, null, null, { flow: fixtures.flow() });
+    const error = refusal({ ...payload, schema: ANALYSIS_SCHEMA });
+    expect(error.message).toContain("attribution: a headflow.analysis/1 analysis carries");
+    const newer = refusal({ ...payload, schema: "headflow.analysis/3" });
+    expect(newer.kind).toBe("unsupported-content");
+  });
+});
+
+describe("an analysis with an attribution", () => {
+  it("is written as before: headflow.analysis/1, the same fields", () => {
+    const image = fixtures.modelImage();
+    const result = fixtures.attribution();
+    // The payload of a link made before analyses without attribution existed.
+    const before = {
+      schema: "headflow.analysis/1",
+      modelId: "emoji-vlm",
+      image: packImage(image),
+      question: result.question,
+      answer: fixtures.answer(),
+      attribution: result,
+      flow: fixtures.flow(),
+    };
+    const payload = buildPayload(image, fixtures.answer(), result, { flow: fixtures.flow() });
+    expect(payload).toStrictEqual(before);
+    expect(JSON.stringify(payload)).toBe(JSON.stringify(before));
+    expect(open(before)).toStrictEqual(before);
   });
 });

@@ -2,7 +2,14 @@
  * The explorer's analysis as one JSON document: what a permalink carries, what the history
  * keeps and what "Copy permalink" encodes. It holds everything the views need to show the
  * analysis again without the model: the image at model resolution, the question, the
- * settings and the engine's own result JSON (answer and attribution, result.ts).
+ * settings and the engine's own result JSON (answer and attribution, result.ts; token flow
+ * and object vs background, analysis-extras.ts).
+ *
+ * Two versions: `headflow.analysis/1` always carries an attribution; `/2` may carry none
+ * (`attribution: null`) as long as it has a token flow or object vs background result.
+ * An analysis with an attribution is still written as /1, so its links stay readable by
+ * earlier HeadFlows; one without is written as /2, which those refuse as "cannot open"
+ * instead of calling the link damaged.
  *
  * The image is raw RGB at model size in base64url (12 KB for 64 x 64): exact pixels, so a
  * recomputation from a link sees what the original run saw. Pure: tested in Node.
@@ -18,7 +25,10 @@ import {
 } from "../engine/result";
 import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
+/** Written for analyses with an attribution (and the only version before issue 6). */
 export const ANALYSIS_SCHEMA = "headflow.analysis/1";
+/** Written for analyses without an attribution: token flow and/or object vs background. */
+export const ANALYSIS_SCHEMA_NO_ATTRIBUTION = "headflow.analysis/2";
 
 /** Model images are small; anything larger is not ours (and would bloat a link). */
 const MAX_IMAGE_SIDE = 512;
@@ -35,16 +45,35 @@ const ModelImageSchema = z
     path: ["rgb"],
   });
 
-export const AnalysisPayloadSchema = z.object({
-  schema: z.literal(ANALYSIS_SCHEMA),
-  modelId: z.string().min(1).max(200),
-  image: ModelImageSchema,
-  question: z.string().max(2000),
-  answer: AnswerResultSchema.nullable(),
-  attribution: AttributionResultSchema,
-  // Optional (analysis-extras.ts): links made before token flow existed stay valid.
-  ...AnalysisExtrasSchema.shape,
-});
+/** Why a payload without an attribution is refused when it has nothing else either. */
+export const NOTHING_TO_SHOW =
+  "it holds no results to show (no attribution, token flow or object vs background)";
+
+export const AnalysisPayloadSchema = z
+  .object({
+    // An unknown version fails here, on `schema`: the codec then says "cannot open".
+    schema: z.enum([ANALYSIS_SCHEMA, ANALYSIS_SCHEMA_NO_ATTRIBUTION]),
+    modelId: z.string().min(1).max(200),
+    image: ModelImageSchema,
+    question: z.string().max(2000),
+    answer: AnswerResultSchema.nullable(),
+    // Null in /2 when there is none; absent reads as null too (a hand-written payload).
+    attribution: AttributionResultSchema.nullable().default(null),
+    // Optional (analysis-extras.ts): links made before token flow existed stay valid.
+    ...AnalysisExtrasSchema.shape,
+  })
+  .superRefine((payload, context) => {
+    if (payload.attribution !== null) return;
+    if (payload.schema === ANALYSIS_SCHEMA) {
+      context.addIssue({
+        code: "custom",
+        path: ["attribution"],
+        message: `a ${ANALYSIS_SCHEMA} analysis carries an attribution`,
+      });
+    } else if (!payload.flow && !payload.patches) {
+      context.addIssue({ code: "custom", path: [], message: NOTHING_TO_SHOW });
+    }
+  });
 
 export type AnalysisPayload = z.infer<typeof AnalysisPayloadSchema>;
 
@@ -52,20 +81,37 @@ export interface NamedRgbaImage extends RgbaImage {
   name: string;
 }
 
+/** Whether an analysis holds something a permalink or the history can show again. */
+export function hasResultsToShow(
+  attribution: AttributionResult | null,
+  extras: AnalysisExtras,
+): boolean {
+  return attribution !== null || Boolean(extras.flow) || Boolean(extras.patches);
+}
+
+/**
+ * The payload of an analysis; throws when it has no attribution, token flow or object vs
+ * background result (callers check hasResultsToShow first). The model and question are
+ * those of its attribution, else of its token flow or object vs background result: all
+ * are of one image and question (a new question clears the token flow results).
+ */
 export function buildPayload(
   image: NamedRgbaImage,
   answer: AnswerResult | null,
-  attribution: AttributionResult,
+  attribution: AttributionResult | null,
   extras: AnalysisExtras = {},
 ): AnalysisPayload {
+  const kept = extrasOf(extras);
+  const main = attribution ?? kept.flow?.result ?? kept.patches;
+  if (!main) throw new Error(`this analysis ${NOTHING_TO_SHOW}`);
   return {
-    schema: ANALYSIS_SCHEMA,
-    modelId: attribution.model.id,
+    schema: attribution !== null ? ANALYSIS_SCHEMA : ANALYSIS_SCHEMA_NO_ATTRIBUTION,
+    modelId: main.model.id,
     image: packImage(image),
-    question: attribution.question,
+    question: main.question,
     answer,
     attribution,
-    ...extrasOf(extras),
+    ...kept,
   };
 }
 

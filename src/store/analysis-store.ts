@@ -16,6 +16,7 @@ import { createFitLink, fitUpdate } from "../workers/scoring-client";
 import { useBackendStore } from "./backend-store";
 import {
   buildPayload,
+  hasResultsToShow,
   unpackImage,
   type AnalysisPayload,
   type NamedRgbaImage,
@@ -261,13 +262,17 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     openPayload(payload) {
       get().cancel();
       askRequest++;
+      const { attribution } = payload;
       set({
         image: unpackImage(payload.image),
         question: payload.question,
         asked: payload.question,
-        settings: settingsOf(payload.attribution),
+        // Without an attribution (token flow only) the link has no settings: keep the user's.
+        settings: attribution ? settingsOf(attribution) : get().settings,
         ask: payload.answer ? { status: "done", result: payload.answer } : { status: "idle" },
-        attribution: { status: "done", result: payload.attribution, source: "link" },
+        attribution: attribution
+          ? { status: "done", result: attribution, source: "link" }
+          : { status: "idle" },
         comparison: null,
         linkError: null,
         extras: extrasOf(payload),
@@ -316,14 +321,10 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     payload() {
-      const { image, ask, attribution, extras } = get();
-      if (image === null || attribution.status !== "done") return null;
-      return buildPayload(
-        image,
-        ask.status === "done" ? ask.result : null,
-        attribution.result,
-        extras,
-      );
+      const { image, ask, extras } = get();
+      const attribution = shownAttribution(get());
+      if (image === null || !hasResultsToShow(attribution, extras)) return null;
+      return buildPayload(image, ask.status === "done" ? ask.result : null, attribution, extras);
     },
 
     input() {
@@ -333,6 +334,19 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
   };
 });
+
+/** The finished attribution on show, or null (none yet, running, failed, cancelled). */
+function shownAttribution(state: AnalysisStore): AttributionResult | null {
+  return state.attribution.status === "done" ? state.attribution.result : null;
+}
+
+/**
+ * Whether the shown analysis can be shared or kept: an image with an attribution, a token
+ * flow or an object vs background result (a selector: payload() would pack the image).
+ */
+export function canSharePayload(state: AnalysisStore): boolean {
+  return state.image !== null && hasResultsToShow(shownAttribution(state), state.extras);
+}
 
 /** The loaded model's shape (layers x heads), for the empty map of a starting run. */
 function layersOf(state: AnalysisStore): { layers: number; heads: number } {

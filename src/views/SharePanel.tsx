@@ -1,11 +1,11 @@
 /**
- * Share and keep: copy a permalink (the whole analysis in the URL fragment), recompute an
- * opened analysis and compare, export the attribution as the CLI's JSON (or its scores as
- * CSV), import a JSON the CLI wrote.
+ * Share and keep: copy a permalink (the whole analysis in the URL fragment, with or without
+ * an attribution), recompute an opened attribution and compare, export the attribution as
+ * the CLI's JSON (or its scores as CSV), import a JSON the CLI wrote.
  */
 import { useId, useState } from "react";
 import { parseAttributionResult } from "../engine/result";
-import { messageOf, useAnalysisStore } from "../store/analysis-store";
+import { canSharePayload, messageOf, useAnalysisStore } from "../store/analysis-store";
 import { permalinkUrl } from "../store/permalink-location";
 import { downloadText, safeFileName } from "./download";
 import { scoresCsv } from "./scores-csv";
@@ -14,6 +14,8 @@ export function SharePanel() {
   const importId = useId();
   const attribution = useAnalysisStore((store) => store.attribution);
   const image = useAnalysisStore((store) => store.image);
+  // A token flow or object vs background result alone is shareable too (no attribution).
+  const shareable = useAnalysisStore(canSharePayload);
   const comparison = useAnalysisStore((store) => store.comparison);
   const linkError = useAnalysisStore((store) => store.linkError);
   const payload = useAnalysisStore((store) => store.payload);
@@ -56,11 +58,7 @@ export function SharePanel() {
         </p>
       )}
       <div className="share-actions">
-        <button
-          type="button"
-          disabled={done === null || image === null}
-          onClick={() => void copyPermalink()}
-        >
+        <button type="button" disabled={!shareable} onClick={() => void copyPermalink()}>
           Copy permalink
         </button>
         <button

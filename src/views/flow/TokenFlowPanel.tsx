@@ -4,12 +4,11 @@
  * over all windows; and the prompt's tokens beside the image's patch grid, where hovering
  * a token lights the patches it reads and hovering a patch lights the tokens that read it.
  */
-import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import { useDeferredValue, useMemo, useState } from "react";
 import { defaultWindow } from "../../engine/flow";
 import type { TokenGroup } from "../../engine/token-groups";
 import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
-import { startExtrasAutosave } from "../../store/history-extras-autosave";
 import { useObjectMaskStore } from "../../store/object-mask-store";
 import { useTokenFlowStore } from "../../store/token-flow-store";
 import { formatDuration, formatProbability } from "../numbers";
@@ -44,8 +43,6 @@ export function TokenFlowPanel() {
   const runFlow = useTokenFlowStore((store) => store.runFlow);
   const cancel = useTokenFlowStore((store) => store.cancel);
   const maskChoice = useObjectMaskStore((store) => store.choice);
-  // Results of a run update the history record of the attribution they belong to.
-  useEffect(() => startExtrasAutosave(), []);
   const model = backend.status === "ready" ? backend.report.model : null;
   const busy =
     state.status === "running" ||
@@ -159,7 +156,8 @@ function FlowView({
             outline={objectMask}
             cellLabel={(p) => patchName(p, grid, objectMask[p] === true)}
             cellData={(p) => ({
-              "data-light": patchLights ? patchLights[p]!.toFixed(4) : "0",
+              // A row shorter than this model's grid (a link made with another model) lights nothing.
+              "data-light": patchLights ? (patchLights[p] ?? 0).toFixed(4) : "0",
               ...(row ? { "data-attention": String(row[p]) } : {}),
             })}
             onEnter={(patch) => setHover({ kind: "patch", patch })}
