@@ -3,8 +3,8 @@
  * bundled sample -> knockout curves and the group graph; hovering a token lights the
  * patches it reads and hovering a patch lights the tokens; scene metadata, a painted mask
  * and a contribution threshold each give object vs background numbers; the results travel
- * in the permalink. The model may be untrained, so the tests check structure and
- * consistency, never particular numbers.
+ * in the permalink and the history, with an attribution or without one. The model may be
+ * untrained, so the tests check structure and consistency, never particular numbers.
  */
 import { expect, test, type Locator, type Page } from "@playwright/test";
 
@@ -232,4 +232,65 @@ test("the token flow and object vs background results travel in the permalink an
     .click();
   await expect(flowRegion(page).getByLabel("Token flow summary")).toHaveText(summary);
   expect(await numbers(maskRegion(page).locator("tr[data-drop]"), "data-drop")).toEqual(drops);
+});
+
+test("a token flow without attribution has a permalink: a fresh browser shows the same flow, and no attribution yet", async ({
+  page,
+  browser,
+}, testInfo) => {
+  wasmOnly(testInfo.project.name);
+  test.setTimeout(300_000);
+  await page.goto("/");
+  await chooseSample(page);
+  const copy = page.getByRole("button", { name: "Copy permalink" });
+  // An answer alone is not an analysis to share.
+  await expect(copy).toBeDisabled();
+  await runFlow(page, 150_000);
+  const flow = flowRegion(page);
+  const summary = await flow.getByLabel("Token flow summary").innerText();
+  const changes = await numbers(flow.locator("path[data-change]"), "data-change");
+  const tokens = (p: Page) =>
+    flowRegion(p).getByRole("list", { name: "Prompt tokens" }).getByRole("button");
+  const patches = (p: Page) =>
+    flowRegion(p).getByRole("grid", { name: "Image patches" }).getByRole("gridcell");
+  await tokens(page).last().hover();
+  const lit = await numbers(patches(page), "data-light");
+  expect(Math.max(...lit)).toBe(1);
+  await expect(page.getByText("Run attribution to fill the map.")).toBeVisible();
+
+  await copy.click();
+  const link = await page.getByRole("textbox", { name: "Permalink" }).inputValue();
+  expect(link).toMatch(/#a=1\.[\w-]+$/);
+  testInfo.annotations.push({ type: "permalink characters", description: String(link.length) });
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await expect(flowRegion(other).getByLabel("Token flow summary")).toHaveText(summary);
+    expect(await numbers(flowRegion(other).locator("path[data-change]"), "data-change")).toEqual(
+      changes,
+    );
+    // The token attention came along too: the final token lights the same patches.
+    await tokens(other).last().hover();
+    expect(await numbers(patches(other), "data-light")).toEqual(lit);
+    await expect(other.getByRole("region", { name: "Answer" })).toContainText("Answer:");
+    await expect(other.getByRole("alert", { name: "Permalink problem" })).toHaveCount(0);
+    // No attribution came with it: the map says so, and a run from here works.
+    await expect(other.getByText("Run attribution to fill the map.")).toBeVisible();
+    await expect(other.getByLabel("Attribution fit")).toHaveCount(0);
+    await other.getByText("Advanced settings").click();
+    await other.getByLabel("Samples").fill("96");
+    await other.getByRole("button", { name: "Run attribution" }).click();
+    await expect(other.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
+    await expect(flowRegion(other).getByLabel("Token flow summary")).toHaveText(summary);
+  } finally {
+    await fresh.close();
+  }
+
+  // The history kept the token flow too (reopened after a reload).
+  await page.reload();
+  const history = page.getByRole("region", { name: "History" });
+  await history.getByRole("button", { name: /^Open .*\(token flow\)$/ }).click();
+  await expect(flowRegion(page).getByLabel("Token flow summary")).toHaveText(summary);
+  await expect(page.getByText("Run attribution to fill the map.")).toBeVisible();
 });
