@@ -132,8 +132,10 @@ describe("an analysis without an attribution", () => {
     });
     const error = refusal(empty);
     expect(error.kind).toBe("damaged");
-    expect(error.message).toContain(
-      "holds no results to show (no attribution, token flow or object vs background)",
+    // The message docs/PERMALINK.md quotes.
+    expect(error.message).toBe(
+      "This permalink is damaged: its content is invalid: (root): it holds no results to " +
+        "show (no attribution, token flow or object vs background).",
     );
   });
 
