@@ -192,3 +192,36 @@ describe("an analysis with an attribution", () => {
     expect(open(before)).toStrictEqual(before);
   });
 });
+
+describe("an analysis whose results are of different questions", () => {
+  const image = fixtures.modelImage();
+  const other = "What color is the background? Answer with one word.";
+
+  it("keeps the newer token flow and leaves the previous question's attribution out", () => {
+    // A new question clears the token flow but leaves the last attribution on show.
+    const flow = fixtures.flow();
+    const payload = buildPayload(
+      image,
+      { ...fixtures.answer(), question: other },
+      { ...fixtures.attribution(), question: other },
+      { flow },
+    );
+    expect(payload.schema).toBe(ANALYSIS_SCHEMA_NO_ATTRIBUTION);
+    expect(payload.question).toBe(flow.result.question);
+    expect(payload.attribution).toBeNull();
+    expect(payload.answer).toBeNull();
+    expect(payload.flow).toEqual(flow);
+  });
+
+  it("leaves out an answer to another question than the attribution's", () => {
+    const payload = buildPayload(
+      image,
+      { ...fixtures.answer(), question: other },
+      fixtures.attribution(),
+    );
+    expect(payload.schema).toBe(ANALYSIS_SCHEMA);
+    expect(payload.question).toBe(fixtures.question);
+    expect(payload.answer).toBeNull();
+    expect(open(payload)).toStrictEqual(payload);
+  });
+});

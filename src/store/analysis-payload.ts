@@ -91,9 +91,11 @@ export function hasResultsToShow(
 
 /**
  * The payload of an analysis; throws when it has no attribution, token flow or object vs
- * background result (callers check hasResultsToShow first). The model and question are
- * those of its attribution, else of its token flow or object vs background result: all
- * are of one image and question (a new question clears the token flow results).
+ * background result (callers check hasResultsToShow first). A link pairs only results of
+ * one question: a new question clears the token flow results but leaves the finished
+ * attribution (and the answer) of the previous one on show, so when the token flow or
+ * object vs background results are of another question than the attribution, they are the
+ * newer ones and the attribution stays out; an answer to another question stays out too.
  */
 export function buildPayload(
   image: NamedRgbaImage,
@@ -102,16 +104,23 @@ export function buildPayload(
   extras: AnalysisExtras = {},
 ): AnalysisPayload {
   const kept = extrasOf(extras);
-  const main = attribution ?? kept.flow?.result ?? kept.patches;
-  if (!main) throw new Error(`this analysis ${NOTHING_TO_SHOW}`);
+  const newest = kept.flow?.result ?? kept.patches ?? attribution;
+  if (!newest) throw new Error(`this analysis ${NOTHING_TO_SHOW}`);
+  const question = newest.question;
+  const sameQuestion = <T extends { question: string }>(part: T | null | undefined) =>
+    part?.question === question ? part : null;
+  const shownAttribution = sameQuestion(attribution);
+  const flow = kept.flow && sameQuestion(kept.flow.result) ? kept.flow : undefined;
+  const patches = sameQuestion(kept.patches) ?? undefined;
   return {
-    schema: attribution !== null ? ANALYSIS_SCHEMA : ANALYSIS_SCHEMA_NO_ATTRIBUTION,
-    modelId: main.model.id,
+    schema: shownAttribution !== null ? ANALYSIS_SCHEMA : ANALYSIS_SCHEMA_NO_ATTRIBUTION,
+    modelId: newest.model.id,
     image: packImage(image),
-    question: main.question,
-    answer,
-    attribution,
-    ...kept,
+    question,
+    answer: sameQuestion(answer),
+    attribution: shownAttribution,
+    ...(flow ? { flow } : {}),
+    ...(patches ? { patches } : {}),
   };
 }
 
