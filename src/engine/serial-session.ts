@@ -1,9 +1,9 @@
 /**
  * A VlmSession whose model runs never overlap: each run starts when the one before it has
  * settled, in call order. onnxruntime-web does not promise concurrent runs ("Session
- * already started" on WebGPU), and the browser worker has two callers at once: a request
- * and the background warm-up (Headflow.warmUp). Queueing per run, not per request, lets a
- * request start after at most one warm-up run instead of after the whole warm-up.
+ * already started" on WebGPU), and the browser's inference worker serves requests as they
+ * arrive (comlink), so two analyses can be in flight at once. Queueing per run, not per
+ * request, lets both progress, and keeps every caller free of locking.
  */
 import type {
   AnalysisRequest,
