@@ -74,8 +74,8 @@ export interface AttributeOptions {
 }
 
 export interface WarmUpReport {
-  /** How many reference images were decoded. */
-  referenceImages: number;
+  /** The baseline whose key/values are now cached. */
+  baseline: string;
   milliseconds: number;
 }
 
@@ -144,27 +144,28 @@ export class Headflow {
   }
 
   /**
-   * Does ahead of time the first attribution's one-off work that is not model compute:
-   * decodes the reference images of the `mean` baseline (kept for it) and runs each graph
-   * once on a blank image, including one small batch of ablated masks, because
-   * onnxruntime-web compiles wasm functions lazily, on first call. Left to the first
-   * attribution, the browser's decode and compile threads competed with the inference
-   * worker and starved the page's main thread for 70-290 ms on a 2-core machine
-   * (scripts/longtasks.ts). The baseline's own compute stays with the first attribution:
-   * it runs on the worker's thread like every later batch. Results do not change (tested).
+   * Does ahead of time the first attribution's one-off work: decodes the reference images
+   * and computes the default baseline (cached per prompt prefix, which every question
+   * shares), then runs one full batch of ablated masks. onnxruntime-web's wasm functions
+   * are compiled lazily, on first call, and recompiled optimised once hot, on the browser's
+   * threads; left to the first attribution, that work competed with the inference worker
+   * and starved the page's main thread for 70-290 ms on a 2-core machine
+   * (scripts/longtasks.ts). A warm-up on one image and two masks was not enough (57-116 ms
+   * remained): the batched shapes must run. Results do not change (tested).
    */
-  async warmUp(): Promise<WarmUpReport> {
+  async warmUp(batchSize = DEFAULT_ATTRIBUTION.batchSize): Promise<WarmUpReport> {
     const started = now();
     const references = this.bundle.manifest.reference.length;
-    const decoding = references > 0 ? this.referenceImages() : Promise.resolve([]);
+    const spec: BaselineSpec = references > 0 ? { kind: "mean" } : { kind: "blank" };
     const blank = solidImage(this.bundle.manifest.image.size, BLANK_GRAY);
-    const runner = await this.runner(blank, this.prompt(), { kind: "blank" });
-    const batch = 2;
+    const runner = await this.runner(blank, this.prompt(), spec);
+    const batch = Math.max(1, batchSize);
+    // One head per row, spread over the layers, like a batch of a real attribution.
     const masks = new Uint8Array(batch * runner.maskSize);
-    for (let row = 0; row < batch; row++) masks[row * runner.maskSize + row] = 1;
+    for (let row = 0; row < batch; row++)
+      masks[row * runner.maskSize + (row % runner.maskSize)] = 1;
     await runner.run(masks, batch, { batchSize: batch });
-    await decoding.catch(() => undefined); // a corrupt image is reported by the mean baseline
-    return { referenceImages: references, milliseconds: now() - started };
+    return { baseline: baselineLabel(spec), milliseconds: now() - started };
   }
 
   private referenceImages(): Promise<RgbaImage[]> {

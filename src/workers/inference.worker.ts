@@ -159,7 +159,7 @@ const api = {
       engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
       const loadMs = performance.now() - started;
       // Before reporting ready, on wasm: it is what kept the first attribution from
-      // starving the main thread there (Headflow.warmUp; 1-3 s on a 2-core machine). Not on
+      // starving the main thread there (Headflow.warmUp; 3 s on a 2-core machine). Not on
       // WebGPU, where first runs compile GPU pipelines instead: not measured (no GPU here).
       // A failure is left to the analysis that meets it; the model itself loaded.
       const warmUp = choice.backend === "wasm" ? await engine.warmUp().catch(() => null) : null;
