@@ -52,14 +52,12 @@ export async function baselineKv(
   prompt: Prompt,
   spec: BaselineSpec,
   decodeImage: ImageDecoder,
-  /** The decoded reference images, when the caller already has them (Headflow.warmUp). */
-  references?: Promise<RgbaImage[]>,
 ): Promise<ImageKv> {
   const norm = normalisationOf(bundle);
   let images: RgbaImage[];
   if (spec.kind === "blank") images = [solidImage(norm.size, BLANK_GRAY)];
   else if (spec.kind === "image") images = [spec.image];
-  else images = await (references ?? referenceImages(bundle, decodeImage));
+  else images = await referenceImages(bundle, decodeImage);
   const kvs: ImageKv[] = [];
   // A few images per run: the reference set may be large, the prefill batch need not be.
   const chunk = 16;
@@ -77,11 +75,7 @@ export async function baselineKv(
   return kvs.length === 1 ? kvs[0]! : meanImageKv(kvs);
 }
 
-/** The bundle's reference images (of the `mean` baseline), decoded. */
-export async function referenceImages(
-  bundle: Bundle,
-  decodeImage: ImageDecoder,
-): Promise<RgbaImage[]> {
+async function referenceImages(bundle: Bundle, decodeImage: ImageDecoder): Promise<RgbaImage[]> {
   const paths = bundle.manifest.reference;
   if (paths.length === 0) {
     throw new HeadflowError(

@@ -15,7 +15,6 @@ import {
   baselineKv,
   baselineLabel,
   normalisationOf,
-  referenceImages,
   type BaselineSpec,
   type ImageDecoder,
 } from "./baseline";
@@ -87,7 +86,6 @@ export class Headflow {
   /** Runtime label of results; public so analysis-runs.ts labels its results the same way. */
   readonly runtime: string;
   private readonly baselines = new Map<string, Promise<ImageKv>>();
-  private references: Promise<RgbaImage[]> | null = null;
 
   constructor(bundle: Bundle, decodeImage: ImageDecoder, runtime = "onnxruntime") {
     this.bundle = bundle;
@@ -128,8 +126,7 @@ export class Headflow {
     const key = `${baselineLabel(spec)}${content}|${prompt.ids.slice(0, prompt.imageStart).join(",")}`;
     let kv = this.baselines.get(key);
     if (!kv) {
-      const references = spec.kind === "mean" ? this.referenceImages() : undefined;
-      kv = baselineKv(this.bundle, prompt, spec, this.decodeImage, references);
+      kv = baselineKv(this.bundle, prompt, spec, this.decodeImage);
       kv.catch(() => this.baselines.delete(key));
       this.baselines.set(key, kv);
     }
@@ -144,9 +141,8 @@ export class Headflow {
   }
 
   /**
-   * Does ahead of time the first attribution's one-off work: decodes the reference images
-   * and computes the default baseline (cached per prompt prefix, which every question
-   * shares), then runs one full batch of ablated masks. onnxruntime-web's wasm functions
+   * Does ahead of time the first attribution's one-off work: computes the default baseline
+   * (cached per prompt prefix, which every question shares), then runs one full batch of ablated masks. onnxruntime-web's wasm functions
    * are compiled lazily, on first call, and recompiled optimised once hot, on the browser's
    * threads; left to the first attribution, that work competed with the inference worker
    * and starved the page's main thread for 70-290 ms on a 2-core machine
@@ -155,8 +151,8 @@ export class Headflow {
    */
   async warmUp(batchSize = DEFAULT_ATTRIBUTION.batchSize): Promise<WarmUpReport> {
     const started = now();
-    const references = this.bundle.manifest.reference.length;
-    const spec: BaselineSpec = references > 0 ? { kind: "mean" } : { kind: "blank" };
+    const spec: BaselineSpec =
+      this.bundle.manifest.reference.length > 0 ? { kind: "mean" } : { kind: "blank" };
     const blank = solidImage(this.bundle.manifest.image.size, BLANK_GRAY);
     const runner = await this.runner(blank, this.prompt(), spec);
     const batch = Math.max(1, batchSize);
@@ -166,17 +162,6 @@ export class Headflow {
       masks[row * runner.maskSize + (row % runner.maskSize)] = 1;
     await runner.run(masks, batch, { batchSize: batch });
     return { baseline: baselineLabel(spec), milliseconds: now() - started };
-  }
-
-  private referenceImages(): Promise<RgbaImage[]> {
-    if (!this.references) {
-      const references = referenceImages(this.bundle, this.decodeImage);
-      references.catch(() => {
-        if (this.references === references) this.references = null;
-      });
-      this.references = references;
-    }
-    return this.references;
   }
 
   async ask(image: NamedImage, options: AskOptions = {}): Promise<AnswerResult> {
