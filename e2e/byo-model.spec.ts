@@ -8,13 +8,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
+import { chooseImageFile, wasmOnly } from "./app";
 
 const SAMPLE = readFileSync("public/samples/sample-00.png");
 const FIXTURES = "e2e/fixtures/models";
 
 // Third-party graphs always run on the wasm provider (src/workers/third-party-model.ts).
 test.beforeEach(({ page: _page }, testInfo) => {
-  test.skip(testInfo.project.name !== "wasm", "third-party models run on wasm: checked once");
+  wasmOnly(testInfo.project.name, "third-party models run on wasm: checked once");
 });
 
 async function openModelControl(page: Page) {
@@ -26,12 +27,7 @@ async function openModelControl(page: Page) {
   await page.getByText("Model:", { exact: false }).first().click();
 }
 
-async function chooseImage(page: Page) {
-  await page
-    .getByLabel("Image", { exact: true })
-    .setInputFiles({ name: "sample-00.png", mimeType: "image/png", buffer: SAMPLE });
-  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
-}
+const chooseImage = (page: Page) => chooseImageFile(page, SAMPLE);
 
 /** Serves a fixture folder at https://models.test/<name>/ (and counts the requests). */
 async function serveFixture(

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { chooseImageFile, wasmOnly } from "./app";
 
 const SAMPLE = readFileSync("public/samples/sample-00.png");
 
@@ -22,12 +23,7 @@ function settingsFor(project: string) {
     : { samples: "128", baseline: "mean" };
 }
 
-async function chooseImage(page: Page) {
-  await page
-    .getByLabel("Image", { exact: true })
-    .setInputFiles({ name: "sample-00.png", mimeType: "image/png", buffer: SAMPLE });
-  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
-}
+const chooseImage = (page: Page) => chooseImageFile(page, SAMPLE);
 
 async function runAttribution(page: Page, project: string) {
   const { samples, baseline } = settingsFor(project);
@@ -47,9 +43,6 @@ async function scoresOf(page: Page): Promise<string[]> {
   await expect(cells.first()).toBeVisible();
   return cells.evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-score") ?? ""));
 }
-
-const wasmOnly = (project: string) =>
-  test.skip(project !== "wasm", "backend-independent UI logic: checked once, on wasm");
 
 test("image -> answer -> attribution -> head ablation -> permalink with identical scores", async ({
   page,

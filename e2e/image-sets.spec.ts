@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { wasmOnly } from "./app";
 import { SetsResultSchema } from "../src/engine/analysis-result";
 
 const INDEX = JSON.parse(readFileSync("public/samples/sets/labels.json", "utf8")) as {
@@ -60,7 +61,7 @@ test("sample sets -> run -> per-set heatmaps, similarity matrix, summary; export
 }, testInfo) => {
   // On SwiftShader this one test took 3.9 of the suite's 15 minutes; the WebGPU attribution
   // path it drives is already checked by explorer.spec.ts, and the view's logic is the same.
-  test.skip(testInfo.project.name !== "wasm", "WebGPU attribution is covered by explorer.spec.ts");
+  wasmOnly(testInfo.project.name, "WebGPU attribution is covered by explorer.spec.ts");
   test.setTimeout(480_000);
   await page.goto("/");
   await addSampleSets(page);
@@ -125,10 +126,7 @@ test("sample sets -> run -> per-set heatmaps, similarity matrix, summary; export
 test("a dropped set with a non-image lists it with its reason and keeps the images", async ({
   page,
 }, testInfo) => {
-  test.skip(
-    testInfo.project.name !== "wasm",
-    "backend-independent UI logic: checked once, on wasm",
-  );
+  wasmOnly(testInfo.project.name);
   await page.goto("/");
   const dataTransfer = await page.evaluateHandle(
     (bytes) => {

@@ -5,19 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
+import { chooseImageFile, wasmOnly } from "./app";
 
 const SAMPLE_00 = readFileSync("public/samples/sample-00.png");
 const SAMPLE_01 = readFileSync("public/samples/sample-01.png");
-
-const wasmOnly = (project: string) =>
-  test.skip(project !== "wasm", "backend-independent UI logic: checked once, on wasm");
-
-async function chooseFile(page: Page, buffer: Buffer) {
-  await page
-    .getByLabel("Image", { exact: true })
-    .setInputFiles({ name: "sample-00.png", mimeType: "image/png", buffer });
-  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
-}
 
 const sceneRadio = (page: Page) =>
   page
@@ -30,13 +21,13 @@ test("a file named like a sample gets the scene mask only if it is that sample",
   wasmOnly(testInfo.project.name);
   await page.goto("/");
   // Another sample's pixels under sample-00's name: no scene metadata.
-  await chooseFile(page, SAMPLE_01);
+  await chooseImageFile(page, SAMPLE_01);
   await expect(page.getByRole("radio", { name: "Contribution threshold" })).toBeChecked();
   await expect(sceneRadio(page)).toBeDisabled();
   await expect(sceneRadio(page)).toHaveAccessibleName(/bundled samples only/);
 
   // sample-00 itself, given as a file: its scene metadata, chosen by default.
-  await chooseFile(page, SAMPLE_00);
+  await chooseImageFile(page, SAMPLE_00);
   await expect(sceneRadio(page)).toBeChecked();
   await expect(sceneRadio(page)).toBeEnabled();
 });

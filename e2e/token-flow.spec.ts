@@ -6,10 +6,15 @@
  * in the permalink and the history, with an attribution or without one. The model may be
  * untrained, so the tests check structure and consistency, never particular numbers.
  */
-import { expect, test, type Locator, type Page } from "@playwright/test";
-
-const wasmOnly = (project: string) =>
-  test.skip(project !== "wasm", "backend-independent UI logic: checked once, on wasm");
+import {
+  expect,
+  test,
+  type Browser,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from "@playwright/test";
+import { wasmOnly } from "./app";
 
 async function chooseSample(page: Page) {
   const gallery = page.getByRole("region", { name: "Sample images" });
@@ -27,6 +32,49 @@ async function runFlow(page: Page, timeout: number) {
   const flow = flowRegion(page);
   await flow.getByRole("button", { name: "Run token flow" }).click();
   await expect(flow.getByLabel("Token flow summary")).toBeVisible({ timeout });
+}
+
+/** The prompt's tokens and the image's patch grid, where hovering one lights the other. */
+const promptTokens = (page: Page) =>
+  flowRegion(page).getByRole("list", { name: "Prompt tokens" }).getByRole("button");
+const imagePatches = (page: Page) =>
+  flowRegion(page).getByRole("grid", { name: "Image patches" }).getByRole("gridcell");
+
+/** An attribution with few masks (still more than the 64 heads the fit needs). */
+async function runSmallAttribution(page: Page) {
+  await page.getByText("Advanced settings").click();
+  await page.getByLabel("Samples").fill("96");
+  await page.getByRole("button", { name: "Run attribution" }).click();
+  await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
+}
+
+/** Copies the permalink and opens it in a fresh browser context, where `check` runs. */
+async function openPermalinkFresh(
+  page: Page,
+  browser: Browser,
+  testInfo: TestInfo,
+  check: (other: Page) => Promise<void>,
+): Promise<string> {
+  await page.getByRole("button", { name: "Copy permalink" }).click();
+  const link = await page.getByRole("textbox", { name: "Permalink" }).inputValue();
+  testInfo.annotations.push({ type: "permalink characters", description: String(link.length) });
+  const fresh = await browser.newContext();
+  try {
+    const other = await fresh.newPage();
+    await other.goto(link);
+    await check(other);
+  } finally {
+    await fresh.close();
+  }
+  return link;
+}
+
+/** The token flow on `page` has this summary and these curve values. */
+async function expectFlow(page: Page, summary: string, changes: number[]) {
+  await expect(flowRegion(page).getByLabel("Token flow summary")).toHaveText(summary);
+  expect(await numbers(flowRegion(page).locator("path[data-change]"), "data-change")).toEqual(
+    changes,
+  );
 }
 
 /** The numeric data-* attribute of every matched element. */
@@ -103,10 +151,10 @@ test("token flow on a bundled sample: curves, group graph, token <-> patch hover
   for (const change of changes) expect(Number.isFinite(change)).toBe(true);
 
   // Hovering the final token lights the patches it reads.
-  const patches = flow.getByRole("grid", { name: "Image patches" }).getByRole("gridcell");
+  const patches = imagePatches(page);
   await expect(patches).toHaveCount(64);
   expect(Math.max(...(await numbers(patches, "data-light")))).toBe(0);
-  const tokens = flow.getByRole("list", { name: "Prompt tokens" }).getByRole("button");
+  const tokens = promptTokens(page);
   await tokens.last().hover();
   const lit = await numbers(patches, "data-light");
   expect(Math.max(...lit)).toBe(1);
@@ -197,32 +245,18 @@ test("the token flow and object vs background results travel in the permalink an
   await page.goto("/");
   await chooseSample(page);
   // Attribution first: its history record is then updated as the other results arrive.
-  await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill("96");
-  await page.getByRole("button", { name: "Run attribution" }).click();
-  await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
+  await runSmallAttribution(page);
   await runFlow(page, 150_000);
   await compare(page);
   const summary = await flowRegion(page).getByLabel("Token flow summary").innerText();
   const changes = await numbers(flowRegion(page).locator("path[data-change]"), "data-change");
   const drops = await numbers(maskRegion(page).locator("tr[data-drop]"), "data-drop");
 
-  await page.getByRole("button", { name: "Copy permalink" }).click();
-  const link = await page.getByRole("textbox", { name: "Permalink" }).inputValue();
-  testInfo.annotations.push({ type: "permalink characters", description: String(link.length) });
-  const fresh = await browser.newContext();
-  try {
-    const other = await fresh.newPage();
-    await other.goto(link);
-    await expect(flowRegion(other).getByLabel("Token flow summary")).toHaveText(summary);
-    expect(await numbers(flowRegion(other).locator("path[data-change]"), "data-change")).toEqual(
-      changes,
-    );
+  await openPermalinkFresh(page, browser, testInfo, async (other) => {
+    await expectFlow(other, summary, changes);
     expect(await numbers(maskRegion(other).locator("tr[data-drop]"), "data-drop")).toEqual(drops);
     await expect(maskRegion(other).getByRole("radio", { name: "Scene metadata" })).toBeChecked();
-  } finally {
-    await fresh.close();
-  }
+  });
 
   // The history kept them too (reopened after a reload).
   await page.reload();
@@ -249,43 +283,25 @@ test("a token flow without attribution has a permalink: a fresh browser shows th
   const flow = flowRegion(page);
   const summary = await flow.getByLabel("Token flow summary").innerText();
   const changes = await numbers(flow.locator("path[data-change]"), "data-change");
-  const tokens = (p: Page) =>
-    flowRegion(p).getByRole("list", { name: "Prompt tokens" }).getByRole("button");
-  const patches = (p: Page) =>
-    flowRegion(p).getByRole("grid", { name: "Image patches" }).getByRole("gridcell");
-  await tokens(page).last().hover();
-  const lit = await numbers(patches(page), "data-light");
+  await promptTokens(page).last().hover();
+  const lit = await numbers(imagePatches(page), "data-light");
   expect(Math.max(...lit)).toBe(1);
   await expect(page.getByText("Run attribution to fill the map.")).toBeVisible();
 
-  await copy.click();
-  const link = await page.getByRole("textbox", { name: "Permalink" }).inputValue();
-  expect(link).toMatch(/#a=1\.[\w-]+$/);
-  testInfo.annotations.push({ type: "permalink characters", description: String(link.length) });
-  const fresh = await browser.newContext();
-  try {
-    const other = await fresh.newPage();
-    await other.goto(link);
-    await expect(flowRegion(other).getByLabel("Token flow summary")).toHaveText(summary);
-    expect(await numbers(flowRegion(other).locator("path[data-change]"), "data-change")).toEqual(
-      changes,
-    );
+  const link = await openPermalinkFresh(page, browser, testInfo, async (other) => {
+    await expectFlow(other, summary, changes);
     // The token attention came along too: the final token lights the same patches.
-    await tokens(other).last().hover();
-    expect(await numbers(patches(other), "data-light")).toEqual(lit);
+    await promptTokens(other).last().hover();
+    expect(await numbers(imagePatches(other), "data-light")).toEqual(lit);
     await expect(other.getByRole("region", { name: "Answer" })).toContainText("Answer:");
     await expect(other.getByRole("alert", { name: "Permalink problem" })).toHaveCount(0);
     // No attribution came with it: the map says so, and a run from here works.
     await expect(other.getByText("Run attribution to fill the map.")).toBeVisible();
     await expect(other.getByLabel("Attribution fit")).toHaveCount(0);
-    await other.getByText("Advanced settings").click();
-    await other.getByLabel("Samples").fill("96");
-    await other.getByRole("button", { name: "Run attribution" }).click();
-    await expect(other.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
+    await runSmallAttribution(other);
     await expect(flowRegion(other).getByLabel("Token flow summary")).toHaveText(summary);
-  } finally {
-    await fresh.close();
-  }
+  });
+  expect(link).toMatch(/#a=1\.[\w-]+$/);
 
   // The history kept the token flow too (reopened after a reload).
   await page.reload();
