@@ -15,9 +15,12 @@ export const image = { name: "sample-00.png", width: 64, height: 64 };
 export const question = "What is the main object in the image? Answer with one word.";
 const answerToken = { token: "taco", id: 131 };
 
-export function modelImage(): NamedRgbaImage {
-  const data = new Uint8Array(64 * 64 * 4).map((_, i) => (i * 31) % 256);
-  return { name: image.name, width: 64, height: 64, data };
+/** An opaque image at model size (a payload keeps RGB only), every pixel different. */
+export function modelImage(size = 64): NamedRgbaImage {
+  const data = new Uint8Array(size * size * 4);
+  for (let i = 0; i < size * size; i++)
+    data.set([i % 256, (i * 7) % 256, (i * 13) % 256, 255], i * 4);
+  return { name: image.name, width: size, height: size, data };
 }
 
 export function answer(): AnswerResult {
@@ -46,9 +49,11 @@ export function attribution(): AttributionResult {
     settings: { samples: 128, alpha: 0.05, seed: 0, holdout: 0.15, ridge: 1e-3, batchSize: 32 },
     layers: 8,
     heads: 8,
-    scores: Array.from({ length: 8 }, (_, l) => Array.from({ length: 8 }, (_, h) => l - h)),
-    intercept: 1,
-    fit: { heldOutR: 0.9, trainMasks: 109, heldOutMasks: 19 },
+    scores: Array.from({ length: 8 }, (_, l) =>
+      Array.from({ length: 8 }, (_, h) => Math.sin(l * 8 + h) / 3),
+    ),
+    intercept: 1.2345678901234567,
+    fit: { heldOutR: 0.987654321, trainMasks: 109, heldOutMasks: 19 },
     clean: { target: 3.5, top: [{ id: 131, token: "taco", probability: 0.3, logit: 3.5 }] },
     timings: { prefillMs: 1, masksMs: 2, fitMs: 0.1, totalMs: 3.1, masksPerSecond: 64000 },
     runtime: "onnxruntime-web (wasm)",
