@@ -54,9 +54,27 @@ def answer_logits(model, split, enc, tok, idx, batch=50):
     return out
 
 
+def exists_subjects(split, idx):
+    """What each yes/no question asks about: "main" (the main object), "distractor" (a smaller
+    object in the scene) or "absent" (a category not in the scene)."""
+    je = list(split.q_type).index("exists")
+    tmpl = next(q["template"] for q in split.spec.questions if q["id"] == "exists")
+    head, tail = tmpl.split("{category}")
+    cat_ix = {c: i for i, c in enumerate(split.spec.categories)}
+    out = []
+    for i in idx:
+        q = split.q_text[i, je]
+        c = cat_ix[q[len(head) : len(q) - len(tail)]]
+        out.append("main" if c == split.category[i] else "distractor" if split.present[i, c] else "absent")
+    return np.asarray(out)
+
+
 def accuracy_table(pred, enc, split, idx):
     correct = pred == enc.answer[idx]
     res = {"n": int(len(idx)), "by_type": {t: float(correct[:, j].mean()) for j, t in enumerate(enc.qtypes)}, "by_style": {}}
+    if "exists" in enc.qtypes:
+        subj, ok = exists_subjects(split, idx), correct[:, enc.qtypes.index("exists")]
+        res["exists_by_subject"] = {k: {"n": int((subj == k).sum()), "acc": float(ok[subj == k].mean())} for k in ("main", "distractor", "absent") if (subj == k).any()}
     for si, s in enumerate(split.spec.styles):
         m = split.style[idx] == si
         if m.any():
@@ -159,7 +177,11 @@ def render_card(M, parity, holdout):
     A("(the `USER : <image>` prefix is computed once and shared by the four continuations). Losses: LM cross-entropy")
     A("on the answer word and `<eos>`, plus auxiliary heads on the vision encoder (not exported): per-patch category")
     A("(or background) from the generator's patch coverage, main category, presence of each category, background")
-    A("colour, position.")
+    A("colour, position; and a word-alignment loss: each projected image token, read through the LM's output head,")
+    A("names what covers its patch (category word, or the background colour word).")
+    if tr["args"].get("distractor_patches"):
+        A("From step 7263 on (`--distractor-patches 1`) the patch-level losses also name the distractors (patches")
+        A("their boxes cover) instead of calling them background.")
     A(f"This checkpoint: step {tr['step']}, {tr['samples']:,} training images seen, {tr['time_s'] / 3600:.2f} h of training on the")
     A("shared 2-core CPU machine.")
     A("")
@@ -173,6 +195,9 @@ def render_card(M, parity, holdout):
         A(f"| {s} | {v['n']} | " + " | ".join(pct(v[t]) for t in qt) + " |")
     A(f"| **all** | {h['int8']['n']} | " + " | ".join(f"**{pct(h['int8']['by_type'][t])}**" for t in qt) + " |")
     A("")
+    if "exists_by_subject" in h["int8"]:
+        A("The yes/no question by what it asks about: " + ", ".join(f"{'the main object' if k == 'main' else 'a distractor' if k == 'distractor' else 'an absent category'} {pct(v['acc'])} (n = {v['n']})" for k, v in h["int8"]["exists_by_subject"].items()) + ".")
+        A("")
     A("Targets: main object >= 95% overall and >= 90% in every style; every other question type >= 90%.")
     ok_obj = h["int8"]["by_type"]["object"] >= 0.95 and min(v["object"] for v in h["int8"]["by_style"].values()) >= 0.90
     ok_other = all(h["int8"]["by_type"][t] >= 0.90 for t in qt if t != "object")

@@ -63,7 +63,9 @@ DEFAULTS = dict(
     w_exists=1.0,  # LM loss weight of the exists question (its yes/no must be learned from the LM samples alone)
     w_tie=0.0,  # pull each category word's input embedding towards its output-head direction (see tie_category_words)
     style_weights="",  # e.g. "fluent-emoji-high-contrast=2": sample that style's scenes 2x as often
+    distractor_patches=0,  # 1: patch-level losses name distractors too (else their patches count as background)
     exists_extra=0,  # extra exists questions per LM image, drawn from the scene's `present` vector
+    exists_distractors=None,  # P(a "present" extra question asks about a distractor, when the scene has one); None: uniform
     patch_fg=0.25,
     eval_every_min=15.0,
     eval_n=500,
@@ -166,16 +168,21 @@ class Trainer:
         about categories in the scene (main object or a distractor), half about absent ones.
         They share the image's prefix, so each costs only its ~16 suffix tokens."""
         k = self.a["exists_extra"]
+        pd = self.a.get("exists_distractors")
         tmpl = next(q["template"] for q in self.spec.questions if q["id"] == "exists")
         yes, no = self.tok.ids["yes"], self.tok.ids["no"]
         rows = []
         for i in idx:
             present = np.flatnonzero(self.train.present[i])
             absent = np.flatnonzero(self.train.present[i] == 0)
+            distractors = present[present != self.train.category[i]]
             out = []
             for r in range(k):
                 ask_present = r % 2 == 0 and len(present) > 0
-                c = int(self.rng.choice(present if ask_present else absent))
+                if ask_present and pd is not None and len(distractors):
+                    c = int(self.rng.choice(distractors if self.rng.random() < pd else [self.train.category[i]]))
+                else:
+                    c = int(self.rng.choice(present if ask_present else absent))
                 key = self.spec.categories[c]
                 if key not in self._exists_cache:
                     self._exists_cache[key] = self.tok.chat_ids(tmpl.replace("{category}", key), self.cfg.n_img)
@@ -288,6 +295,20 @@ class Trainer:
         with open(os.path.join(self.run_dir, "log.jsonl"), "a") as f:
             f.write(json.dumps(rec) + "\n")
 
+    def patch_categories(self, idx):
+        """[B,N] category drawn on each patch, -1 for background: the main object where it
+        covers at least `patch_fg` of the patch, a distractor (box-based) where the main
+        object does not, or where the distractor is drawn in front of it."""
+        tr = self.train
+        cov = torch.from_numpy(tr.coverage[idx].astype(np.float32))
+        main = torch.from_numpy(tr.category[idx].astype(np.int64))[:, None].expand_as(cov)
+        label = torch.where(cov >= self.a["patch_fg"], main, torch.full_like(main, -1))
+        if self.a.get("distractor_patches"):
+            d = torch.from_numpy(tr.dpatch[idx].astype(np.int64))
+            use = (d >= 0) & ((label < 0) | torch.from_numpy(tr.dfront[idx]))
+            label = torch.where(use, d, label)
+        return label
+
     # -- one step
     def losses(self, idx):
         a, cfg, m = self.a, self.cfg, self.model
@@ -296,9 +317,9 @@ class Trainer:
         vt = m.vision(px)  # [B,N,v]
         out = {}
         if cfg.aux and a["aux_weight"] > 0:
-            cov = torch.from_numpy(tr.coverage[idx].astype(np.float32))  # [B,N]
             cat = torch.from_numpy(tr.category[idx].astype(np.int64))
-            ptgt = torch.where(cov >= a["patch_fg"], cat[:, None].expand_as(cov), torch.full_like(cat[:, None].expand_as(cov), cfg.n_categories))
+            plabel = self.patch_categories(idx)
+            ptgt = torch.where(plabel >= 0, plabel, torch.full_like(plabel, cfg.n_categories))
             out["patch"] = F.cross_entropy(m.aux_patch(vt).reshape(-1, cfg.n_categories + 1), ptgt.reshape(-1))
             pooled = vt.mean(1)
             out["cat"] = F.cross_entropy(m.aux_cat(pooled), cat)
@@ -317,10 +338,10 @@ class Trainer:
             # this information to the answer position.
             feats_all = m.projector(vt)
             wl = m.lm.head(m.lm.ln_f(feats_all))  # [B,N,V]
-            cov = torch.from_numpy(tr.coverage[idx].astype(np.float32))
-            cw = torch.from_numpy(self.cat_word[tr.category[idx]])
+            plabel = self.patch_categories(idx)
+            cw = torch.from_numpy(self.cat_word)[plabel.clamp(min=0)]
             bw = torch.from_numpy(self.color_word[np.maximum(self.enc_train.aux["color"][idx], 0)])
-            tgt = torch.where(cov >= a["patch_fg"], cw[:, None].expand_as(cov), bw[:, None].expand_as(cov))
+            tgt = torch.where(plabel >= 0, cw, bw[:, None].expand_as(plabel))
             out["word"] = a["w_word"] * F.cross_entropy(wl.reshape(-1, wl.shape[-1]), tgt.reshape(-1))
         if self.step >= a["lm_start"]:
             nb = min(a["lm_batch"] or len(idx), len(idx))
@@ -435,7 +456,7 @@ def main():
     for k, v in DEFAULTS.items():
         if k in ("config", "hold_out_style"):
             continue
-        ap.add_argument("--" + k.replace("_", "-"), type=type(v) if v is not None else str, default=None)
+        ap.add_argument("--" + k.replace("_", "-"), type=type(v) if v is not None else (float if k == "exists_distractors" else str), default=None)
     a = ap.parse_args()
     set_threads(a.threads)
 

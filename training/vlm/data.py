@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -87,6 +88,32 @@ def spec_from_info(info: dict) -> Spec:
 # ---------------------------------------------------------------------------------------
 
 
+def distractor_patches(distractors, cat_ix, size, grid, min_overlap=0.4):
+    """Per patch (row-major): the category of a distractor whose box covers at least
+    `min_overlap` of the patch (-1: none), and whether that distractor is drawn in front of
+    the main object. The generator stores alpha coverage for the main object only; a box is a
+    coarse stand-in, good enough to tell the patch-level losses that a small object sits
+    there instead of calling its patches background (which taught the model to overlook
+    distractors: "Is there a <distractor>?" was answered "no" 98% of the time)."""
+    cell = size / grid
+    label = np.full(grid * grid, -1, dtype=np.int16)
+    front = np.zeros(grid * grid, dtype=bool)
+    lo = np.arange(grid) * cell
+    for d in distractors:  # later distractors are drawn over earlier ones
+        c = cat_ix.get(d["category"])
+        if c is None:
+            continue
+        x0, y0, x1, y1 = d["box"]
+        ox = np.clip(np.minimum(lo + cell, x1) - np.maximum(lo, x0), 0, None) / cell
+        oy = np.clip(np.minimum(lo + cell, y1) - np.maximum(lo, y0), 0, None) / cell
+        overlap = (oy[:, None] * ox[None, :]).reshape(-1)
+        hit = overlap >= min_overlap
+        hit[np.argmax(overlap)] = True  # a small box straddling patch borders still gets one
+        label[hit] = c
+        front[hit] = bool(d.get("front"))
+    return label, front
+
+
 def _file_key(path):
     st = os.stat(path)
     return f"{path}:{st.st_size}:{int(st.st_mtime)}"
@@ -104,7 +131,7 @@ class Split:
         self.size = S
         n = os.path.getsize(os.path.join(d, "images.u8")) // (S * S * 3)
         self.images = np.memmap(os.path.join(d, "images.u8"), dtype=np.uint8, mode="r", shape=(n, S, S, 3))
-        key = hashlib.sha1((_file_key(os.path.join(d, "scenes.jsonl")) + json.dumps(self.spec.to_json())).encode()).hexdigest()[:16]
+        key = hashlib.sha1((_file_key(os.path.join(d, "scenes.jsonl")) + json.dumps(self.spec.to_json()) + self._layout).encode()).hexdigest()[:16]
         cache = os.path.join(cache_dir, f"{os.path.basename(d.rstrip('/'))}-{key}.npz") if cache_dir else None
         if cache and os.path.exists(cache):
             z = np.load(cache, allow_pickle=True)
@@ -116,14 +143,15 @@ class Split:
                 np.savez(cache, **{k: getattr(self, k) for k in self._arrays})
         self.n = min(n, len(self.category))
 
-    _arrays = ["category", "style", "dstyle", "coverage", "present", "q_text", "q_answer", "q_type"]
+    _arrays = ["category", "style", "dstyle", "coverage", "present", "dpatch", "dfront", "q_text", "q_answer", "q_type"]
+    _layout = "dpatch-box40"  # part of the cache key: bump when the parsed arrays change
 
     def _parse(self):
         sp = self.spec
         cat_ix = {c: i for i, c in enumerate(sp.categories)}
         sty_ix = {s: i for i, s in enumerate(sp.styles)}
         qtypes = sp.qtypes()
-        cats, stys, covs, pres, qtext, qans, qtyp, dsty = [], [], [], [], [], [], [], []
+        cats, stys, covs, pres, qtext, qans, qtyp, dsty, dpat, dfro = [], [], [], [], [], [], [], [], [], []
         with open(os.path.join(self.dir, "scenes.jsonl")) as f:
             for line in f:
                 if not line.strip():
@@ -143,6 +171,9 @@ class Split:
                     if dd.get("style") in sty_ix:
                         ds[sty_ix[dd["style"]]] = 1
                 dsty.append(ds)
+                dp, df = distractor_patches(s.get("distractors", []), cat_ix, self.size, math.isqrt(len(s["patchCoverage"])))
+                dpat.append(dp)
+                dfro.append(df)
                 byt = {qa["type"]: qa for qa in s["qa"]}
                 qtext.append([byt[t]["question"] if t in byt else "" for t in qtypes])
                 qans.append([str(byt[t]["answer"]) if t in byt else "" for t in qtypes])
@@ -152,6 +183,8 @@ class Split:
         self.coverage = np.stack(covs)
         self.present = np.stack(pres)
         self.dstyle = np.stack(dsty)
+        self.dpatch = np.stack(dpat)
+        self.dfront = np.stack(dfro)
         self.q_text = np.asarray(qtext, dtype=object)
         self.q_answer = np.asarray(qans, dtype=object)
         self.q_type = np.asarray(qtypes, dtype=object)
