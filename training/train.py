@@ -64,6 +64,7 @@ DEFAULTS = dict(
     w_tie=0.0,  # pull each category word's input embedding towards its output-head direction (see tie_category_words)
     style_weights="",  # e.g. "fluent-emoji-high-contrast=2": sample that style's scenes 2x as often
     distractor_patches=0,  # 1: patch-level losses name distractors too (else their patches count as background)
+    w_distractor_patch=1.0,  # weight of distractor patches in those losses
     exists_extra=0,  # extra exists questions per LM image, drawn from the scene's `present` vector
     exists_distractors=None,  # P(a "present" extra question asks about a distractor, when the scene has one); None: uniform
     patch_fg=0.25,
@@ -298,16 +299,19 @@ class Trainer:
     def patch_categories(self, idx):
         """[B,N] category drawn on each patch, -1 for background: the main object where it
         covers at least `patch_fg` of the patch, a distractor (box-based) where the main
-        object does not, or where the distractor is drawn in front of it."""
+        object does not, or where the distractor is drawn in front of it. Also [B,N] loss
+        weights: `w_distractor_patch` on distractor patches (about 8% of all), 1 elsewhere."""
         tr = self.train
         cov = torch.from_numpy(tr.coverage[idx].astype(np.float32))
         main = torch.from_numpy(tr.category[idx].astype(np.int64))[:, None].expand_as(cov)
         label = torch.where(cov >= self.a["patch_fg"], main, torch.full_like(main, -1))
+        weight = torch.ones_like(cov)
         if self.a.get("distractor_patches"):
             d = torch.from_numpy(tr.dpatch[idx].astype(np.int64))
             use = (d >= 0) & ((label < 0) | torch.from_numpy(tr.dfront[idx]))
             label = torch.where(use, d, label)
-        return label
+            weight[use] = self.a.get("w_distractor_patch", 1.0)
+        return label, weight
 
     # -- one step
     def losses(self, idx):
@@ -318,9 +322,10 @@ class Trainer:
         out = {}
         if cfg.aux and a["aux_weight"] > 0:
             cat = torch.from_numpy(tr.category[idx].astype(np.int64))
-            plabel = self.patch_categories(idx)
+            plabel, pw = self.patch_categories(idx)
             ptgt = torch.where(plabel >= 0, plabel, torch.full_like(plabel, cfg.n_categories))
-            out["patch"] = F.cross_entropy(m.aux_patch(vt).reshape(-1, cfg.n_categories + 1), ptgt.reshape(-1))
+            ce = F.cross_entropy(m.aux_patch(vt).reshape(-1, cfg.n_categories + 1), ptgt.reshape(-1), reduction="none")
+            out["patch"] = (ce * pw.reshape(-1)).mean()
             pooled = vt.mean(1)
             out["cat"] = F.cross_entropy(m.aux_cat(pooled), cat)
             pres = torch.from_numpy(tr.present[idx].astype(np.float32))
@@ -338,11 +343,11 @@ class Trainer:
             # this information to the answer position.
             feats_all = m.projector(vt)
             wl = m.lm.head(m.lm.ln_f(feats_all))  # [B,N,V]
-            plabel = self.patch_categories(idx)
+            plabel, pw = self.patch_categories(idx)
             cw = torch.from_numpy(self.cat_word)[plabel.clamp(min=0)]
             bw = torch.from_numpy(self.color_word[np.maximum(self.enc_train.aux["color"][idx], 0)])
             tgt = torch.where(plabel >= 0, cw, bw[:, None].expand_as(plabel))
-            out["word"] = a["w_word"] * F.cross_entropy(wl.reshape(-1, wl.shape[-1]), tgt.reshape(-1))
+            out["word"] = a["w_word"] * (F.cross_entropy(wl.reshape(-1, wl.shape[-1]), tgt.reshape(-1), reduction="none") * pw.reshape(-1)).mean()
         if self.step >= a["lm_start"]:
             nb = min(a["lm_batch"] or len(idx), len(idx))
             idx = idx[:nb]
