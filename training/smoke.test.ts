@@ -57,6 +57,8 @@ if (missing && !inCI) {
           "training/train.py",
           ...["--synthetic", "96", "--config", "tiny", "--max-steps", "3", "--batch", "8"],
           ...["--lm-batch", "4", "--warmup", "2", "--runs-dir", runs, "--run", "smoke", "--fresh"],
+          ...["--distractor-patches", "1", "--w-distractor-patch", "2"],
+          ...["--exists-extra", "2", "--exists-distractors", "0.75"],
           "--force",
         ]);
         const ckpt = join(runs, "smoke", "best.pt");
@@ -78,6 +80,37 @@ if (missing && !inCI) {
         }
       },
       120_000,
+    );
+
+    it.skipIf(missing !== null)(
+      "labels distractor patches as a pixel-level rasterisation of their boxes does",
+      () => {
+        // Independent computation: paint each box on a 64x64 pixel grid (later boxes over
+        // earlier ones) and average per 8x8 patch, instead of interval overlaps.
+        const script = `
+import sys; sys.path.insert(0, "training")
+import numpy as np
+from vlm.data import distractor_patches
+rng = np.random.default_rng(0)
+cats = {f"c{i}": i for i in range(5)}
+for trial in range(300):
+    ds = []
+    for k in range(int(rng.integers(1, 4))):
+        w, h = (int(v) for v in rng.integers(4, 24, 2))
+        x0, y0 = int(rng.integers(0, 64 - w)), int(rng.integers(0, 64 - h))
+        ds.append({"category": f"c{k}", "box": [x0, y0, x0 + w, y0 + h], "front": bool(rng.random() < 0.5)})
+    label, front = distractor_patches(ds, cats, 64, 8)
+    want = np.full(64, -1); want_front = np.zeros(64, bool)
+    for d in ds:
+        px = np.zeros((64, 64)); x0, y0, x1, y1 = d["box"]; px[y0:y1, x0:x1] = 1
+        frac = px.reshape(8, 8, 8, 8).mean(axis=(1, 3)).reshape(-1)
+        hit = frac >= 0.4; hit[np.argmax(frac)] = True
+        want[hit] = cats[d["category"]]; want_front[hit] = d["front"]
+    assert (label == want).all() and (front == want_front).all(), (trial, ds)
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
+      },
     );
   });
 }

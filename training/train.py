@@ -319,10 +319,10 @@ class Trainer:
         tr = self.train
         px = torch.from_numpy(tr.pixels(idx))
         vt = m.vision(px)  # [B,N,v]
+        plabel, pw = self.patch_categories(idx)  # what each patch shows, and its loss weight
         out = {}
         if cfg.aux and a["aux_weight"] > 0:
             cat = torch.from_numpy(tr.category[idx].astype(np.int64))
-            plabel, pw = self.patch_categories(idx)
             ptgt = torch.where(plabel >= 0, plabel, torch.full_like(plabel, cfg.n_categories))
             ce = F.cross_entropy(m.aux_patch(vt).reshape(-1, cfg.n_categories + 1), ptgt.reshape(-1), reduction="none")
             out["patch"] = (ce * pw.reshape(-1)).mean()
@@ -343,7 +343,6 @@ class Trainer:
             # this information to the answer position.
             feats_all = m.projector(vt)
             wl = m.lm.head(m.lm.ln_f(feats_all))  # [B,N,V]
-            plabel, pw = self.patch_categories(idx)
             cw = torch.from_numpy(self.cat_word)[plabel.clamp(min=0)]
             bw = torch.from_numpy(self.color_word[np.maximum(self.enc_train.aux["color"][idx], 0)])
             tgt = torch.where(plabel >= 0, cw, bw[:, None].expand_as(plabel))
