@@ -54,6 +54,9 @@ def answer_logits(model, split, enc, tok, idx, batch=50):
     return out
 
 
+EXISTS_SUBJECTS = {"main": "the main object", "distractor": "a distractor", "absent": "an absent category"}
+
+
 def exists_subjects(split, idx):
     """What each yes/no question asks about: "main" (the main object), "distractor" (a smaller
     object in the scene) or "absent" (a category not in the scene)."""
@@ -74,7 +77,7 @@ def accuracy_table(pred, enc, split, idx):
     res = {"n": int(len(idx)), "by_type": {t: float(correct[:, j].mean()) for j, t in enumerate(enc.qtypes)}, "by_style": {}}
     if "exists" in enc.qtypes:
         subj, ok = exists_subjects(split, idx), correct[:, enc.qtypes.index("exists")]
-        res["exists_by_subject"] = {k: {"n": int((subj == k).sum()), "acc": float(ok[subj == k].mean())} for k in ("main", "distractor", "absent") if (subj == k).any()}
+        res["exists_by_subject"] = {k: {"n": int((subj == k).sum()), "acc": float(ok[subj == k].mean())} for k in EXISTS_SUBJECTS if (subj == k).any()}
     for si, s in enumerate(split.spec.styles):
         m = split.style[idx] == si
         if m.any():
@@ -196,7 +199,7 @@ def render_card(M, parity, holdout):
     A(f"| **all** | {h['int8']['n']} | " + " | ".join(f"**{pct(h['int8']['by_type'][t])}**" for t in qt) + " |")
     A("")
     if "exists_by_subject" in h["int8"]:
-        A("The yes/no question by what it asks about: " + ", ".join(f"{'the main object' if k == 'main' else 'a distractor' if k == 'distractor' else 'an absent category'} {pct(v['acc'])} (n = {v['n']})" for k, v in h["int8"]["exists_by_subject"].items()) + ".")
+        A("The yes/no question by what it asks about: " + ", ".join(f"{EXISTS_SUBJECTS[k]} {pct(v['acc'])} (n = {v['n']})" for k, v in h["int8"]["exists_by_subject"].items()) + ".")
         A("")
     A("Targets: main object >= 95% overall and >= 90% in every style; every other question type >= 90%.")
     ok_obj = h["int8"]["by_type"]["object"] >= 0.95 and min(v["object"] for v in h["int8"]["by_style"].values()) >= 0.90
