@@ -162,7 +162,7 @@ def load_model(ckpt: str | None, config: str, spec: Spec | None, seed=0):
         tok = spec.tokenizer()
         m = VLM(cfg, tok.image_id)
         m.load_state_dict(st["model"])
-        meta = {k: st.get(k) for k in ("step", "run", "samples", "time_s")}
+        meta = {k: st.get(k) for k in ("step", "run", "samples", "time_s", "averaged_steps")}
     else:
         tok = spec.tokenizer()
         torch.manual_seed(seed)

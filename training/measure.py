@@ -187,6 +187,10 @@ def render_card(M, parity, holdout):
         A("their boxes cover) instead of calling them background.")
     A(f"This checkpoint: step {tr['step']}, {tr['samples']:,} training images seen, {tr['time_s'] / 3600:.2f} h of training on the")
     A("shared 2-core CPU machine.")
+    avg = tr.get("averaged_steps")
+    if avg:
+        A(f"Its weights are the mean of {len(avg)} checkpoints taken every ~5 minutes along the low-learning-rate tail,")
+        A(f"steps {avg[0]}-{avg[-1]} (`training/average.py`, stochastic weight averaging).")
     A("")
     A(f"## Accuracy (held-out split, seed 2, first {h['int8']['n']} scenes; shipped int8-weight model)")
     A("")
@@ -284,7 +288,7 @@ def main():
         "params": count_params(m),
         "params_vision": count_params(m.vision) + count_params(m.projector),
         "params_lm": count_params(m.lm),
-        "training": {"step": st["step"], "samples": st["samples"], "time_s": st["time_s"], "args": st["args"]},
+        "training": {"step": st["step"], "samples": st["samples"], "time_s": st["time_s"], "args": st["args"], "averaged_steps": st.get("averaged_steps")},
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "splits": {},
     }
@@ -299,7 +303,8 @@ def main():
     files = [p for p in glob.glob(os.path.join(a.bundle, "**"), recursive=True) if os.path.isfile(p)]
     M["bundle_mb"] = sum(os.path.getsize(p) for p in files) / 1e6
     run_dir = os.path.dirname(ckpt)
-    out = os.path.join(run_dir, f"measure-{st['step']:08d}.json")
+    avg = st.get("averaged_steps")
+    out = os.path.join(run_dir, f"measure-{st['step']:08d}" + (f"-avg{len(avg)}" if avg else "") + ".json")
     write_json(out, M)
     print("->", out)
     if a.card:

@@ -112,5 +112,29 @@ print("ok")
         expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
       },
     );
+
+    it.skipIf(missing !== null)("averages checkpoint weights element-wise (average.py)", () => {
+      const dir = join(tmp, "avg");
+      // Independent computation: numpy's mean over the stacked float64 copies.
+      const script = `
+import os, subprocess, sys
+import numpy as np, torch
+d = sys.argv[1]; os.makedirs(d, exist_ok=True)
+rng = np.random.default_rng(3)
+ws = [rng.standard_normal((4, 5)).astype(np.float32) for _ in range(3)]
+for i, w in enumerate(ws):
+    torch.save({"step": 10 * (3 - i), "run": "r", "model": {"w": torch.from_numpy(w), "n": torch.tensor([7])}}, f"{d}/c{i}.pt")
+r = subprocess.run([sys.executable, "training/average.py", "--out", f"{d}/avg.pt"] + [f"{d}/c{i}.pt" for i in range(3)], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+st = torch.load(f"{d}/avg.pt")
+assert np.abs(st["model"]["w"].numpy() - np.stack(ws).astype(np.float64).mean(0)).max() < 1e-6
+assert st["model"]["n"].tolist() == [7] and st["averaged_steps"] == [10, 20, 30] and st["step"] == 30
+torch.save({"step": 40, "run": "other", "model": {"w": torch.zeros(4, 5), "n": torch.tensor([7])}}, f"{d}/x.pt")
+r = subprocess.run([sys.executable, "training/average.py", "--out", f"{d}/bad.pt", f"{d}/c0.pt", f"{d}/x.pt"], capture_output=True, text=True)
+assert r.returncode != 0 and "different runs" in r.stderr, r.stderr
+print("ok")
+`;
+      expect(run(PYTHON, ["-c", script, dir]).trim()).toBe("ok");
+    });
   });
 }

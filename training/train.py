@@ -71,6 +71,7 @@ DEFAULTS = dict(
     eval_every_min=15.0,
     eval_n=500,
     ckpt_every_min=5.0,
+    keep_from=0,  # keep every checkpoint from this step on in <run>/snapshots/ (for training/average.py); 0: off
     seed=1,
     hold_out_style=None,
     train_limit=0,  # use only the first N training scenes (0 = all); dev experiments
@@ -276,6 +277,11 @@ class Trainer:
         torch.save(self.state(), p + ".tmp")
         os.replace(p + ".tmp", p)
         if name.startswith("ckpt-"):
+            if 0 < self.a.get("keep_from", 0) <= self.step:
+                os.makedirs(os.path.join(self.run_dir, "snapshots"), exist_ok=True)
+                snap = os.path.join(self.run_dir, "snapshots", name)
+                if not os.path.exists(snap):
+                    os.link(p, snap)  # a hard link: the pruning below removes only the run dir's name
             olds = sorted(f for f in os.listdir(self.run_dir) if f.startswith("ckpt-") and f.endswith(".pt"))
             for f in olds[:-2]:
                 os.remove(os.path.join(self.run_dir, f))
