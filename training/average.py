@@ -54,7 +54,7 @@ def snapshot_paths(run: str, from_step: int, to_step: int | None) -> list[str]:
         return int(os.path.basename(p)[5:13])
 
     run_dir = os.path.join(RUNS, run)
-    ps = sorted(set(glob.glob(os.path.join(run_dir, "snapshots", "ckpt-*.pt")) | set(glob.glob(os.path.join(run_dir, "ckpt-*.pt")))), key=step_of)
+    ps = glob.glob(os.path.join(run_dir, "snapshots", "ckpt-*.pt")) + glob.glob(os.path.join(run_dir, "ckpt-*.pt"))
     # a checkpoint may exist both as a snapshot and in the run dir: keep one per step
     by_step = {step_of(p): p for p in ps}
     return [by_step[s] for s in sorted(by_step) if s >= from_step and (to_step is None or s <= to_step)]
