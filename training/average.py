@@ -49,11 +49,11 @@ def average_states(states: list[dict]) -> dict:
     return out
 
 
-def snapshot_paths(run: str, from_step: int, to_step: int | None) -> list[str]:
+def snapshot_paths(runs_dir: str, run: str, from_step: int, to_step: int | None) -> list[str]:
     def step_of(p):
         return int(os.path.basename(p)[5:13])
 
-    run_dir = os.path.join(RUNS, run)
+    run_dir = os.path.join(runs_dir, run)
     ps = glob.glob(os.path.join(run_dir, "snapshots", "ckpt-*.pt")) + glob.glob(os.path.join(run_dir, "ckpt-*.pt"))
     # a checkpoint may exist both as a snapshot and in the run dir: keep one per step
     by_step = {step_of(p): p for p in ps}
@@ -66,10 +66,11 @@ def main():
     ap.add_argument("--run", help="take the checkpoints from this run's snapshots/ (with --from-step)")
     ap.add_argument("--from-step", type=int, default=0)
     ap.add_argument("--to-step", type=int)
+    ap.add_argument("--runs-dir", default=RUNS)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
 
-    paths = list(a.ckpts) or (snapshot_paths(a.run, a.from_step, a.to_step) if a.run else [])
+    paths = list(a.ckpts) or (snapshot_paths(a.runs_dir, a.run, a.from_step, a.to_step) if a.run else [])
     if len(paths) < 2:
         raise SystemExit(f"need at least two checkpoints to average, got {len(paths)}")
     sts = [torch.load(p, map_location="cpu") for p in paths]

@@ -132,6 +132,15 @@ assert st["model"]["n"].tolist() == [7] and st["averaged_steps"] == [10, 20, 30]
 torch.save({"step": 40, "run": "other", "model": {"w": torch.zeros(4, 5), "n": torch.tensor([7])}}, f"{d}/x.pt")
 r = subprocess.run([sys.executable, "training/average.py", "--out", f"{d}/bad.pt", f"{d}/c0.pt", f"{d}/x.pt"], capture_output=True, text=True)
 assert r.returncode != 0 and "different runs" in r.stderr, r.stderr
+# --run/--from-step: snapshots and the run dir's own checkpoints, one per step, from that step on
+os.makedirs(f"{d}/runs/r/snapshots")
+for i, step in enumerate([30, 20, 10]):
+    os.link(f"{d}/c{i}.pt", f"{d}/runs/r/snapshots/ckpt-{step:08d}.pt")
+os.link(f"{d}/c0.pt", f"{d}/runs/r/ckpt-00000030.pt")
+r = subprocess.run([sys.executable, "training/average.py", "--runs-dir", f"{d}/runs", "--run", "r", "--from-step", "20", "--out", f"{d}/tail.pt"], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
+st = torch.load(f"{d}/tail.pt")
+assert st["averaged_steps"] == [20, 30] and np.abs(st["model"]["w"].numpy() - (ws[0] + ws[1]) / 2).max() < 1e-6
 print("ok")
 `;
       expect(run(PYTHON, ["-c", script, dir]).trim()).toBe("ok");
