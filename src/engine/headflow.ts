@@ -146,8 +146,9 @@ export class Headflow {
    * ablated masks. onnxruntime-web's wasm functions are compiled lazily, on first call, and
    * recompiled optimised once hot, on the browser's threads; left to the first
    * attribution, that work competed with the inference worker and starved the page's main
-   * thread for 70-290 ms on a 2-core machine (scripts/longtasks.ts). A warm-up on one image and two masks was not enough (57-116 ms
-   * remained): the batched shapes must run. Results do not change (tested).
+   * thread for 70-290 ms on a 2-core machine (scripts/longtasks.ts). A warm-up on one image
+   * and two masks was not enough (57-116 ms remained): the batched shapes must run. Results
+   * do not change (tested).
    */
   async warmUp(batchSize = DEFAULT_ATTRIBUTION.batchSize): Promise<WarmUpReport> {
     const started = now();
