@@ -303,7 +303,7 @@ def main():
     files = [p for p in glob.glob(os.path.join(a.bundle, "**"), recursive=True) if os.path.isfile(p)]
     M["bundle_mb"] = sum(os.path.getsize(p) for p in files) / 1e6
     run_dir = os.path.dirname(ckpt)
-    avg = st.get("averaged_steps")
+    avg = M["training"]["averaged_steps"]
     out = os.path.join(run_dir, f"measure-{st['step']:08d}" + (f"-avg{len(avg)}" if avg else "") + ".json")
     write_json(out, M)
     print("->", out)
