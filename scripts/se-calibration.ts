@@ -1,5 +1,5 @@
 /**
- * Checks the heatmap's standard errors (src/engine/coefficient-se.ts) on the real model:
+ * Checks the heatmap's standard errors (src/engine/attribution/coefficient-se.ts) on the real model:
  * for one image, runs the attribution with many seeds (independent mask sets) and compares
  * each head's mean estimated SE with the spread (SD) of its score over the seeds. A
  * well-calibrated SE gives ratios near 1.
@@ -8,10 +8,13 @@
  *
  * Prints one JSON object (ratio quantiles over heads, per estimator).
  */
-import { attributeHeads, DEFAULT_ATTRIBUTION } from "../src/engine/attribution";
-import { coefficientStandardErrors, type CovarianceEstimator } from "../src/engine/coefficient-se";
-import { maskTargets } from "../src/engine/mask-targets";
-import { argmax } from "../src/engine/targets";
+import { attributeHeads, DEFAULT_ATTRIBUTION } from "../src/engine/attribution/attribute-heads";
+import {
+  coefficientStandardErrors,
+  type CovarianceEstimator,
+} from "../src/engine/attribution/coefficient-se";
+import { maskTargets } from "../src/engine/ablation/mask-targets";
+import { argmax } from "../src/engine/ablation/targets";
 import { openImage, openModel } from "../src/cli/context";
 
 const [imagePath = "public/samples/sample-00.png", seedsText = "20", samplesText = "1000"] =

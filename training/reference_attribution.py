@@ -16,7 +16,7 @@ Driven by `npm run bench` (src/cli/bench/pytorch.ts), which writes a job file:
 JOB.json: model_dir, input_ids, image_range [start, end], pixel_values (3*S*S floats,
 normalised), baseline_pixel_values (list of such images; their key/values are averaged),
 samples, alpha, seed, holdout, ridge, batch_size, answer_id, target (logit|logprob|margin),
-repeats. Masks come from a port of the engine's mulberry32 generator (src/engine/random.ts),
+repeats. Masks come from a port of the engine's mulberry32 generator (src/engine/math/random.ts),
 so both sides evaluate the very same masks.
 """
 
@@ -42,7 +42,7 @@ from vlm.data import Spec  # noqa: E402
 from vlm.model import CONFIGS  # noqa: E402
 
 
-# -- masks: a port of src/engine/random.ts (mulberry32) and src/engine/masks.ts ----------
+# -- masks: a port of src/engine/math/random.ts (mulberry32) and src/engine/attribution/masks.ts ----------
 
 
 def mulberry32(seed: int):

@@ -13,7 +13,7 @@ import {
   type NamedImage,
   type OrtSessionOptions,
 } from "../engine";
-import { isThirdPartyLocation, loadThirdPartyNode } from "../engine/thirdparty/node";
+import { isThirdPartyLocation, loadThirdPartyNode } from "../engine/exports/transformers-js/node";
 
 /** The bundled demo model, found relative to this file so any working folder works. */
 export const DEFAULT_MODEL = fileURLToPath(

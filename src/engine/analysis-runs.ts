@@ -11,29 +11,36 @@ import {
   type EvaluateResult,
   type FlowResult,
   type PatchesResult,
-} from "./analysis-result";
-import { DEFAULT_ATTRIBUTION, type AttributionSettings } from "./attribution";
-import { baselineLabel, normalisationOf, type BaselineSpec } from "./baseline";
+} from "./results/analysis-results";
+import { DEFAULT_ATTRIBUTION, type AttributionSettings } from "./attribution/attribute-heads";
+import { baselineLabel, normalisationOf, type BaselineSpec } from "./ablation/baseline";
 import { HeadflowError } from "./errors";
-import { DEFAULT_EVALUATE, evaluateRankings, type EvaluateSettings } from "./evaluate";
-import { defaultPairs, defaultWindow, flowCurves, type FlowPair } from "./flow";
+import {
+  DEFAULT_EVALUATE,
+  evaluateRankings,
+  type EvaluateSettings,
+} from "./analyses/rankings/evaluate";
+import { defaultPairs, defaultWindow, flowCurves, type FlowPair } from "./analyses/flow/flow";
 import type { Headflow, NamedImage } from "./headflow";
-import { formatHead } from "./heads";
-import { toPixelValues } from "./image";
-import { KnockoutRunner } from "./knockout";
-import { maskTargets } from "./mask-targets";
+import { formatHead } from "./ablation/heads";
+import { toPixelValues } from "./model/image";
+import { KnockoutRunner } from "./analyses/flow/knockout";
+import { maskTargets } from "./ablation/mask-targets";
 import {
   DEFAULT_CONTRIBUTION_THRESHOLD,
   maskFromContributions,
   maskFromCoverage,
   patchIndices,
   type ObjectMaskSource,
-} from "./object-mask";
-import { objectVsBackground, patchContributions } from "./patches";
-import { prefill } from "./prefill";
-import { attentionToImage } from "./rankings";
-import { argmax, type TargetKind } from "./targets";
-import { tokenGroups } from "./token-groups";
+} from "./analyses/object-background/object-mask";
+import {
+  objectVsBackground,
+  patchContributions,
+} from "./analyses/object-background/object-vs-background";
+import { prefill } from "./model/prefill";
+import { attentionToImage } from "./analyses/rankings/rankings";
+import { argmax, type TargetKind } from "./ablation/targets";
+import { tokenGroups } from "./analyses/flow/token-groups";
 
 const now = () => performance.now();
 

@@ -1,9 +1,9 @@
 /** The engine's front door on the bundled model: answers, ablations, attribution runs. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Headflow, type NamedImage } from "./headflow";
-import { solidImage } from "./image";
+import { solidImage } from "./model/image";
 import { loadBundleNode, nodeImageDecoder } from "./node";
-import { AttributionResultSchema } from "./result";
+import { AttributionResultSchema } from "./results/attribution-results";
 
 let headflow: Headflow;
 const image: NamedImage = { ...solidImage(64, [40, 160, 220]), name: "blue.png" };

@@ -10,22 +10,22 @@ import {
   type AttributionProgress,
   type AttributionSettings,
   type MaskFitterFactory,
-} from "./attribution";
+} from "./attribution/attribute-heads";
 import {
   baselineKv,
   baselineLabel,
   normalisationOf,
   type BaselineSpec,
   type ImageDecoder,
-} from "./baseline";
-import type { Bundle } from "./bundle";
-import { coefficientStandardErrors } from "./coefficient-se";
+} from "./ablation/baseline";
+import type { Bundle } from "./model/bundle";
+import { coefficientStandardErrors } from "./attribution/coefficient-se";
 import { HeadflowError } from "./errors";
-import { formatHead, headIndex, type HeadRef } from "./heads";
-import { BLANK_GRAY, solidImage, toPixelValues, type RgbaImage } from "./image";
-import type { ImageKv, KvCache } from "./kv";
-import { maskOf } from "./masks";
-import { prefill, type Prefilled } from "./prefill";
+import { formatHead, headIndex, type HeadRef } from "./ablation/heads";
+import { BLANK_GRAY, solidImage, toPixelValues, type RgbaImage } from "./model/image";
+import type { ImageKv, KvCache } from "./model/kv";
+import { maskOf } from "./attribution/masks";
+import { prefill, type Prefilled } from "./model/prefill";
 import {
   ABLATION_SCHEMA,
   ANSWER_SCHEMA,
@@ -35,10 +35,16 @@ import {
   type AttributionResult,
   type ImageRef,
   type ModelRef,
-} from "./result";
-import { AblationRunner, ENTRY_CHUNK_BATCHES } from "./runner";
-import { argmax, targetValue, topTokens, type TargetKind, type TokenScore } from "./targets";
-import type { Prompt } from "./tokenize";
+} from "./results/attribution-results";
+import { AblationRunner, ENTRY_CHUNK_BATCHES } from "./ablation/runner";
+import {
+  argmax,
+  targetValue,
+  topTokens,
+  type TargetKind,
+  type TokenScore,
+} from "./ablation/targets";
+import type { Prompt } from "./model/tokenize";
 
 /** An image handed to the engine: decoded pixels plus the name results are labelled with. */
 export interface NamedImage extends RgbaImage {

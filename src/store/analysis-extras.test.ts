@@ -1,6 +1,6 @@
 /** The payload's optional token flow / object vs background fields (analysis-extras.ts). */
 import { describe, expect, it } from "vitest";
-import { decodePermalink, encodePermalink } from "../engine/permalink/codec";
+import { decodePermalink, encodePermalink } from "./permalink/codec";
 import { AnalysisPayloadSchema, buildPayload } from "./analysis-payload";
 import { attribution, extras, modelImage } from "./testing/analysis-fixtures";
 

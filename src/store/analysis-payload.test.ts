@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePermalink, encodePermalink, PermalinkError } from "../engine/permalink/codec";
+import { decodePermalink, encodePermalink, PermalinkError } from "./permalink/codec";
 import {
   ANALYSIS_SCHEMA,
   ANALYSIS_SCHEMA_NO_ATTRIBUTION,

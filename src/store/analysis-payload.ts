@@ -15,14 +15,14 @@
  * recomputation from a link sees what the original run saw. Pure: tested in Node.
  */
 import { z } from "zod";
-import type { RgbaImage } from "../engine/image";
-import { decodeBase64Url, encodeBase64Url } from "../engine/permalink/base64url";
+import type { RgbaImage } from "../engine/model/image";
+import { decodeBase64Url, encodeBase64Url } from "./permalink/base64url";
 import {
   AnswerResultSchema,
   AttributionResultSchema,
   type AnswerResult,
   type AttributionResult,
-} from "../engine/result";
+} from "../engine/results/attribution-results";
 import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
 /** Written for analyses with an attribution (and the only version before issue 6). */

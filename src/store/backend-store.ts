@@ -1,5 +1,5 @@
 import { create } from "zustand";
-import { parseBackendPreference } from "../engine/backend";
+import { parseBackendPreference } from "../workers/backend-choice";
 import type { BackendReport } from "../workers/inference-types";
 import { inferenceWorker } from "../workers/inference-client";
 import { scoringWorker } from "../workers/scoring-client";

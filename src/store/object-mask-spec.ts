@@ -9,7 +9,7 @@ import {
   DEFAULT_COVERAGE_THRESHOLD,
   maskFromContributions,
   maskFromCoverage,
-} from "../engine/object-mask";
+} from "../engine/analyses/object-background/object-mask";
 
 export type MaskChoice = "scene" | "mask" | "contribution";
 

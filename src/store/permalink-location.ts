@@ -3,7 +3,7 @@
  * (e.g. from history) writes its permalink there, and the page is then shareable as is.
  * Reading it back (on load, or when it changes) opens the analysis it holds.
  */
-import { decodePermalink, encodePermalink, type SchemaTagged } from "../engine/permalink/codec";
+import { decodePermalink, encodePermalink, type SchemaTagged } from "./permalink/codec";
 import { AnalysisPayloadSchema } from "./analysis-payload";
 import { messageOf, useAnalysisStore } from "./analysis-store";
 

@@ -2,8 +2,8 @@
  * The sets the user added, as plain data: each image with its state and labels, and how an
  * image becomes an entry of the `headflow sets` list (its own labels, else its set's).
  */
-import type { RgbaImage } from "../engine/image";
-import type { SetEntry } from "../engine/sets";
+import type { RgbaImage } from "../engine/model/image";
+import type { SetEntry } from "../engine/analyses/sets/sets";
 
 export type SetImageState =
   | { status: "preparing" }

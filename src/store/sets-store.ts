@@ -7,11 +7,11 @@
  * that `headflow sets` writes.
  */
 import { create } from "zustand";
-import { SetsResultSchema, type SetsResult } from "../engine/analysis-result";
-import { DEFAULT_ATTRIBUTION } from "../engine/attribution";
-import type { SetImageResult } from "../engine/sets";
-import { DEFAULT_PERMUTATIONS } from "../engine/similarity";
-import type { TargetKind } from "../engine/targets";
+import { SetsResultSchema, type SetsResult } from "../engine/results/analysis-results";
+import { DEFAULT_ATTRIBUTION } from "../engine/attribution/attribute-heads";
+import type { SetImageResult } from "../engine/analyses/sets/sets";
+import { DEFAULT_PERMUTATIONS } from "../engine/analyses/sets/similarity";
+import type { TargetKind } from "../engine/ablation/targets";
 import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import type { DecodeOutcome } from "../workers/image.worker";
 import { startImageWorker } from "../workers/image-client";

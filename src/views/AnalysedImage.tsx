@@ -3,7 +3,7 @@
  * optional heat overlay of one value per patch (a head's final-token attention).
  */
 import { useLayoutEffect, useRef } from "react";
-import type { RgbaImage } from "../engine/image";
+import type { RgbaImage } from "../engine/model/image";
 
 export interface AnalysedImageProps {
   image: RgbaImage;

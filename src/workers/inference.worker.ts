@@ -29,17 +29,17 @@ import {
   fallbackAfterSessionError,
   type BackendChoice,
   type BackendPreference,
-} from "../engine/backend";
+} from "./backend-choice";
 import { evaluateImage, flowImage, patchesImage } from "../engine/analysis-runs";
 import { Headflow } from "../engine/headflow";
-import { loadBundle } from "../engine/bundle";
-import { fetchReader } from "../engine/files";
-import type { RgbaImage } from "../engine/image";
-import type { HeadRef } from "../engine/heads";
-import { maskTargets } from "../engine/mask-targets";
-import { argmax } from "../engine/targets";
-import { attentionToImage, singleHeadEffects } from "../engine/rankings";
-import type { DownloadProgress } from "../engine/thirdparty/download";
+import { loadBundle } from "../engine/model/bundle";
+import { fetchReader } from "../engine/model/files";
+import type { RgbaImage } from "../engine/model/image";
+import type { HeadRef } from "../engine/ablation/heads";
+import { maskTargets } from "../engine/ablation/mask-targets";
+import { argmax } from "../engine/ablation/targets";
+import { attentionToImage, singleHeadEffects } from "../engine/analyses/rankings/rankings";
+import type { DownloadProgress } from "../engine/exports/transformers-js/download";
 import { openThirdParty, thirdPartyInfo, type ThirdPartySource } from "./third-party-model";
 
 export type { BackendReport, SelfTest } from "./inference-types";

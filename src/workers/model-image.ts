@@ -1,13 +1,13 @@
 /**
  * The image at the model's resolution (e.g. 64 x 64 RGBA), made with the engine's own
- * resize policy (flatten on white, centre-crop, area-average; src/engine/image.ts).
+ * resize policy (flatten on white, centre-crop, area-average; src/engine/model/image.ts).
  *
  * Every analysis in the explorer runs on this small image, not on the decoded original: it
  * is what a permalink carries, so an analysis reopened from a link sees exactly the pixels
  * the original run saw and reproduces its scores. The engine passes a model-sized image
  * through unchanged, so nothing is lost by resizing once here. Pure: tested in Node.
  */
-import { toPixelValues, type RgbaImage } from "../engine/image";
+import { toPixelValues, type RgbaImage } from "../engine/model/image";
 
 /** `toPixelValues` with mean 0 and std 1/255 returns plain 0..255 channel values. */
 const IDENTITY = { mean: [0, 0, 0], std: [1 / 255, 1 / 255, 1 / 255] } as const;

@@ -6,13 +6,17 @@
  */
 import type { Remote } from "comlink";
 import { beforeAll, describe, expect, it } from "vitest";
-import { attributeHeads, DEFAULT_ATTRIBUTION, type EvaluateMasks } from "../engine/attribution";
+import {
+  attributeHeads,
+  DEFAULT_ATTRIBUTION,
+  type EvaluateMasks,
+} from "../engine/attribution/attribute-heads";
 import { Headflow, type NamedImage } from "../engine/headflow";
-import { solidImage } from "../engine/image";
+import { solidImage } from "../engine/model/image";
 import { loadBundleNode, nodeImageDecoder } from "../engine/node";
-import { mulberry32 } from "../engine/random";
-import type { SetImageResult } from "../engine/sets";
-import { buildSetsResult, type SetsContext } from "../engine/sets-result";
+import { mulberry32 } from "../engine/math/random";
+import type { SetImageResult } from "../engine/analyses/sets/sets";
+import { buildSetsResult, type SetsContext } from "../engine/analyses/sets/run-sets";
 import { createScoringApi, type ScoringApi } from "./scoring-api";
 import { createFitLink } from "./scoring-client";
 import { forwardingFitter } from "./scoring-fitter";

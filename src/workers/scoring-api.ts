@@ -5,15 +5,15 @@
  * similarity, the semantic-vs-appearance permutation test). Every number is the engine's
  * (StreamingFit, buildSetsResult); this module only keeps fits apart by id.
  */
-import type { SetsResult } from "../engine/analysis-result";
+import type { SetsResult } from "../engine/results/analysis-results";
 import {
   StreamingFit,
   type AttributionEstimate,
   type AttributionSettings,
-} from "../engine/attribution";
+} from "../engine/attribution/attribute-heads";
 import { HeadflowError } from "../engine/errors";
-import type { SetImageResult } from "../engine/sets";
-import { buildSetsResult, type SetsContext } from "../engine/sets-result";
+import type { SetImageResult } from "../engine/analyses/sets/sets";
+import { buildSetsResult, type SetsContext } from "../engine/analyses/sets/run-sets";
 import type { FitProgress } from "./scoring-types";
 
 interface OpenFit {

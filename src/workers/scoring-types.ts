@@ -2,7 +2,10 @@
  * What the scoring worker, the inference worker and the main thread exchange about a fit
  * (plain, structured-cloneable data).
  */
-import type { AttributionEstimate, AttributionSettings } from "../engine/attribution";
+import type {
+  AttributionEstimate,
+  AttributionSettings,
+} from "../engine/attribution/attribute-heads";
 
 /** The scoring worker's answer to a batch: masks fitted so far, and the fit once it exists. */
 export interface FitProgress {

@@ -1,20 +1,20 @@
 /**
  * The inference worker's side of "bring your own VLM" (issue #7): opens a third-party
  * export from a picked folder or a URL (downloads streamed, kept in the Cache API) on
- * onnxruntime-web. Everything else is the engine's (src/engine/thirdparty).
+ * onnxruntime-web. Everything else is the engine's (src/engine/exports/transformers-js).
  */
 import { decodeWithCanvas } from "./canvas-image-decoder";
 import { ort } from "./ort-web";
-import type { ReadFile } from "../engine/files";
+import type { ReadFile } from "../engine/model/files";
 import {
   downloadReader,
   type DownloadProgress,
   type ResponseCache,
-} from "../engine/thirdparty/download";
-import { fileMapReader, type PickedFile } from "../engine/thirdparty/file-map-reader";
-import type { ThirdPartyHeadflow } from "../engine/thirdparty/headflow";
-import { loadThirdParty } from "../engine/thirdparty/load";
-import type { Capabilities } from "../engine/thirdparty/config";
+} from "../engine/exports/transformers-js/download";
+import { fileMapReader, type PickedFile } from "../engine/exports/transformers-js/file-map-reader";
+import type { ThirdPartyHeadflow } from "../engine/exports/transformers-js/third-party-headflow";
+import { loadThirdParty } from "../engine/exports/transformers-js/load";
+import type { Capabilities } from "../engine/exports/transformers-js/config";
 
 export type ThirdPartySource =
   { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string };

@@ -1,4 +1,4 @@
-import type { WebGpuProbe } from "../engine/backend";
+import type { WebGpuProbe } from "./backend-choice";
 
 /** Asks the browser for a WebGPU adapter without creating any session. */
 export async function probeWebGpu(): Promise<WebGpuProbe> {

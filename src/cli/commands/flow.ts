@@ -23,7 +23,7 @@ export const FLOW_HELP = `headflow flow --image FILE [--window W] [--pairs SRC->
   the source in layers l..l+W-1 (clipped at the top) for every start layer l, and reports
   the answer probability and its relative change.
   Default W: a quarter of the layers (${defaultWindow(8)} for 8); default pairs: every group to
-  every later group. Groups are defined in src/engine/token-groups.ts.
+  every later group. Groups are defined in src/engine/analyses/flow/token-groups.ts.
 ${OBJECT_MASK_HELP}`;
 
 export async function flowCommand(

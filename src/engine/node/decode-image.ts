@@ -9,7 +9,7 @@ import { basename } from "node:path";
 import { imageSize } from "image-size";
 import sharp from "sharp";
 import { HeadflowError, errorMessage } from "../errors";
-import type { RgbaImage } from "../image";
+import type { RgbaImage } from "../model/image";
 
 /** Largest accepted image: 40 megapixels (an 8000 x 5000 photo; 160 MB as RGBA). */
 export const MAX_IMAGE_PIXELS = 40_000_000;

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { HeadflowError, errorMessage } from "../errors";
-import type { ReadFile } from "../files";
+import type { ReadFile } from "../model/files";
 
 export function folderReader(folder: string): ReadFile {
   const root = resolve(folder);

@@ -3,12 +3,12 @@
  * the browser-safe engine index (src/engine/index.ts).
  */
 import * as ort from "onnxruntime-node";
-import { loadBundle, type Bundle } from "../bundle";
-import { fetchReader } from "../files";
-import type { OrtSessionOptions } from "../ort";
+import { loadBundle, type Bundle } from "../model/bundle";
+import { fetchReader } from "../model/files";
+import type { OrtSessionOptions } from "../model/ort";
 import { folderReader } from "./files";
 import { decodeImageBytes } from "./decode-image";
-import type { ImageDecoder } from "../baseline";
+import type { ImageDecoder } from "../ablation/baseline";
 
 export { folderReader } from "./files";
 export { readImageFile, decodeImageBytes, sniffImageType, MAX_IMAGE_PIXELS } from "./decode-image";

@@ -3,8 +3,8 @@
  * (`USER : <image> x 4 what object ? ASSISTANT :`), an embedding whose dimensions mark
  * token kinds, and 2 x 2-patch images whose patch brightness is a feature.
  */
-import type { ModelDims } from "../session";
-import type { Prompt } from "../tokenize";
+import type { ModelDims } from "../model/session";
+import type { Prompt } from "../model/tokenize";
 import { silentHead, type ToyHead, type ToyModel } from "./toy-session";
 
 /** Hidden dimensions of the toy embedding. */

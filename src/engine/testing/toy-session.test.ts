@@ -4,12 +4,12 @@
  * substitution, and a knockout batch that starts at the prefix equals the cached path.
  */
 import { describe, expect, it } from "vitest";
-import { KnockoutRunner } from "../knockout";
-import { sliceImageKv } from "../kv";
-import { sampleMasks, maskRow } from "../masks";
-import { prefill, prefillImages } from "../prefill";
-import { AblationRunner } from "../runner";
-import { wholeSequenceAblation } from "../whole-sequence";
+import { KnockoutRunner } from "../analyses/flow/knockout";
+import { sliceImageKv } from "../model/kv";
+import { sampleMasks, maskRow } from "../attribution/masks";
+import { prefill, prefillImages } from "../model/prefill";
+import { AblationRunner } from "../ablation/runner";
+import { wholeSequenceAblation } from "../ablation/whole-sequence";
 import { ANSWER, DIM, toyModel, toyPixels, toyPrompt } from "./toy-fixtures";
 import { ToySession } from "./toy-session";
 

@@ -14,14 +14,14 @@
  * image key/values as the paper's ablation, additive attention bias as knockout) while
  * letting a test decide, weight by weight, what carries the answer.
  */
-import type { KvCache } from "../kv";
+import type { KvCache } from "../model/kv";
 import type {
   AnalysisRequest,
   AnalysisResult,
   DecodeRequest,
   ModelDims,
   VlmSession,
-} from "../session";
+} from "../model/session";
 
 /** Linear maps of one head: `[hiddenSize][headDim]` query/key/value and `[headDim][vocab]` readout. */
 export interface ToyHead {

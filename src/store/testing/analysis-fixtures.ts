@@ -3,10 +3,10 @@
  * and history tests: an attribution, a token flow and an object vs background result of
  * one image and question, with doubles that JSON must carry exactly.
  */
-import { FLOW_SCHEMA, PATCHES_SCHEMA } from "../../engine/analysis-result";
-import type { FlowResult, PatchesResult } from "../../engine/analysis-result";
-import { ANSWER_SCHEMA, ATTRIBUTION_SCHEMA } from "../../engine/result";
-import type { AnswerResult, AttributionResult } from "../../engine/result";
+import { FLOW_SCHEMA, PATCHES_SCHEMA } from "../../engine/results/analysis-results";
+import type { FlowResult, PatchesResult } from "../../engine/results/analysis-results";
+import { ANSWER_SCHEMA, ATTRIBUTION_SCHEMA } from "../../engine/results/attribution-results";
+import type { AnswerResult, AttributionResult } from "../../engine/results/attribution-results";
 import type { AnalysisExtras } from "../analysis-extras";
 import type { NamedRgbaImage } from "../analysis-payload";
 

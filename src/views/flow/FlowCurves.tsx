@@ -4,8 +4,8 @@
  * first layer). Drawn as React SVG with d3 scales, like the ranking curves.
  */
 import { line, scaleLinear } from "d3";
-import type { FlowResult } from "../../engine/analysis-result";
-import type { TokenGroup } from "../../engine/token-groups";
+import type { FlowResult } from "../../engine/results/analysis-results";
+import type { TokenGroup } from "../../engine/analyses/flow/token-groups";
 import {
   GROUP_COLOURS,
   GROUP_LABELS,

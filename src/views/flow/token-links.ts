@@ -4,8 +4,8 @@
  * clean run's mean attention (token-attention.ts). Pure, so the highlighting is tested
  * without a browser.
  */
-import type { FlowResult } from "../../engine/analysis-result";
-import type { TokenGroup } from "../../engine/token-groups";
+import type { FlowResult } from "../../engine/results/analysis-results";
+import type { TokenGroup } from "../../engine/analyses/flow/token-groups";
 import type { TokenAttention } from "../../workers/token-attention";
 
 export interface TextToken {

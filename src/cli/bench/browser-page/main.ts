@@ -6,7 +6,7 @@
  */
 import * as Comlink from "comlink";
 import { inferenceWorker } from "../../../workers/inference-client";
-import type { BackendPreference } from "../../../engine/backend";
+import type { BackendPreference } from "../../../workers/backend-choice";
 
 export interface BrowserBenchRun {
   backend: string;

@@ -1,0 +1,65 @@
+/**
+ * The third-party VLM architectures HeadFlow loads, and what it knows about the others.
+ * Each supported architecture is a transformers.js image-text-to-text export: three graphs
+ * (vision_encoder, embed_tokens, decoder_model_merged) whose outputs are merged the way
+ * transformers.js merges them (image features scattered onto the image-token positions).
+ * docs/THIRD_PARTY_MODELS.md gives the sources.
+ */
+import { HeadflowError } from "../../errors";
+
+export interface Architecture {
+  /** `config.json`'s model_type values it covers. */
+  modelTypes: readonly string[];
+  /** Extra inputs of vision_encoder besides pixel_values. */
+  visionInputs: readonly string[];
+  /** The config.json key holding the image token id (transformers.js reads either). */
+  imageTokenKeys: readonly string[];
+}
+
+/** LLaVA: one image -> a fixed number of `<image>` tokens (LlavaProcessor). */
+const LLAVA: Architecture = {
+  modelTypes: ["llava"],
+  visionInputs: [],
+  imageTokenKeys: ["image_token_index", "image_token_id"],
+};
+
+/**
+ * Idefics3 / SmolVLM: the image is split into tiles plus a global view; each tile becomes
+ * image_seq_len `<image>` tokens between `<fake_token_around_image>` and `<row_r_col_c>`
+ * tokens (Idefics3Processor). The vision encoder also takes pixel_attention_mask.
+ */
+const IDEFICS3: Architecture = {
+  modelTypes: ["idefics3", "smolvlm"],
+  visionInputs: ["pixel_attention_mask"],
+  imageTokenKeys: ["image_token_id", "image_token_index"],
+};
+
+const SUPPORTED = [LLAVA, IDEFICS3];
+
+export const SUPPORTED_MODEL_TYPES = SUPPORTED.flatMap((a) => a.modelTypes);
+
+/** Architectures transformers.js runs that HeadFlow does not (yet), with the reason. */
+const NOT_SUPPORTED: Record<string, string> = {
+  qwen2_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
+  qwen2_5_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
+  qwen3_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
+  paligemma: "its prefix attends bidirectionally, so image tokens also read later text",
+  gemma3: "image tokens attend to each other bidirectionally and positions start at 1",
+  florence2: "it is an encoder-decoder model, not a decoder reading image tokens",
+  llava_onevision: "its anyres tiling and image_newline features are not implemented yet",
+  phi3_v: "its vision encoder and prompt layout are not implemented yet",
+  moondream1: "its prompt layout is not implemented yet",
+};
+
+export function architectureOf(modelType: unknown): Architecture {
+  if (typeof modelType !== "string" || modelType.length === 0) {
+    throw new HeadflowError("bad-model", "model file config.json has no model_type");
+  }
+  const found = SUPPORTED.find((a) => a.modelTypes.includes(modelType));
+  if (found) return found;
+  const why = NOT_SUPPORTED[modelType];
+  throw new HeadflowError(
+    "bad-model",
+    `unsupported model_type "${modelType}"${why ? ` (${why})` : ""}: HeadFlow loads ${SUPPORTED_MODEL_TYPES.join(", ")} exports in the transformers.js layout`,
+  );
+}

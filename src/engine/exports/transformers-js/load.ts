@@ -1,0 +1,80 @@
+/**
+ * Loading a third-party export (transformers.js image-text-to-text layout) into the
+ * engine: derive the manifest from its own config files, load its processor with
+ * transformers.js, open its three graphs, and wrap it all as a Bundle so the shared
+ * Headflow front door runs it.
+ */
+import type { ImageDecoder } from "../../ablation/baseline";
+import type { Bundle } from "../../model/bundle";
+import { HeadflowError } from "../../errors";
+import type { ReadFile } from "../../model/files";
+import { solidImage, BLANK_GRAY } from "../../model/image";
+import type { OrtModule, OrtSessionOptions } from "../../model/ort";
+import type { PromptTokenizer } from "../../model/tokenize";
+import { deriveManifest, engineManifest } from "./config";
+import { ThirdPartyHeadflow } from "./third-party-headflow";
+import { VlmProcessor } from "./processor";
+import { ThirdPartySession } from "./export-session";
+import { DEFAULT_QUESTION, ThirdPartyTokenizer } from "./tokenizer";
+
+export interface ThirdPartyLoadOptions {
+  sessionOptions?: OrtSessionOptions;
+  /** transformers.js dtype of the graphs to load (fp32 by default; see config.ts). */
+  dtype?: string;
+  /** Name shown in results (default: the folder or URL's last part, or "model"). */
+  id?: string;
+  runtime?: string;
+}
+
+/** Whether a folder is a third-party export (config.json, no headflow.json). */
+export async function isThirdPartyExport(read: ReadFile): Promise<boolean> {
+  const has = async (path: string) =>
+    read(path).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof HeadflowError && / is missing/.test(error.message)) return false;
+        throw error;
+      },
+    );
+  return !(await has("headflow.json")) && (await has("config.json"));
+}
+
+export async function loadThirdParty(
+  read: ReadFile,
+  ort: OrtModule,
+  decodeImage: ImageDecoder,
+  options: ThirdPartyLoadOptions = {},
+): Promise<ThirdPartyHeadflow> {
+  const manifest = await deriveManifest(read, options.dtype ? { dtype: options.dtype } : {});
+  const processor = await VlmProcessor.load(read, manifest.architecture);
+  // The layout of the nominal (square) input, for prompts made before an image is known.
+  const nominalImage = solidImage(manifest.inputSize, BLANK_GRAY);
+  const nominal = await processor.process(nominalImage, DEFAULT_QUESTION);
+  const tokenizer = new ThirdPartyTokenizer(
+    processor,
+    manifest.imageTokenId,
+    manifest.maxPositions,
+    {
+      question: DEFAULT_QUESTION,
+      ids: nominal.ids,
+    },
+  );
+  const eos =
+    manifest.eosTokenIds[0] ?? processor.specialTokenId("eos_token") ?? manifest.vocabSize;
+  const session = await ThirdPartySession.create(read, ort, manifest, options.sessionOptions ?? {});
+  const id = options.id ?? "model";
+  const bundle: Bundle = {
+    manifest: engineManifest(manifest, id, eos, DEFAULT_QUESTION),
+    config: { text_config: { max_position_embeddings: manifest.maxPositions } },
+    // Structurally the PromptTokenizer face (its class has private fields, hence the cast).
+    tokenizer: tokenizer as unknown as PromptTokenizer,
+    session,
+    read,
+  };
+  return new ThirdPartyHeadflow(bundle, decodeImage, options.runtime ?? "onnxruntime", {
+    manifest,
+    processor,
+    session,
+    tokenizer,
+  });
+}

@@ -1,0 +1,179 @@
+/**
+ * Preprocessing and tokenisation of third-party exports come from transformers.js itself
+ * (AutoProcessor: the model's own image processor, tokenizer and chat template), never
+ * from copies written here. transformers.js reads the files through HeadFlow's ReadFile:
+ * its `env.fetch` hook is pointed at the reader for the duration of a load, and remote
+ * downloads are switched off, so nothing is ever fetched from the Hugging Face Hub.
+ */
+import { HeadflowError, errorMessage } from "../../errors";
+import type { ReadFile } from "../../model/files";
+import type { RgbaImage } from "../../model/image";
+import type { Architecture } from "./architectures";
+
+type Transformers = typeof import("@huggingface/transformers");
+type LoadedProcessor = Awaited<ReturnType<Transformers["AutoProcessor"]["from_pretrained"]>>;
+
+/** A prefix no real request has: transformers.js asks for `${ROOT}${MODEL}/<file>`. */
+const ROOT = "/__headflow_model__/";
+const MODEL = "model";
+
+/** What the processor makes of one image and question (batch 1). */
+export interface ProcessedInputs {
+  ids: number[];
+  pixelValues: { data: Float32Array; dims: number[] };
+  /** Idefics3: which pixels are real (true) or padding; absent for LLaVA. */
+  pixelAttentionMask?: { data: Uint8Array; dims: number[] };
+}
+
+let transformers: Promise<Transformers> | null = null;
+/** transformers.js keeps its settings in one global `env`: one load at a time. */
+let loading: Promise<unknown> = Promise.resolve();
+
+function library(): Promise<Transformers> {
+  // Imported on demand: the built-in model never needs it, and it is large.
+  transformers ??= import("@huggingface/transformers");
+  return transformers;
+}
+
+async function serveFrom(read: ReadFile, url: string): Promise<Response> {
+  const at = url.indexOf(ROOT);
+  const path = at < 0 ? url : url.slice(at + ROOT.length).replace(`${MODEL}/`, "");
+  try {
+    const bytes = await read(path);
+    return new Response(bytes.slice().buffer as ArrayBuffer, { status: 200 });
+  } catch (error) {
+    // transformers.js treats 404 as "optional file absent"; anything else is real.
+    if (error instanceof HeadflowError && / is missing/.test(error.message)) {
+      return new Response(null, { status: 404 });
+    }
+    throw error;
+  }
+}
+
+/** RGBA at any size -> RGB flattened onto white (as the built-in model's images are). */
+function toRgb(image: RgbaImage): Uint8ClampedArray {
+  const { width, height, data } = image;
+  const out = new Uint8ClampedArray(width * height * 3);
+  for (let i = 0; i < width * height; i++) {
+    const alpha = data[i * 4 + 3]! / 255;
+    for (let c = 0; c < 3; c++) {
+      out[i * 3 + c] = Math.round(data[i * 4 + c]! * alpha + 255 * (1 - alpha));
+    }
+  }
+  return out;
+}
+
+export class VlmProcessor {
+  private readonly lib: Transformers;
+  private readonly processor: LoadedProcessor;
+  private readonly architecture: Architecture;
+
+  private constructor(lib: Transformers, processor: LoadedProcessor, architecture: Architecture) {
+    this.lib = lib;
+    this.processor = processor;
+    this.architecture = architecture;
+  }
+
+  static async load(read: ReadFile, architecture: Architecture): Promise<VlmProcessor> {
+    const lib = await library();
+    const run = async () => {
+      const { env } = lib;
+      const saved = { ...env };
+      Object.assign(env, {
+        allowRemoteModels: false,
+        allowLocalModels: true,
+        useFS: false,
+        useFSCache: false,
+        useBrowserCache: false,
+        useCustomCache: false,
+        localModelPath: ROOT,
+        fetch: (url: string | URL) => serveFrom(read, String(url)),
+      });
+      try {
+        const processor = await lib.AutoProcessor.from_pretrained(MODEL);
+        if (!processor.tokenizer || !processor.image_processor) {
+          throw new HeadflowError(
+            "bad-model",
+            "the export's processor files give no tokenizer or image processor (tokenizer.json, preprocessor_config.json)",
+          );
+        }
+        return new VlmProcessor(lib, processor, architecture);
+      } catch (error) {
+        if (error instanceof HeadflowError) throw error;
+        throw new HeadflowError(
+          "bad-model",
+          `the export's processor could not be loaded by transformers.js: ${errorMessage(error)}`,
+        );
+      } finally {
+        Object.assign(env, saved);
+      }
+    };
+    const result = loading.then(run, run);
+    loading = result.catch(() => undefined);
+    return result;
+  }
+
+  /** The model's own chat template applied to one user turn: the image, then the question. */
+  chatText(question: string): string {
+    const messages = [
+      { role: "user", content: [{ type: "image" }, { type: "text", text: question }] },
+    ];
+    const text = this.processor.apply_chat_template(
+      messages as never,
+      {
+        add_generation_prompt: true,
+      } as never,
+    );
+    if (typeof text !== "string") throw new Error("apply_chat_template returned no text");
+    return text;
+  }
+
+  async process(image: RgbaImage, question: string): Promise<ProcessedInputs> {
+    const raw = new this.lib.RawImage(toRgb(image), image.width, image.height, 3);
+    const text = this.chatText(question);
+    const idefics = this.architecture.visionInputs.includes("pixel_attention_mask");
+    // transformers.js processors are callable objects; LlavaProcessor takes the image first.
+    const call = this.processor as unknown as (
+      ...args: unknown[]
+    ) => Promise<Record<string, { data: ArrayLike<number | bigint | boolean>; dims: number[] }>>;
+    const out = idefics ? await call(text, raw) : await call(raw, text);
+    const ids = Array.from(out["input_ids"]!.data, Number);
+    const pixels = out["pixel_values"]!;
+    const result: ProcessedInputs = {
+      ids,
+      pixelValues: { data: Float32Array.from(pixels.data as ArrayLike<number>), dims: pixels.dims },
+    };
+    const mask = out["pixel_attention_mask"];
+    if (idefics && mask) {
+      result.pixelAttentionMask = {
+        data: Uint8Array.from(mask.data as ArrayLike<number>, (v) => (v ? 1 : 0)),
+        dims: mask.dims,
+      };
+    }
+    return result;
+  }
+
+  /** Text -> ids with the model's tokenizer (special tokens in the text are recognised). */
+  encode(text: string): number[] {
+    return this.tokenizer().encode(text, { add_special_tokens: false });
+  }
+
+  decode(ids: number[], skipSpecial = true): string {
+    return this.tokenizer().decode(ids, { skip_special_tokens: skipSpecial });
+  }
+
+  tokenId(token: string): number | undefined {
+    const id = this.tokenizer().convert_tokens_to_ids(token);
+    return typeof id === "number" && id >= 0 ? id : undefined;
+  }
+
+  /** The ids of an optional special token named in tokenizer_config.json (e.g. eos_token). */
+  specialTokenId(name: "eos_token" | "pad_token"): number | undefined {
+    const token = (this.tokenizer() as unknown as Record<string, unknown>)[name];
+    return typeof token === "string" ? this.tokenId(token) : undefined;
+  }
+
+  private tokenizer() {
+    return this.processor.tokenizer!;
+  }
+}

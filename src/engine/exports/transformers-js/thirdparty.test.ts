@@ -1,0 +1,269 @@
+/**
+ * Third-party exports (issue #7) on the tiny fixtures of scripts/fixtures/make-tiny-vlms.py:
+ * manifest derivation, the transformers.js processor's prompt, ablation exactness against
+ * the PyTorch whole-sequence reference, ask and a small attribution, and clear errors.
+ */
+import { readFileSync } from "node:fs";
+import * as ort from "onnxruntime-node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { HeadflowError } from "../../errors";
+import type { ReadFile } from "../../model/files";
+import { BLANK_GRAY, solidImage, type RgbaImage } from "../../model/image";
+import { sliceImageKv } from "../../model/kv";
+import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
+import { AblationRunner } from "../../ablation/runner";
+import { deriveManifest } from "./config";
+import type { ThirdPartyHeadflow } from "./third-party-headflow";
+import { isThirdPartyExport, loadThirdParty } from "./load";
+import { prefillProcessed } from "./processed-prefill";
+import type { ProcessedInputs } from "./processor";
+
+interface Parity {
+  image: { width: number; height: number };
+  question: string;
+  inputIds: number[];
+  imageBlock: [number, number];
+  pixelValues: { dims: number[] };
+  baselinePixel: number;
+  masks: number[][];
+  cleanLogits: number[];
+  ablatedLogits: number[][];
+}
+
+const FIXTURES = ["tiny-smolvlm", "tiny-llava"] as const;
+const folder = (name: string) => `e2e/fixtures/models/${name}`;
+const parityOf = (name: string): Parity =>
+  JSON.parse(
+    readFileSync(`src/engine/exports/transformers-js/fixtures/${name}.parity.json`, "utf8"),
+  ) as Parity;
+
+const load = (read: ReadFile, id = "fixture") =>
+  loadThirdParty(read, ort, nodeImageDecoder, {
+    sessionOptions: NODE_SESSION_OPTIONS,
+    id,
+    runtime: "onnxruntime-node (cpu)",
+  });
+
+/** A deterministic colourful test image. */
+function testImage(width: number, height: number): RgbaImage & { name: string } {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
+    }
+  }
+  return { name: "test.png", width, height, data };
+}
+
+/** The reference's pixel values: sin(0.37 i + 0.5) * 0.9 (make-tiny-vlms.py, test_pixels). */
+function referenceInputs(parity: Parity, which: "clean" | "baseline"): ProcessedInputs {
+  const dims = parity.pixelValues.dims;
+  const count = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    data[i] =
+      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
+  }
+  const inputs: ProcessedInputs = { ids: parity.inputIds, pixelValues: { data, dims } };
+  if (dims.length === 5) {
+    const [b, n, , h, w] = dims as [number, number, number, number, number];
+    inputs.pixelAttentionMask = { data: new Uint8Array(b * n * h * w).fill(1), dims: [b, n, h, w] };
+  }
+  return inputs;
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+/** A reader that answers some paths with other bytes (a broken copy of a fixture). */
+function overlay(read: ReadFile, files: Record<string, Uint8Array | null>): ReadFile {
+  return async (path) => {
+    if (!(path in files)) return read(path);
+    const bytes = files[path];
+    if (bytes === null || bytes === undefined)
+      throw new HeadflowError("bad-model", `model file ${path} is missing`);
+    return bytes;
+  };
+}
+
+describe.each(FIXTURES)("third-party export %s", (name) => {
+  const parity = parityOf(name);
+  let model: ThirdPartyHeadflow;
+
+  beforeAll(async () => {
+    model = await load(folderReader(folder(name)), name);
+  });
+
+  it("derives the manifest from config.json and the processor files", async () => {
+    const manifest = await deriveManifest(folderReader(folder(name)));
+    expect(manifest).toMatchObject({
+      layers: 3,
+      queryHeads: 4,
+      kvHeads: 2,
+      headDim: 8,
+      hiddenSize: 32,
+      graphs: {
+        vision: "onnx/vision_encoder.onnx",
+        embed: "onnx/embed_tokens.onnx",
+        decoder: "onnx/decoder_model_merged.onnx",
+      },
+    });
+    expect(manifest.capabilities).toMatchObject({
+      ablation: true,
+      attribution: true,
+      headUnit: "kv-group",
+      attentionWeights: false,
+      knockout: false,
+    });
+    expect(model.bundle.manifest.heads).toBe(2);
+    expect(model.modelRef().name).toContain("key/value groups");
+    expect(await isThirdPartyExport(folderReader(folder(name)))).toBe(true);
+    expect(await isThirdPartyExport(folderReader("public/models/emoji-vlm"))).toBe(false);
+  });
+
+  it("tokenises through transformers.js exactly as the reference prompt", async () => {
+    const image = testImage(parity.image.width, parity.image.height);
+    const inputs = await model.thirdParty.processor.process(image, parity.question);
+    expect(inputs.ids).toEqual(parity.inputIds);
+    expect(inputs.pixelValues.dims).toEqual(parity.pixelValues.dims);
+  });
+
+  it("ablates through past_key_values exactly as the whole-sequence reference (<= 1e-4)", async () => {
+    const { session, manifest } = model.thirdParty;
+    const prompt = { question: parity.question, tokens: [] };
+    const clean = await prefillProcessed(
+      session,
+      referenceInputs(parity, "clean"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    expect([clean.prompt.imageStart, clean.prompt.imageEnd]).toEqual(parity.imageBlock);
+    const base = await prefillProcessed(
+      session,
+      referenceInputs(parity, "baseline"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
+    const runner = new AblationRunner(session, clean, baseline);
+    const masks = Uint8Array.from([
+      ...new Array<number>(runner.maskSize).fill(0),
+      ...parity.masks.flat(),
+    ]);
+    const logits = await runner.run(masks, parity.masks.length + 1, { batchSize: 3 });
+    const vocab = session.dims.vocabSize;
+    expect(maxAbsDiff(logits.subarray(0, vocab), parity.cleanLogits)).toBeLessThanOrEqual(1e-4);
+    parity.ablatedLogits.forEach((expected, i) => {
+      const row = logits.subarray((i + 1) * vocab, (i + 2) * vocab);
+      expect(maxAbsDiff(row, expected)).toBeLessThanOrEqual(1e-4);
+      // The ablation really moves the logits (so the check above is not vacuous).
+      expect(maxAbsDiff(row, parity.cleanLogits)).toBeGreaterThan(0.1);
+    });
+  });
+
+  it("answers a question", async () => {
+    const result = await model.ask(testImage(parity.image.width, parity.image.height), { top: 3 });
+    expect(AnswerResultSchema.parse(result).top).toHaveLength(3);
+    expect(result.question).toBe(parity.question);
+  });
+
+  it("attributes over key/value groups with the blank baseline", async () => {
+    const image = testImage(parity.image.width, parity.image.height);
+    const result = await model.attribute(image, {
+      baseline: { kind: "blank" },
+      settings: { samples: 96, alpha: 0.2, batchSize: 16 },
+    });
+    AttributionResultSchema.parse(result);
+    expect(result.layers).toBe(3);
+    expect(result.heads).toBe(2);
+    expect(result.scores.flat().every(Number.isFinite)).toBe(true);
+    expect(result.promptTokens).toHaveLength(parity.inputIds.length);
+    expect(result.imageTokenRange).toEqual(parity.imageBlock);
+    expect(result.fit.heldOutR).toBeGreaterThan(0.5);
+  });
+
+  it("refuses the mean baseline with the way out", async () => {
+    await expect(
+      model.ablate(testImage(parity.image.width, parity.image.height), {
+        heads: [{ layer: 0, head: 0 }],
+      }),
+    ).rejects.toThrow(/mean baseline needs reference images.*blank/);
+  });
+});
+
+describe("third-party export errors", () => {
+  const read = folderReader(folder("tiny-smolvlm"));
+  const config = JSON.parse(
+    readFileSync(`${folder("tiny-smolvlm")}/config.json`, "utf8"),
+  ) as object;
+  const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+  it("names a missing file", async () => {
+    await expect(load(overlay(read, { "config.json": null }))).rejects.toThrow(
+      /model file config.json is missing/,
+    );
+    await expect(load(overlay(read, { "onnx/decoder_model_merged.onnx": null }))).rejects.toThrow(
+      /onnx\/decoder_model_merged.onnx is missing, and so are its other float32-input variants \(onnx\/decoder_model_merged_quantized.onnx, /,
+    );
+  });
+
+  it("names an unsupported model_type and what is supported", async () => {
+    await expect(
+      load(overlay(read, { "config.json": bytes({ ...config, model_type: "qwen2_vl" }) })),
+    ).rejects.toThrow(/unsupported model_type "qwen2_vl".*llava, idefics3, smolvlm/);
+  });
+
+  it("says a corrupt graph is corrupt", async () => {
+    await expect(
+      load(overlay(read, { "onnx/vision_encoder.onnx": new Uint8Array([1, 2, 3, 4]) })),
+    ).rejects.toThrow(/model file onnx\/vision_encoder.onnx is corrupt/);
+  });
+
+  it("names config problems: heads not in groups, no image token", async () => {
+    const text = (config as { text_config: object }).text_config;
+    await expect(
+      deriveManifest(
+        overlay(read, {
+          "config.json": bytes({ ...config, text_config: { ...text, num_key_value_heads: 3 } }),
+        }),
+      ),
+    ).rejects.toThrow(/num_attention_heads 4 is not a multiple of num_key_value_heads 3/);
+    const { image_token_id: _dropped, ...noToken } = config as { image_token_id: number };
+    await expect(deriveManifest(overlay(read, { "config.json": bytes(noToken) }))).rejects.toThrow(
+      /names no image token \(image_token_id or image_token_index\)/,
+    );
+  });
+
+  it("opens the quantised variant when a folder holds only that", async () => {
+    const decoder = readFileSync(`${folder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`);
+    const model = await load(
+      overlay(read, {
+        "onnx/decoder_model_merged.onnx": null,
+        "onnx/decoder_model_merged_quantized.onnx": new Uint8Array(decoder),
+      }),
+    );
+    expect(model.thirdParty.manifest.graphs.decoder).toBe(
+      "onnx/decoder_model_merged_quantized.onnx",
+    );
+    expect(model.thirdParty.manifest.dtype).toBe("vision fp32, embed fp32, decoder q8");
+  });
+
+  it("refuses float16 dtypes clearly", async () => {
+    await expect(loadThirdParty(read, ort, nodeImageDecoder, { dtype: "fp16" })).rejects.toThrow(
+      /dtype "fp16" is not supported/,
+    );
+  });
+});
+
+// A gray image gives uniform pixel values: the blank baseline the reference uses.
+it("the blank baseline's pixels are the reference's gray", () => {
+  const gray = solidImage(2, BLANK_GRAY);
+  expect(((gray.data[0]! / 255 - 0.5) / 0.5).toFixed(6)).toBe(
+    parityOf("tiny-llava").baselinePixel.toFixed(6),
+  );
+});

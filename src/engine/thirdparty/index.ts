@@ -1,7 +1,0 @@
-/** Third-party VLM exports (transformers.js layout): browser-safe public API. */
-export { loadThirdParty, isThirdPartyExport } from "./load";
-export type { ThirdPartyLoadOptions } from "./load";
-export { ThirdPartyHeadflow } from "./headflow";
-export { deriveManifest, FLOAT32_IO_DTYPES } from "./config";
-export type { ThirdPartyManifest, Capabilities } from "./config";
-export { SUPPORTED_MODEL_TYPES } from "./architectures";
