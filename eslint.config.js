@@ -52,4 +52,36 @@ export default tseslint.config(
       "no-restricted-globals": ["error", "window", "document", "navigator", "self"],
     },
   },
+  {
+    // One front door: outside the engine, import its public API (src/engine/index.ts), the
+    // Node-only helpers (src/engine/node) or the test models (src/engine/testing), never a
+    // module inside it.
+    files: [
+      "src/**/*.{ts,tsx}",
+      "scripts/**/*.ts",
+      "e2e/**/*.ts",
+      "training/**/*.ts",
+      "deploy/**/*.ts",
+    ],
+    ignores: ["src/engine/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/engine/*",
+                "!**/engine/node",
+                "!**/engine/testing",
+                "!**/engine/testing/*",
+              ],
+              message:
+                "import the engine's public API (src/engine/index.ts) instead of a module inside it",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
 import { wasmOnly } from "./app";
-import { SetsResultSchema } from "../src/engine/results/analysis-results";
+import { SetsResultSchema } from "../src/engine";
 
 const INDEX = JSON.parse(readFileSync("public/samples/sets/labels.json", "utf8")) as {
   category: string;

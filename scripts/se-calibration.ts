@@ -8,13 +8,14 @@
  *
  * Prints one JSON object (ratio quantiles over heads, per estimator).
  */
-import { attributeHeads, DEFAULT_ATTRIBUTION } from "../src/engine/attribution/attribute-heads";
 import {
+  attributeHeads,
+  DEFAULT_ATTRIBUTION,
   coefficientStandardErrors,
   type CovarianceEstimator,
-} from "../src/engine/attribution/coefficient-se";
-import { maskTargets } from "../src/engine/ablation/mask-targets";
-import { argmax } from "../src/engine/ablation/targets";
+  maskTargets,
+  argmax,
+} from "../src/engine";
 import { openImage, openModel } from "../src/cli/context";
 
 const [imagePath = "public/samples/sample-00.png", seedsText = "20", samplesText = "1000"] =

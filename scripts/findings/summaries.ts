@@ -3,8 +3,13 @@
  * verdict names its criterion, so a reader can disagree with the threshold and still use
  * the numbers. Criteria and their history: docs/ANALYSES.md, "Findings".
  */
-import type { EvaluateResult, FlowResult, PatchesResult, SetsResult } from "../../src/engine";
-import { pearson } from "../../src/engine";
+import {
+  type EvaluateResult,
+  type FlowResult,
+  type PatchesResult,
+  type SetsResult,
+  pearson,
+} from "../../src/engine";
 
 export interface Verdict {
   claim: string;

@@ -5,6 +5,8 @@ import {
   readImageFile,
   loadBundleNode,
   nodeImageDecoder,
+  isThirdPartyLocation,
+  loadThirdPartyNode,
 } from "../engine/node";
 import {
   Headflow,
@@ -13,7 +15,6 @@ import {
   type NamedImage,
   type OrtSessionOptions,
 } from "../engine";
-import { isThirdPartyLocation, loadThirdPartyNode } from "../engine/exports/transformers-js/node";
 
 /** The bundled demo model, found relative to this file so any working folder works. */
 export const DEFAULT_MODEL = fileURLToPath(

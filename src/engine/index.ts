@@ -1,149 +1,121 @@
 /**
- * The engine's public, browser-safe API (no Node modules, no DOM). Node-only helpers
- * (onnxruntime-node, sharp, file system) are in ./node.
+ * The engine's public, browser-safe API: the only way in from outside src/engine (a lint
+ * rule forbids deep imports). Node-only pieces (onnxruntime-node, the file system, sharp)
+ * are in ./node; test models in ./testing.
+ *
+ * Groups, in the order below:
+ * - Errors: one error type for what the user can get wrong.
+ * - Model: loading a bundle, its manifest, files, prompts, images, the session interface.
+ * - Front door: `Headflow` (ask, ablate, attribute) and the analyses run on it.
+ * - Ablation: baselines, heads, targets.
+ * - Attribution: settings, masks, the streaming fit.
+ * - Results: the versioned JSON every front end reads and writes.
+ * - Rankings, token flow, object vs background, image sets: the paper's analyses.
+ * - Third-party exports: transformers.js-layout models (llava, SmolVLM).
  */
-export { Headflow } from "./headflow";
-export type { NamedImage, AskOptions, AblateOptions, AttributeOptions } from "./headflow";
+
+// --- Errors -------------------------------------------------------------------------
+export { HeadflowError, errorMessage } from "./errors";
+
+// --- Model --------------------------------------------------------------------------
 export { loadBundle } from "./model/bundle";
-export { OrtVlmSession, dimsOf } from "./model/ort-session";
-export type { Bundle, LoadOptions } from "./model/bundle";
-export { fetchReader, readJson } from "./model/files";
+export type { Bundle } from "./model/bundle";
+export { fetchReader } from "./model/files";
 export type { ReadFile } from "./model/files";
 export type { OrtModule, OrtSessionOptions } from "./model/ort";
-export type {
-  VlmSession,
-  ModelDims,
-  DecodeRequest,
-  AnalysisRequest,
-  DecodeResult,
-  AnalysisResult,
-} from "./model/session";
-export { ManifestSchema } from "./model/manifest";
+export type { VlmSession } from "./model/session";
 export type { Manifest, QuestionType } from "./model/manifest";
-export { PromptTokenizer, MAX_QUESTION_CHARS } from "./model/tokenize";
 export type { Prompt } from "./model/tokenize";
 export { toPixelValues, solidImage, BLANK_GRAY } from "./model/image";
-export type { RgbaImage, ImageNormalisation } from "./model/image";
-export { baselineKv, baselineLabel, parseBaselineArg, normalisationOf } from "./ablation/baseline";
-export type { BaselineSpec, ImageDecoder } from "./ablation/baseline";
+export type { RgbaImage } from "./model/image";
 export { prefill, prefillImages } from "./model/prefill";
 export type { Prefilled } from "./model/prefill";
-export { AblationRunner, DEFAULT_BATCH_SIZE } from "./ablation/runner";
-export type { MaskRunOptions } from "./ablation/runner";
+
+// --- Front door ---------------------------------------------------------------------
+export { Headflow } from "./headflow";
+export type { NamedImage } from "./headflow";
+export { evaluateImage, flowImage, patchesImage } from "./analysis-runs";
+export type { ObjectMaskSpec } from "./analysis-runs";
+
+// --- Ablation -----------------------------------------------------------------------
+export { baselineKv, parseBaselineArg, normalisationOf } from "./ablation/baseline";
+export type { BaselineSpec, ImageDecoder } from "./ablation/baseline";
+export { formatHead, parseHeadList } from "./ablation/heads";
+export type { HeadRef } from "./ablation/heads";
+export { targetValue, argmax, TARGET_KINDS } from "./ablation/targets";
+export type { TargetKind } from "./ablation/targets";
+export { maskTargets } from "./ablation/mask-targets";
 export { AblatedCacheBuilder } from "./ablation/ablated-cache";
-export { wholeSequenceAblation } from "./ablation/whole-sequence";
-export type { KvCache, ImageKv } from "./model/kv";
-export {
-  attributeHeads,
-  checkAttributionSettings,
-  DEFAULT_ATTRIBUTION,
-  StreamingFit,
-} from "./attribution/attribute-heads";
+export type { ImageKv } from "./model/kv";
+
+// --- Attribution --------------------------------------------------------------------
+export { attributeHeads, DEFAULT_ATTRIBUTION, StreamingFit } from "./attribution/attribute-heads";
 export type {
   AttributionSettings,
   AttributionProgress,
   AttributionEstimate,
-  AttributionRun,
   EvaluateMasks,
   MaskFitter,
   MaskFitterFactory,
 } from "./attribution/attribute-heads";
-export { sampleMasks, maskRow, maskOf, isHeldOut } from "./attribution/masks";
-export type { MaskSet } from "./attribution/masks";
-export { mulberry32 } from "./math/random";
+export { sampleMasks, maskRow, isHeldOut } from "./attribution/masks";
 export { RidgeAccumulator, predict } from "./attribution/ridge";
-export type { LinearFit } from "./attribution/ridge";
+export { coefficientStandardErrors } from "./attribution/coefficient-se";
+export type { CovarianceEstimator } from "./attribution/coefficient-se";
+export { mulberry32 } from "./math/random";
 export { pearson } from "./math/stats";
-export { targetValue, topTokens, argmax, logSumExp, TARGET_KINDS } from "./ablation/targets";
-export type { TargetKind, TokenScore } from "./ablation/targets";
-export { formatHead, parseHeadList, headIndex } from "./ablation/heads";
-export type { HeadRef } from "./ablation/heads";
-export { HeadflowError, errorMessage } from "./errors";
-export type { HeadflowErrorCode } from "./errors";
-export * from "./results/attribution-results";
 
-// The paper's analyses (issue 5): rankings and evaluation, token flow, object vs
-// background, image sets; their JSON schemas; and the Headflow-level runs.
+// --- Results ------------------------------------------------------------------------
+export * from "./results/attribution-results";
 export * from "./results/analysis-results";
-export { evaluateImage, flowImage, patchesImage, headGrid } from "./analysis-runs";
-export type {
-  EvaluateImageOptions,
-  FlowImageOptions,
-  KnockoutImageOptions,
-  ObjectMaskSpec,
-} from "./analysis-runs";
-export {
-  evaluateRankings,
-  checkEvaluateSettings,
-  DEFAULT_EVALUATE,
-} from "./analyses/rankings/evaluate";
-export type {
-  EvaluateSettings,
-  RankingEvaluation,
-  RankingsEvaluation,
-} from "./analyses/rankings/evaluate";
-export {
-  curveMasks,
-  curvesFromTargets,
-  rankingCurves,
-  smallestKReaching,
-} from "./analyses/rankings/faithfulness";
-export type { RankingCurves } from "./analyses/rankings/faithfulness";
-export {
-  RANKING_METHODS,
-  orderByScore,
-  randomOrder,
-  singleHeadEffects,
-  attentionToImage,
-} from "./analyses/rankings/rankings";
-export type { RankingMethod } from "./analyses/rankings/rankings";
-export { maskTargets } from "./ablation/mask-targets";
-export { TOKEN_GROUPS, tokenGroups, trailingRoleCount } from "./analyses/flow/token-groups";
-export type { TokenGroup, TokenGroups } from "./analyses/flow/token-groups";
-export { KnockoutRunner, BLOCKED_EDGE, knockoutBias } from "./analyses/flow/knockout";
-export type { Knockout } from "./analyses/flow/knockout";
-export {
-  defaultWindow,
-  defaultPairs,
-  parsePairs,
-  windowLayers,
-  flowCurves,
-  answerProbabilities,
-} from "./analyses/flow/flow";
-export type { FlowPair, FlowCurve, FlowCurves } from "./analyses/flow/flow";
+
+// --- Rankings (faithfulness and completeness of head orders) ------------------------
+export { DEFAULT_EVALUATE } from "./analyses/rankings/evaluate";
+export { singleHeadEffects, attentionToImage } from "./analyses/rankings/rankings";
+
+// --- Token flow ---------------------------------------------------------------------
+export { TOKEN_GROUPS } from "./analyses/flow/token-groups";
+export type { TokenGroup } from "./analyses/flow/token-groups";
+export { defaultWindow, parsePairs } from "./analyses/flow/flow";
+export type { FlowCurve, FlowCurves } from "./analyses/flow/flow";
+
+// --- Object vs background -----------------------------------------------------------
 export {
   DEFAULT_COVERAGE_THRESHOLD,
   DEFAULT_CONTRIBUTION_THRESHOLD,
   maskFromCoverage,
   parseObjectMask,
   maskFromContributions,
-  patchIndices,
 } from "./analyses/object-background/object-mask";
-export type { ObjectMaskSource } from "./analyses/object-background/object-mask";
-export {
-  patchContributions,
-  objectVsBackground,
-} from "./analyses/object-background/object-vs-background";
-export type { PatchAnalysis, PatchBlock } from "./analyses/object-background/object-vs-background";
-export {
-  similarityMatrix,
-  semanticVsAppearance,
-  DEFAULT_PERMUTATIONS,
-} from "./analyses/sets/similarity";
-export type { ItemLabels, SemanticTest } from "./analyses/sets/similarity";
-export {
-  setSummaries,
-  summariseSets,
-  shardRange,
-  parseShard,
-  fingerprint,
-  collectShardImages,
-} from "./analyses/sets/sets";
-export type { SetEntry, SetImageResult, SetSummary, SetsSummary } from "./analyses/sets/sets";
+
+// --- Image sets ---------------------------------------------------------------------
+export { DEFAULT_PERMUTATIONS } from "./analyses/sets/similarity";
+export { parseShard, fingerprint } from "./analyses/sets/sets";
+export type { SetEntry, SetImageResult } from "./analyses/sets/sets";
 export {
   buildSetsResult,
   mergeSetsResults,
   runSets,
   setsFingerprint,
 } from "./analyses/sets/run-sets";
-export type { SetsContext, SetsRunOptions } from "./analyses/sets/run-sets";
+export type { SetsContext } from "./analyses/sets/run-sets";
+
+// --- Third-party exports (transformers.js layout) -----------------------------------
+export {
+  loadThirdParty,
+  isThirdPartyExport,
+  ThirdPartyHeadflow,
+  deriveManifest,
+  FLOAT32_IO_DTYPES,
+  SUPPORTED_MODEL_TYPES,
+} from "./exports/transformers-js";
+export type {
+  ThirdPartyLoadOptions,
+  ThirdPartyManifest,
+  Capabilities,
+} from "./exports/transformers-js";
+export { ATTENTION_UNAVAILABLE } from "./exports/transformers-js/export-session";
+export { downloadReader } from "./exports/transformers-js/download";
+export type { DownloadProgress, ResponseCache } from "./exports/transformers-js/download";
+export { fileMapReader } from "./exports/transformers-js/file-map-reader";
+export type { PickedFile } from "./exports/transformers-js/file-map-reader";

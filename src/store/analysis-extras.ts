@@ -4,7 +4,7 @@
  * before they existed stay valid). Zod schemas: a link is never trusted.
  */
 import { z } from "zod";
-import { FlowResultSchema, PatchesResultSchema } from "../engine/results/analysis-results";
+import { FlowResultSchema, PatchesResultSchema } from "../engine";
 
 /** Absolute limits on what a link may make the views draw (far above any real model). */
 const MAX_TOKENS = 4096;

@@ -15,14 +15,14 @@
  * recomputation from a link sees what the original run saw. Pure: tested in Node.
  */
 import { z } from "zod";
-import type { RgbaImage } from "../engine/model/image";
-import { decodeBase64Url, encodeBase64Url } from "./permalink/base64url";
 import {
+  type RgbaImage,
   AnswerResultSchema,
   AttributionResultSchema,
   type AnswerResult,
   type AttributionResult,
-} from "../engine/results/attribution-results";
+} from "../engine";
+import { decodeBase64Url, encodeBase64Url } from "./permalink/base64url";
 import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
 /** Written for analyses with an attribution (and the only version before issue 6). */

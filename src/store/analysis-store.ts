@@ -6,9 +6,12 @@
  */
 import * as Comlink from "comlink";
 import { create } from "zustand";
-import { DEFAULT_ATTRIBUTION } from "../engine/attribution/attribute-heads";
-import type { AnswerResult, AttributionResult } from "../engine/results/attribution-results";
-import type { TargetKind } from "../engine/ablation/targets";
+import {
+  DEFAULT_ATTRIBUTION,
+  type AnswerResult,
+  type AttributionResult,
+  type TargetKind,
+} from "../engine";
 import type { AnalysisInput, AttributionUpdate, BaselineKind } from "../workers/inference-types";
 import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import { inferenceWorker } from "../workers/inference-client";

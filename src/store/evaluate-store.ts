@@ -4,7 +4,7 @@
  * random orders), computed on demand for the analysed image with the current settings.
  */
 import { create } from "zustand";
-import type { EvaluateResult } from "../engine/results/analysis-results";
+import type { EvaluateResult } from "../engine";
 import { inferenceWorker } from "../workers/inference-client";
 import { messageOf, useAnalysisStore } from "./analysis-store";
 

@@ -3,9 +3,7 @@
  * the image, and a set of heads ablated together. Cleared when the analysed image changes.
  */
 import { create } from "zustand";
-import { formatHead, type HeadRef } from "../engine/ablation/heads";
-import type { AblationResult } from "../engine/results/attribution-results";
-import { ATTENTION_UNAVAILABLE } from "../engine/exports/transformers-js/export-session";
+import { formatHead, type HeadRef, type AblationResult, ATTENTION_UNAVAILABLE } from "../engine";
 import { inferenceWorker } from "../workers/inference-client";
 import { messageOf, useAnalysisStore } from "./analysis-store";
 

@@ -5,8 +5,7 @@
  */
 import * as Comlink from "comlink";
 import { create } from "zustand";
-import type { DownloadProgress } from "../engine/exports/transformers-js/download";
-import type { PickedFile } from "../engine/exports/transformers-js/file-map-reader";
+import type { DownloadProgress, PickedFile } from "../engine";
 import { inferenceWorker } from "../workers/inference-client";
 import type { ThirdPartyInfo, ThirdPartySource } from "../workers/third-party-model";
 import { useAnalysisStore } from "./analysis-store";

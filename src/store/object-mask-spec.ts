@@ -4,12 +4,12 @@
  * threshold on the contribution map. Pure: turns the choice into the engine's
  * ObjectMaskSpec (what the worker runs) and into the mask to draw before a run.
  */
-import type { ObjectMaskSpec } from "../engine/analysis-runs";
 import {
+  type ObjectMaskSpec,
   DEFAULT_COVERAGE_THRESHOLD,
   maskFromContributions,
   maskFromCoverage,
-} from "../engine/analyses/object-background/object-mask";
+} from "../engine";
 
 export type MaskChoice = "scene" | "mask" | "contribution";
 

@@ -6,7 +6,7 @@
  * analysis starts from the mask its results were computed with.
  */
 import { create } from "zustand";
-import { DEFAULT_CONTRIBUTION_THRESHOLD } from "../engine/analyses/object-background/object-mask";
+import { DEFAULT_CONTRIBUTION_THRESHOLD, type RgbaImage } from "../engine";
 import { useAnalysisStore } from "./analysis-store";
 import type { AnalysisExtras } from "./analysis-extras";
 import { useBackendStore } from "./backend-store";
@@ -19,7 +19,6 @@ import {
 import { fetchSample, useSamplesStore, type SampleImage } from "./samples-store";
 import { decodeImageFile } from "./image-store";
 import { verifySceneSample, type SceneSample } from "./scene-sample";
-import type { RgbaImage } from "../engine/model/image";
 import { inferenceWorker } from "../workers/inference-client";
 
 interface ObjectMaskStore {

@@ -1,6 +1,6 @@
 /** A sample's scene mask goes only to the sample's own pixels, not to a file with its name. */
 import { describe, expect, it } from "vitest";
-import { solidImage } from "../engine/model/image";
+import { solidImage } from "../engine";
 import { samePixels, verifySceneSample } from "./scene-sample";
 
 const sample = solidImage(4, [10, 20, 30]);

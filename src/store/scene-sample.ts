@@ -5,7 +5,7 @@
  * sample's scene mask. So the sample itself is loaded, through the same decoding and
  * model-resolution preparation as any image, and compared pixel for pixel.
  */
-import type { RgbaImage } from "../engine/model/image";
+import type { RgbaImage } from "../engine";
 
 export interface SceneSample {
   /** The image whose identity was checked (the analysis store's object). */

@@ -2,8 +2,7 @@
  * The sets the user added, as plain data: each image with its state and labels, and how an
  * image becomes an entry of the `headflow sets` list (its own labels, else its set's).
  */
-import type { RgbaImage } from "../engine/model/image";
-import type { SetEntry } from "../engine/analyses/sets/sets";
+import type { RgbaImage, SetEntry } from "../engine";
 
 export type SetImageState =
   | { status: "preparing" }

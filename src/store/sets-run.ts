@@ -4,10 +4,13 @@
  * way `headflow sets` does, so the two write one schema with one fingerprint.
  */
 import * as Comlink from "comlink";
-import type { AttributionSettings } from "../engine/attribution/attribute-heads";
-import type { AttributionResult } from "../engine/results/attribution-results";
-import type { SetEntry } from "../engine/analyses/sets/sets";
-import { setsFingerprint, type SetsContext } from "../engine/analyses/sets/run-sets";
+import {
+  type AttributionSettings,
+  type AttributionResult,
+  type SetEntry,
+  setsFingerprint,
+  type SetsContext,
+} from "../engine";
 import type { CancelFlag } from "../workers/cancel-flag";
 import { inferenceWorker } from "../workers/inference-client";
 import type { AnalysisInput, AttributionUpdate } from "../workers/inference-types";

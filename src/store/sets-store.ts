@@ -7,11 +7,14 @@
  * that `headflow sets` writes.
  */
 import { create } from "zustand";
-import { SetsResultSchema, type SetsResult } from "../engine/results/analysis-results";
-import { DEFAULT_ATTRIBUTION } from "../engine/attribution/attribute-heads";
-import type { SetImageResult } from "../engine/analyses/sets/sets";
-import { DEFAULT_PERMUTATIONS } from "../engine/analyses/sets/similarity";
-import type { TargetKind } from "../engine/ablation/targets";
+import {
+  SetsResultSchema,
+  type SetsResult,
+  DEFAULT_ATTRIBUTION,
+  type SetImageResult,
+  DEFAULT_PERMUTATIONS,
+  type TargetKind,
+} from "../engine";
 import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import type { DecodeOutcome } from "../workers/image.worker";
 import { startImageWorker } from "../workers/image-client";

@@ -1,5 +1,5 @@
 /** A small PNG data URL of the analysed image, for the history list. */
-import type { RgbaImage } from "../engine/model/image";
+import type { RgbaImage } from "../engine";
 
 export async function thumbnailOf(image: RgbaImage): Promise<string> {
   const canvas = new OffscreenCanvas(image.width, image.height);

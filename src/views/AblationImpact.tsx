@@ -1,5 +1,5 @@
 /** What ablating some heads does to the answer: target, probability and top answers. */
-import type { AblationResult } from "../engine/results/attribution-results";
+import type { AblationResult } from "../engine";
 import { formatChange, formatLogit, formatProbability } from "./numbers";
 import { TopAnswers } from "./TopAnswers";
 

@@ -3,7 +3,7 @@
  * optional heat overlay of one value per patch (a head's final-token attention).
  */
 import { useLayoutEffect, useRef } from "react";
-import type { RgbaImage } from "../engine/model/image";
+import type { RgbaImage } from "../engine";
 
 export interface AnalysedImageProps {
   image: RgbaImage;

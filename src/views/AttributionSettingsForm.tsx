@@ -4,7 +4,7 @@
  * the form says so.
  */
 import { useEffect, useId } from "react";
-import { TARGET_KINDS } from "../engine/ablation/targets";
+import { TARGET_KINDS } from "../engine";
 import { useAnalysisStore } from "../store/analysis-store";
 
 export function AttributionSettingsForm({

@@ -2,7 +2,7 @@
  * The selected head: its ablation impact and its final-token attention drawn over the
  * image; and the set of heads to ablate together.
  */
-import { formatHead } from "../engine/ablation/heads";
+import { formatHead } from "../engine";
 import { useAnalysisStore } from "../store/analysis-store";
 import { useBackendStore } from "../store/backend-store";
 import { useHeadStore } from "../store/head-store";

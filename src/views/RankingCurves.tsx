@@ -3,7 +3,7 @@
  * a better ranking reaches 1 with fewer heads. Drawn as React SVG with d3 scales.
  */
 import { line, scaleLinear } from "d3";
-import type { EvaluateResult } from "../engine/results/analysis-results";
+import type { EvaluateResult } from "../engine";
 import { useEvaluateStore } from "../store/evaluate-store";
 import { useAnalysisStore } from "../store/analysis-store";
 

@@ -4,7 +4,7 @@
  * the CLI's JSON (or its scores as CSV), import a JSON the CLI wrote.
  */
 import { useId, useState } from "react";
-import { parseAttributionResult } from "../engine/results/attribution-results";
+import { parseAttributionResult } from "../engine";
 import { canSharePayload, messageOf, useAnalysisStore } from "../store/analysis-store";
 import { permalinkUrl } from "../store/permalink-location";
 import { downloadText, safeFileName } from "./download";

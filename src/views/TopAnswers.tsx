@@ -1,5 +1,5 @@
 /** A ranked list of answer tokens with their probabilities, as text and bars. */
-import type { TokenScoreJson } from "../engine/results/attribution-results";
+import type { TokenScoreJson } from "../engine";
 import { formatLogit, formatProbability } from "./numbers";
 
 export function TopAnswers({ top, label }: { top: readonly TokenScoreJson[]; label: string }) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AttributionResult } from "../engine/results/attribution-results";
+import type { AttributionResult } from "../engine";
 import { scoresCsv } from "./scores-csv";
 
 describe("scores as CSV", () => {

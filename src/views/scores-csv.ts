@@ -3,7 +3,7 @@
  * score's standard error when the result has one; empty where it is undefined), for
  * spreadsheets. Heads are 0-based, as everywhere in HeadFlow.
  */
-import type { AttributionResult } from "../engine/results/attribution-results";
+import type { AttributionResult } from "../engine";
 
 export function scoresCsv(result: AttributionResult): string {
   const errors = result.standardErrors;

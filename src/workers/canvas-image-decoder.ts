@@ -2,7 +2,7 @@
  * The engine's `ImageDecoder` in a worker: bundle files (the reference images of the `mean`
  * baseline) decoded by the browser into straight RGBA.
  */
-import type { ImageDecoder } from "../engine/ablation/baseline";
+import type { ImageDecoder } from "../engine";
 
 export const decodeWithCanvas: ImageDecoder = async (bytes, name) => {
   const bitmap = await createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>]), {

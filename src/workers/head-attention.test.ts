@@ -1,12 +1,15 @@
 /** The head detail's attention map against the engine's attention-weight ranking. */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Bundle } from "../engine/model/bundle";
-import { solidImage } from "../engine/model/image";
+import {
+  type Bundle,
+  solidImage,
+  prefill,
+  type Prefilled,
+  toPixelValues,
+  normalisationOf,
+  attentionToImage,
+} from "../engine";
 import { loadBundleNode } from "../engine/node";
-import { prefill, type Prefilled } from "../engine/model/prefill";
-import { toPixelValues } from "../engine/model/image";
-import { normalisationOf } from "../engine/ablation/baseline";
-import { attentionToImage } from "../engine/analyses/rankings/rankings";
 import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
 
 let bundle: Bundle;

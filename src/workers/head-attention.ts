@@ -4,8 +4,7 @@
  * prefix + image cache (as the engine's `attentionToImage`, which sums the same row).
  * Pure over the engine's model interface: tested in Node on the bundled model.
  */
-import type { Prefilled } from "../engine/model/prefill";
-import type { VlmSession } from "../engine/model/session";
+import type { Prefilled, VlmSession } from "../engine";
 
 /** Attentions of every head, `[layer][head * length * total]`, for one prompt. */
 export async function cleanAttentions(

@@ -2,10 +2,8 @@
  * What the inference worker and the main thread exchange (plain, structured-cloneable
  * data). The store and views import these types, never the worker module's code.
  */
-import type { AttributionSettings } from "../engine/attribution/attribute-heads";
+import type { AttributionSettings, RgbaImage, TargetKind } from "../engine";
 import type { BackendChoice } from "./backend-choice";
-import type { RgbaImage } from "../engine/model/image";
-import type { TargetKind } from "../engine/ablation/targets";
 import type { CancelFlag } from "./cancel-flag";
 
 export interface SelfTest {

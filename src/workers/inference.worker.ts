@@ -30,16 +30,21 @@ import {
   type BackendChoice,
   type BackendPreference,
 } from "./backend-choice";
-import { evaluateImage, flowImage, patchesImage } from "../engine/analysis-runs";
-import { Headflow } from "../engine/headflow";
-import { loadBundle } from "../engine/model/bundle";
-import { fetchReader } from "../engine/model/files";
-import type { RgbaImage } from "../engine/model/image";
-import type { HeadRef } from "../engine/ablation/heads";
-import { maskTargets } from "../engine/ablation/mask-targets";
-import { argmax } from "../engine/ablation/targets";
-import { attentionToImage, singleHeadEffects } from "../engine/analyses/rankings/rankings";
-import type { DownloadProgress } from "../engine/exports/transformers-js/download";
+import {
+  evaluateImage,
+  flowImage,
+  patchesImage,
+  Headflow,
+  loadBundle,
+  fetchReader,
+  type RgbaImage,
+  type HeadRef,
+  maskTargets,
+  argmax,
+  attentionToImage,
+  singleHeadEffects,
+  type DownloadProgress,
+} from "../engine";
 import { openThirdParty, thirdPartyInfo, type ThirdPartySource } from "./third-party-model";
 
 export type { BackendReport, SelfTest } from "./inference-types";

@@ -7,7 +7,7 @@
  * the original run saw and reproduces its scores. The engine passes a model-sized image
  * through unchanged, so nothing is lost by resizing once here. Pure: tested in Node.
  */
-import { toPixelValues, type RgbaImage } from "../engine/model/image";
+import { toPixelValues, type RgbaImage } from "../engine";
 
 /** `toPixelValues` with mean 0 and std 1/255 returns plain 0..255 channel values. */
 const IDENTITY = { mean: [0, 0, 0], std: [1 / 255, 1 / 255, 1 / 255] } as const;

@@ -10,13 +10,15 @@ import {
   attributeHeads,
   DEFAULT_ATTRIBUTION,
   type EvaluateMasks,
-} from "../engine/attribution/attribute-heads";
-import { Headflow, type NamedImage } from "../engine/headflow";
-import { solidImage } from "../engine/model/image";
+  Headflow,
+  type NamedImage,
+  solidImage,
+  mulberry32,
+  type SetImageResult,
+  buildSetsResult,
+  type SetsContext,
+} from "../engine";
 import { loadBundleNode, nodeImageDecoder } from "../engine/node";
-import { mulberry32 } from "../engine/math/random";
-import type { SetImageResult } from "../engine/analyses/sets/sets";
-import { buildSetsResult, type SetsContext } from "../engine/analyses/sets/run-sets";
 import { createScoringApi, type ScoringApi } from "./scoring-api";
 import { createFitLink } from "./scoring-client";
 import { forwardingFitter } from "./scoring-fitter";

@@ -5,15 +5,16 @@
  * similarity, the semantic-vs-appearance permutation test). Every number is the engine's
  * (StreamingFit, buildSetsResult); this module only keeps fits apart by id.
  */
-import type { SetsResult } from "../engine/results/analysis-results";
 import {
+  type SetsResult,
   StreamingFit,
   type AttributionEstimate,
   type AttributionSettings,
-} from "../engine/attribution/attribute-heads";
-import { HeadflowError } from "../engine/errors";
-import type { SetImageResult } from "../engine/analyses/sets/sets";
-import { buildSetsResult, type SetsContext } from "../engine/analyses/sets/run-sets";
+  HeadflowError,
+  type SetImageResult,
+  buildSetsResult,
+  type SetsContext,
+} from "../engine";
 import type { FitProgress } from "./scoring-types";
 
 interface OpenFit {

@@ -3,7 +3,7 @@
  * attribution in the inference worker to a fit in the scoring worker.
  */
 import * as Comlink from "comlink";
-import type { AttributionEstimate } from "../engine/attribution/attribute-heads";
+import type { AttributionEstimate } from "../engine";
 import type { AttributionUpdate } from "./inference-types";
 import type { ScoringApi } from "./scoring-api";
 import type { FitSink, FitProgress } from "./scoring-types";

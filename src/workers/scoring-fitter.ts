@@ -3,7 +3,7 @@
  * masks and targets to a FitSink (a comlink proxy to the main thread, which forwards to
  * the scoring worker) without waiting, so the next batch of model runs starts at once.
  */
-import type { MaskFitterFactory } from "../engine/attribution/attribute-heads";
+import type { MaskFitterFactory } from "../engine";
 import type { FitSink } from "./scoring-types";
 
 /** `sink` is a comlink proxy: its calls are posted, and their results come back as promises. */

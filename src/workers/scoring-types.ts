@@ -2,10 +2,7 @@
  * What the scoring worker, the inference worker and the main thread exchange about a fit
  * (plain, structured-cloneable data).
  */
-import type {
-  AttributionEstimate,
-  AttributionSettings,
-} from "../engine/attribution/attribute-heads";
+import type { AttributionEstimate, AttributionSettings } from "../engine";
 
 /** The scoring worker's answer to a batch: masks fitted so far, and the fit once it exists. */
 export interface FitProgress {

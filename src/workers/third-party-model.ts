@@ -5,16 +5,17 @@
  */
 import { decodeWithCanvas } from "./canvas-image-decoder";
 import { ort } from "./ort-web";
-import type { ReadFile } from "../engine/model/files";
 import {
+  type ReadFile,
   downloadReader,
   type DownloadProgress,
   type ResponseCache,
-} from "../engine/exports/transformers-js/download";
-import { fileMapReader, type PickedFile } from "../engine/exports/transformers-js/file-map-reader";
-import type { ThirdPartyHeadflow } from "../engine/exports/transformers-js/third-party-headflow";
-import { loadThirdParty } from "../engine/exports/transformers-js/load";
-import type { Capabilities } from "../engine/exports/transformers-js/config";
+  fileMapReader,
+  type PickedFile,
+  type ThirdPartyHeadflow,
+  loadThirdParty,
+  type Capabilities,
+} from "../engine";
 
 export type ThirdPartySource =
   { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string };

@@ -1,10 +1,14 @@
 /** Text-to-patch attention: a hand-built case, then the bundled model against the engine. */
 import { describe, expect, it } from "vitest";
-import { solidImage, toPixelValues } from "../engine/model/image";
-import { normalisationOf } from "../engine/ablation/baseline";
+import {
+  solidImage,
+  toPixelValues,
+  normalisationOf,
+  prefill,
+  type Prefilled,
+  attentionToImage,
+} from "../engine";
 import { loadBundleNode } from "../engine/node";
-import { prefill, type Prefilled } from "../engine/model/prefill";
-import { attentionToImage } from "../engine/analyses/rankings/rankings";
 import { cleanAttentions } from "./head-attention";
 import { textToImageAttention } from "./token-attention";
 

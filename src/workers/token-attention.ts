@@ -5,7 +5,7 @@
  * over all heads is a summary, not an effect: the knockout curves measure effects.
  * Pure over the analysis graph's attentions: tested in Node beside this file.
  */
-import type { Prefilled } from "../engine/model/prefill";
+import type { Prefilled } from "../engine";
 
 export interface TokenAttention {
   /** Absolute prompt positions of the text after the image, in order. */

@@ -2,8 +2,7 @@
  * What the inference worker and the main thread exchange for the token flow and object vs
  * background analyses (plain, structured-cloneable data).
  */
-import type { FlowResult, PatchesResult } from "../engine/results/analysis-results";
-import type { ObjectMaskSpec } from "../engine/analysis-runs";
+import type { FlowResult, PatchesResult, ObjectMaskSpec } from "../engine";
 import type { CancelFlag } from "./cancel-flag";
 import type { TokenAttention } from "./token-attention";
 

@@ -3,10 +3,16 @@
  * and history tests: an attribution, a token flow and an object vs background result of
  * one image and question, with doubles that JSON must carry exactly.
  */
-import { FLOW_SCHEMA, PATCHES_SCHEMA } from "../../engine/results/analysis-results";
-import type { FlowResult, PatchesResult } from "../../engine/results/analysis-results";
-import { ANSWER_SCHEMA, ATTRIBUTION_SCHEMA } from "../../engine/results/attribution-results";
-import type { AnswerResult, AttributionResult } from "../../engine/results/attribution-results";
+import {
+  FLOW_SCHEMA,
+  PATCHES_SCHEMA,
+  type FlowResult,
+  type PatchesResult,
+  ANSWER_SCHEMA,
+  ATTRIBUTION_SCHEMA,
+  type AnswerResult,
+  type AttributionResult,
+} from "../../engine";
 import type { AnalysisExtras } from "../analysis-extras";
 import type { NamedRgbaImage } from "../analysis-payload";
 

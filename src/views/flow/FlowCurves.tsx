@@ -4,8 +4,7 @@
  * first layer). Drawn as React SVG with d3 scales, like the ranking curves.
  */
 import { line, scaleLinear } from "d3";
-import type { FlowResult } from "../../engine/results/analysis-results";
-import type { TokenGroup } from "../../engine/analyses/flow/token-groups";
+import type { FlowResult, TokenGroup } from "../../engine";
 import {
   GROUP_COLOURS,
   GROUP_LABELS,

@@ -4,8 +4,7 @@
  * probability changes when the target cannot read the source in those layers. Red arcs
  * lower the answer when blocked (information the answer needs), blue ones raise it.
  */
-import { TOKEN_GROUPS } from "../../engine/analyses/flow/token-groups";
-import type { FlowResult } from "../../engine/results/analysis-results";
+import { TOKEN_GROUPS, type FlowResult } from "../../engine";
 import {
   GROUP_COLOURS,
   GROUP_LABELS,

@@ -5,7 +5,7 @@
  * focus and presses. Arrow keys move between cells (the heatmap's keyboard pattern).
  */
 import { useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from "react";
-import type { RgbaImage } from "../../engine/model/image";
+import type { RgbaImage } from "../../engine";
 import { isSelectKey, moveFocus } from "../heatmap/selection";
 import { patchFill } from "./patch-colour";
 

@@ -3,7 +3,7 @@
  * Hovering or focusing a token shows the patches it reads; clicking pins it. When a patch
  * is hovered instead, each token's brightness says how much it reads that patch.
  */
-import type { FlowResult } from "../../engine/results/analysis-results";
+import type { FlowResult } from "../../engine";
 import { GROUP_COLOURS, GROUP_LABELS } from "./flow-geometry";
 import type { TextToken } from "./token-links";
 

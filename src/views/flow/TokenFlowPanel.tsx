@@ -5,8 +5,7 @@
  * a token lights the patches it reads and hovering a patch lights the tokens that read it.
  */
 import { useDeferredValue, useMemo, useState } from "react";
-import { defaultWindow } from "../../engine/analyses/flow/flow";
-import type { TokenGroup } from "../../engine/analyses/flow/token-groups";
+import { defaultWindow, type TokenGroup } from "../../engine";
 import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
 import { useObjectMaskStore } from "../../store/object-mask-store";

@@ -3,8 +3,7 @@
  * an edge takes, how thick an edge is for a knockout effect, and how a window is named.
  * Pure numbers, tested beside this file; FlowGraph.tsx and FlowCurves.tsx draw them.
  */
-import type { FlowResult } from "../../engine/results/analysis-results";
-import { TOKEN_GROUPS, type TokenGroup } from "../../engine/analyses/flow/token-groups";
+import { type FlowResult, TOKEN_GROUPS, type TokenGroup } from "../../engine";
 
 export const GROUP_LABELS: Record<TokenGroup, string> = {
   prefix: "Prefix",

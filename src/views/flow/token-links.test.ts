@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FlowResult } from "../../engine/results/analysis-results";
+import type { FlowResult } from "../../engine";
 import { patchesReadBy, readersOf, relativeToMax, textTokens, tokenLights } from "./token-links";
 
 /** Prompt: USER : <image> <image> What ? ASSISTANT : (image patch 1 is the object). */

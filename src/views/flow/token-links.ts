@@ -4,8 +4,7 @@
  * clean run's mean attention (token-attention.ts). Pure, so the highlighting is tested
  * without a browser.
  */
-import type { FlowResult } from "../../engine/results/analysis-results";
-import type { TokenGroup } from "../../engine/analyses/flow/token-groups";
+import type { FlowResult, TokenGroup } from "../../engine";
 import type { TokenAttention } from "../../workers/token-attention";
 
 export interface TextToken {

@@ -2,7 +2,7 @@
  * Files of a dropped folder (drag and drop gives entries, not a FileList): walks the
  * directory entries and returns every file with its path inside the drop.
  */
-import type { PickedFile } from "../../engine/exports/transformers-js/file-map-reader";
+import type { PickedFile } from "../../engine";
 
 function readEntries(reader: FileSystemDirectoryReader): Promise<FileSystemEntry[]> {
   return new Promise((resolve, reject) => reader.readEntries(resolve, reject));

@@ -3,7 +3,7 @@
  * object patches, the background patches and the whole image (every layer), the drop from
  * the clean probability, and the drop per patch (groups differ in size).
  */
-import type { PatchesResult } from "../../engine/results/analysis-results";
+import type { PatchesResult } from "../../engine";
 import { formatDuration, formatProbability } from "../numbers";
 
 const SOURCES = {

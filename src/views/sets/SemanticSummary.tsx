@@ -2,7 +2,7 @@
  * The paper's finding 2 as a test: do images of one category (drawn in different styles)
  * get more alike head scores than images of one style (showing different categories)?
  */
-import type { SetsResult } from "../../engine/results/analysis-results";
+import type { SetsResult } from "../../engine";
 
 const r3 = (value: number) => value.toFixed(3);
 

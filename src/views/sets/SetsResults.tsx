@@ -4,7 +4,7 @@
  * image's answer and fit. Read-only: everything is drawn from the result object alone.
  */
 import { useMemo } from "react";
-import type { SetsResult } from "../../engine/results/analysis-results";
+import type { SetsResult } from "../../engine";
 import { Heatmap } from "../heatmap/Heatmap";
 import { formatDuration } from "../numbers";
 import { SemanticSummary } from "./SemanticSummary";

@@ -3,7 +3,7 @@
  * current image's map filling in live, and Cancel.
  */
 import { useMemo } from "react";
-import { TARGET_KINDS, type TargetKind } from "../../engine/ablation/targets";
+import { TARGET_KINDS, type TargetKind } from "../../engine";
 import { useBackendStore } from "../../store/backend-store";
 import { useSetsStore, type SetsRunState } from "../../store/sets-store";
 import { Heatmap } from "../heatmap/Heatmap";

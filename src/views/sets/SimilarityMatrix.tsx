@@ -1,6 +1,6 @@
 /** The image x image similarity matrix, grouped by category or by style (d3 draws it). */
 import { useLayoutEffect, useMemo, useRef, useState } from "react";
-import type { SetsResult } from "../../engine/results/analysis-results";
+import type { SetsResult } from "../../engine";
 import { drawSimilarity } from "./similarity-draw";
 import { matrixLayout, type GroupBy } from "./similarity-layout";
 

@@ -1,9 +1,14 @@
 /** Node-only: a third-party export from a folder or an http(s) URL, on onnxruntime-node. */
 import { basename } from "node:path";
-import { fetchReader, type ReadFile } from "../../model/files";
-import { folderReader, nodeImageDecoder, NODE_SESSION_OPTIONS, ort } from "../../node";
-import { isThirdPartyExport, loadThirdParty, type ThirdPartyLoadOptions } from "./load";
-import type { ThirdPartyHeadflow } from "./third-party-headflow";
+import { fetchReader, type ReadFile } from "../model/files";
+import { folderReader } from "./files";
+import { nodeImageDecoder, NODE_SESSION_OPTIONS, ort } from "./runtime";
+import {
+  isThirdPartyExport,
+  loadThirdParty,
+  type ThirdPartyLoadOptions,
+} from "../exports/transformers-js/load";
+import type { ThirdPartyHeadflow } from "../exports/transformers-js/third-party-headflow";
 
 function readerFor(location: string): ReadFile {
   return /^https?:\/\//.test(location) ? fetchReader(location) : folderReader(location);
