@@ -17,10 +17,29 @@ export const BACKGROUND_KINDS = [
   "checks",
   "dots",
 ] as const;
-export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
+/**
+ * Kinds only the domain-randomised data draws (training/data/randomise.ts): a radial
+ * gradient, and a base colour under translucent circles or translucent polygons
+ * (`overlays`). Kept out of BACKGROUND_KINDS, which the default splits' info.json lists.
+ */
+export const DR_BACKGROUND_KINDS = [...BACKGROUND_KINDS, "radial", "circles", "shapes"] as const;
+export type BackgroundKind = (typeof DR_BACKGROUND_KINDS)[number];
+
+/** A translucent shape drawn over the background (normalised image coordinates). */
+export interface Overlay {
+  shape: "circle" | "rect" | "triangle";
+  cx: number;
+  cy: number;
+  /** Radius (circle) or half-extent (rect, triangle). */
+  r: number;
+  /** Rotation in radians (rect, triangle). */
+  angle: number;
+  rgb: RGB;
+  alpha: number;
+}
 
 /** Sampling weights of the kinds: half plain (solid/gradient/noise), half textured. */
-const KIND_WEIGHTS: Readonly<Record<BackgroundKind, number>> = {
+const KIND_WEIGHTS: Readonly<Record<(typeof BACKGROUND_KINDS)[number], number>> = {
   solid: 0.18,
   gradient: 0.18,
   noise: 0.18,
@@ -48,6 +67,8 @@ export interface BackgroundSpec {
   grain: number;
   /** Seed of the value noise lattice and the grain. */
   noiseSeed: number;
+  /** Translucent shapes drawn over the pattern, in order (domain-randomised kinds only). */
+  overlays?: Overlay[];
 }
 
 function pickKind(rng: Rng): BackgroundKind {
@@ -137,6 +158,52 @@ function patternWeight(spec: BackgroundSpec, u: number, v: number, ca: number, s
       const fb = frac(b / spec.period + spec.phase[1]) - 0.5;
       return fa * fa + fb * fb < spec.duty * spec.duty ? 1 : 0;
     }
+    case "radial": {
+      // Centre at phase (in the image), rgb at the centre, rgb2 from radius 4 * period on.
+      const r = Math.hypot(u - spec.phase[0], v - spec.phase[1]) / (4 * spec.period);
+      return Math.min(1, r);
+    }
+    case "circles":
+    case "shapes":
+      return 0;
+  }
+}
+
+/** Coverage (0..1) of overlay `o` at normalised point (u, v). */
+function overlayHit(o: Overlay, u: number, v: number): boolean {
+  const du = u - o.cx;
+  const dv = v - o.cy;
+  if (o.shape === "circle") return du * du + dv * dv < o.r * o.r;
+  const c = Math.cos(o.angle);
+  const s = Math.sin(o.angle);
+  const a = (du * c + dv * s) / o.r;
+  const b = (-du * s + dv * c) / o.r;
+  if (o.shape === "rect") return Math.abs(a) < 1 && Math.abs(b) < 0.6;
+  // triangle: apex at b = -1, base at b = 0.8
+  return b > -1 && b < 0.8 && Math.abs(a) < ((b + 1) / 1.8) * 1.1;
+}
+
+/** Alpha-blends the overlays over `out` (2x2 supersampled edges). */
+function drawOverlays(overlays: readonly Overlay[], size: number, out: Float32Array): void {
+  for (const o of overlays) {
+    const x0 = Math.max(0, Math.floor((o.cx - 1.5 * o.r) * size));
+    const x1 = Math.min(size - 1, Math.ceil((o.cx + 1.5 * o.r) * size));
+    const y0 = Math.max(0, Math.floor((o.cy - 1.5 * o.r) * size));
+    const y1 = Math.min(size - 1, Math.ceil((o.cy + 1.5 * o.r) * size));
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) {
+        let hit = 0;
+        for (let k = 0; k < 4; k++) {
+          if (overlayHit(o, (x + 0.25 + 0.5 * (k & 1)) / size, (y + 0.25 + 0.5 * (k >> 1)) / size))
+            hit++;
+        }
+        if (hit === 0) continue;
+        const a = (o.alpha * hit) / 4;
+        const i = (y * size + x) * 3;
+        for (let ch = 0; ch < 3; ch++)
+          out[i + ch] = (out[i + ch] as number) * (1 - a) + (o.rgb[ch] as number) * a;
+      }
+    }
   }
 }
 
@@ -184,4 +251,5 @@ export function renderBackground(spec: BackgroundSpec, size: number, out: Float3
       out[o + 2] = Math.min(1, Math.max(0, b));
     }
   }
+  if (spec.overlays) drawOverlays(spec.overlays, size, out);
 }

@@ -7,7 +7,9 @@
  *   npx tsx training/data/generate.ts --hold-out-style openmoji   # train-no-openmoji
  *   npx tsx training/data/generate.ts --gallery                   # public/samples only
  *
- * Flags: --split NAME, --seed N, --count N, --styles a,b,c, --out DIR (default
+ *   npx tsx training/data/generate.ts --split train-dr            # domain-randomised (issue #19)
+ *
+ * Flags: --split NAME, --seed N, --count N, --styles a,b,c, --dr, --out DIR (default
  * training/data/out), --hold-out-style STYLE, --png (also write PNGs; on for
  * `reference`), --force (rebuild splits that are already complete and up to date),
  * --gallery, --gallery-out DIR (default public/samples), --no-gallery.
@@ -22,7 +24,7 @@ import { writeGallery } from "./gallery.ts";
 import { writePng } from "./png.ts";
 import { IMAGE_SIZE } from "./scene.ts";
 import {
-  generateScene,
+  sceneFunction,
   generateSplit,
   makeContext,
   type Progress,
@@ -48,6 +50,15 @@ export const DEFAULT_SPLITS: readonly Omit<SplitOptions, "out">[] = [
   { name: "train", seed: 1, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES },
   { name: "ood-emojione", seed: 4, count: 1000, styles: ["emojione"] },
   { name: "ood-noto-v1", seed: 4, count: 1000, styles: ["noto-v1"] },
+];
+
+/**
+ * Domain-randomised splits (randomise.ts, issue #19): not part of `npm run model:data`;
+ * written with `--split train-dr` / `--split heldout-dr` (or any name with `--dr`).
+ */
+export const DR_SPLITS: readonly Omit<SplitOptions, "out">[] = [
+  { name: "heldout-dr", seed: 12, count: 4000, styles: TRAIN_STYLES, dr: true },
+  { name: "train-dr", seed: 11, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES, dr: true },
 ];
 
 function fail(message: string): never {
@@ -81,7 +92,7 @@ async function writeSplitPngs(options: SplitOptions, sprites: SpriteCache): Prom
   const ctx = makeContext(options.styles, sprites);
   const image = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3);
   for (let i = 0; i < options.count; i++) {
-    generateScene(ctx, options.seed, i, image);
+    sceneFunction(options)(ctx, options.seed, i, image);
     await writePng(join(dir, `${String(i).padStart(3, "0")}.png`), image, IMAGE_SIZE);
   }
 }
@@ -123,6 +134,7 @@ async function main(): Promise<void> {
       gallery: { type: "boolean", default: false },
       "gallery-out": { type: "string" },
       "no-gallery": { type: "boolean", default: false },
+      dr: { type: "boolean", default: false },
     },
     strict: true,
   });
@@ -160,6 +172,7 @@ async function main(): Promise<void> {
     const name = values.split ?? `train-no-${holdOut}`;
     const base =
       DEFAULT_SPLITS.find((s) => s.name === name) ??
+      DR_SPLITS.find((s) => s.name === name) ??
       (holdOut !== undefined ? DEFAULT_SPLITS.find((s) => s.name === "train") : undefined);
     let styles: readonly Style[] = values.styles
       ? parseStyles(values.styles)
@@ -169,8 +182,9 @@ async function main(): Promise<void> {
     const seed = values.seed !== undefined ? parseCount(values.seed, "--seed") : (base?.seed ?? 1);
     const count =
       values.count !== undefined ? parseCount(values.count, "--count") : (base?.count ?? 1000);
+    const dr = values.dr || (base?.dr ?? false);
     await runSplit(
-      { name, seed, count, styles, out },
+      { name, seed, count, styles, out, ...(dr ? { dr } : {}) },
       values.png || name === "reference",
       values.force,
       sprites,

@@ -15,7 +15,7 @@
 import { renderBackground, sampleBackground, type BackgroundSpec } from "./backgrounds.ts";
 import { type Category, MONOCHROME_STYLES, type Style } from "./categories.ts";
 import { compositeOver, drawSprite, layerBox, newLayer, type Placement } from "./composite.ts";
-import { COLOR_NAMES, hsvToRgb, luma, type RGB } from "./palette.ts";
+import { COLOR_NAMES, hsvToRgb, luma, type RGB, rgbToHsv } from "./palette.ts";
 import { Rng } from "./prng.ts";
 import { POSITIONS } from "./questions.ts";
 import type { Sprite, SpriteCache } from "./sprites.ts";
@@ -45,6 +45,8 @@ export interface ObjectSpec {
   placement: Placement;
   /** Colour of monochrome sprites (undefined for coloured sets). */
   tint?: RGB;
+  /** Colour jitter (domain-randomised data only): see `jitterLayer`. */
+  jitter?: Jitter;
   /** Drawn in front of the main object (distractors only). */
   front?: boolean;
 }
@@ -57,6 +59,58 @@ export interface SceneSpec {
   main: ObjectSpec;
   distractors: ObjectSpec[];
   exists: { category: string; present: boolean };
+}
+
+/** Hue rotation (degrees), saturation and value factors applied to an object's colours. */
+export type Jitter = [number, number, number];
+
+/**
+ * How a scene is laid out. The default reproduces the original data exactly (same random
+ * draws in the same order); the domain-randomised variant (randomise.ts) widens the ranges,
+ * samples backgrounds from the whole colour space and jitters object colours.
+ */
+export interface LayoutVariant {
+  mainExtent: [number, number];
+  mainRotation: number;
+  distractorExtent: [number, number];
+  distractorRotation: number;
+  maxDistractors: number;
+  /** Times a main object too large for an outer third shrinks by 8% before it is placed anyway. */
+  shrinkAttempts: number;
+  sampleBackground: (rng: Rng, color?: string) => BackgroundSpec;
+  /** Colour jitter of a coloured (non-monochrome) object, or undefined for none. */
+  jitter?: (rng: Rng) => Jitter | undefined;
+}
+
+export const DEFAULT_LAYOUT: LayoutVariant = {
+  mainExtent: MAIN_EXTENT,
+  mainRotation: MAIN_ROTATION,
+  distractorExtent: DISTRACTOR_EXTENT,
+  distractorRotation: DISTRACTOR_ROTATION,
+  maxDistractors: 3,
+  shrinkAttempts: 8,
+  sampleBackground,
+};
+
+/**
+ * Applies `jitter` to a premultiplied RGBA layer in place: each pixel's colour is
+ * un-premultiplied, rotated in hue, its saturation and value scaled (clamped), and
+ * premultiplied again. Alpha is unchanged, so boxes and coverage are too.
+ */
+export function jitterLayer(layer: Float32Array, [dh, ks, kv]: Jitter): void {
+  for (let p = 0; p < layer.length; p += 4) {
+    const a = layer[p + 3] as number;
+    if (a <= 1e-6) continue;
+    const [h, s, v] = rgbToHsv([
+      (layer[p] as number) / a,
+      (layer[p + 1] as number) / a,
+      (layer[p + 2] as number) / a,
+    ]);
+    const [r, g, b] = hsvToRgb(h + dh, Math.min(1, s * ks), Math.min(1, v * kv));
+    layer[p] = r * a;
+    layer[p + 1] = g * a;
+    layer[p + 2] = b * a;
+  }
 }
 
 export interface SceneContext {
@@ -152,9 +206,11 @@ function placeMain(
   size: number,
   layer: Float32Array,
   tint: RGB | undefined,
+  variant: LayoutVariant = DEFAULT_LAYOUT,
 ): Placement {
-  let extent = rng.uniform(...MAIN_EXTENT);
-  const rotation = rng.uniform(-MAIN_ROTATION, MAIN_ROTATION);
+  const minExtent = variant.mainExtent[0];
+  let extent = rng.uniform(...variant.mainExtent);
+  const rotation = rng.uniform(-variant.mainRotation, variant.mainRotation);
   const third = size / 3;
   const lo = wanted * third + POSITION_MARGIN;
   const hi = (wanted + 1) * third - POSITION_MARGIN;
@@ -168,8 +224,8 @@ function placeMain(
     const cMax = clippedCentre(box[0], box[2], tx1, size);
     const tLo = Math.max(lo, cMin);
     const tHi = Math.min(hi, cMax);
-    if (tLo > tHi && attempt < 8 && extent > MAIN_EXTENT[0]) {
-      extent = Math.max(MAIN_EXTENT[0], extent * 0.92);
+    if (tLo > tHi && attempt < variant.shrinkAttempts && extent > minExtent) {
+      extent = Math.max(minExtent, extent * 0.92);
       continue;
     }
     // Target clipped centre; c(t) is monotone, so bisection finds the translation.
@@ -210,6 +266,7 @@ export function sampleSceneWithLayers(
   ctx: SceneContext,
   index: number,
   seed: number,
+  variant: LayoutVariant = DEFAULT_LAYOUT,
 ): { spec: SceneSpec; layers: SceneLayers } {
   const size = IMAGE_SIZE;
   const rng = new Rng(seed);
@@ -221,44 +278,55 @@ export function sampleSceneWithLayers(
 
   const mainCategory = rng.pick(pool);
   const mainSprite = ctx.sprites.get(mainCategory, style);
-  let background = sampleBackground(rng);
+  let background = variant.sampleBackground(rng);
   for (let attempt = 0; attempt < 12 && !visibleOn(mainSprite, background); attempt++) {
-    background = sampleBackground(rng, rng.pick(COLOR_NAMES.filter((c) => c !== background.color)));
+    background = variant.sampleBackground(
+      rng,
+      rng.pick(COLOR_NAMES.filter((c) => c !== background.color)),
+    );
   }
   const tintFor = () => (monochrome ? contrastingTint(background, rng) : undefined);
 
   const mainLayer = newLayer(size);
   const mainTint = tintFor();
   const wanted = rng.int(0, POSITIONS.length - 1);
-  const mainPlacement = placeMain(mainSprite, rng, wanted, size, mainLayer, mainTint);
+  const mainPlacement = placeMain(mainSprite, rng, wanted, size, mainLayer, mainTint, variant);
   drawSprite(mainSprite, mainPlacement, size, mainLayer, mainTint);
   const main: ObjectSpec = { category: mainCategory.name, style, placement: mainPlacement };
   if (mainTint) main.tint = mainTint;
+  const mainJitter = !monochrome && variant.jitter ? variant.jitter(rng) : undefined;
+  if (mainJitter) {
+    main.jitter = mainJitter;
+    jitterLayer(mainLayer, mainJitter);
+  }
 
   // Distractors: rejection-sampled against the visibility constraints.
   const accepted: { spec: ObjectSpec; layer: Float32Array }[] = [];
   const behind: Float32Array[] = [];
   const front: Float32Array[] = [];
   const used = new Set([mainCategory.name]);
-  const count = rng.int(0, 3);
+  const count = rng.int(0, variant.maxDistractors);
   for (let d = 0; d < count; d++) {
     for (let attempt = 0; attempt < 10; attempt++) {
       const category = pickOther(pool, used, rng);
       const sprite = ctx.sprites.get(category, style);
-      const maxExtent = Math.min(DISTRACTOR_EXTENT[1], DISTRACTOR_RELATIVE * mainPlacement.extent);
-      const extent = rng.uniform(DISTRACTOR_EXTENT[0], Math.max(DISTRACTOR_EXTENT[0], maxExtent));
+      const [dLo, dHi] = variant.distractorExtent;
+      const maxExtent = Math.min(dHi, DISTRACTOR_RELATIVE * mainPlacement.extent);
+      const extent = rng.uniform(dLo, Math.max(dLo, maxExtent));
       const margin = extent * (0.5 - MAX_OVERHANG);
       const placement: Placement = {
         cx: rng.uniform(margin, 1 - margin),
         cy: rng.uniform(margin, 1 - margin),
         extent,
-        rotation: rng.uniform(-DISTRACTOR_ROTATION, DISTRACTOR_ROTATION),
+        rotation: rng.uniform(-variant.distractorRotation, variant.distractorRotation),
       };
       const isFront = rng.chance(FRONT_PROBABILITY);
       const tint = tintFor();
+      const jitter = !monochrome && variant.jitter ? variant.jitter(rng) : undefined;
       if (!visibleOn(sprite, background)) continue;
       const layer = newLayer(size);
       drawSprite(sprite, placement, size, layer, tint);
+      if (jitter) jitterLayer(layer, jitter);
       if (!layerBox(layer, size, BOX_ALPHA)) continue;
       const nextBehind = isFront ? behind : [...behind, layer];
       const nextFront = isFront ? [...front, layer] : front;
@@ -273,6 +341,7 @@ export function sampleSceneWithLayers(
       else behind.push(layer);
       const spec: ObjectSpec = { category: category.name, style, placement, front: isFront };
       if (tint) spec.tint = tint;
+      if (jitter) spec.jitter = jitter;
       accepted.push({ spec, layer });
       used.add(category.name);
       break;
@@ -332,6 +401,7 @@ export function renderScene(
     if (!category) throw new Error(`unknown category ${obj.category}`);
     const layer = newLayer(size);
     drawSprite(sprites.get(category, obj.style), obj.placement, size, layer, obj.tint);
+    if (obj.jitter) jitterLayer(layer, obj.jitter);
     return layer;
   };
   const reuse = layers && size === IMAGE_SIZE;

@@ -12,7 +12,13 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { BACKGROUND_KINDS } from "./backgrounds.ts";
+import { BACKGROUND_KINDS, DR_BACKGROUND_KINDS } from "./backgrounds.ts";
+import {
+  AMBIGUITY_MARGIN,
+  MIN_DOMINANT_SHARE,
+  NAMED_COLOR_PROTOTYPES,
+} from "./colornames.ts";
+import { generateSceneDR, RENDER_PATHS } from "./randomise.ts";
 import {
   type Category,
   CATEGORIES,
@@ -44,6 +50,8 @@ export interface SplitOptions {
   styles: readonly Style[];
   /** Root output directory; the split goes to <out>/<name>. */
   out: string;
+  /** Domain-randomised scenes (randomise.ts) instead of the default ones. */
+  dr?: boolean;
 }
 
 /** Scene-generation context for a set of styles (categories each style can draw). */
@@ -72,8 +80,29 @@ export function generateScene(
   return buildRecord(spec, rendered);
 }
 
+/** The scene function of a split: default or domain-randomised. */
+export function sceneFunction(
+  options: Pick<SplitOptions, "dr">,
+): (ctx: SceneContext, splitSeed: number, index: number, image: Uint8Array) => SceneRecord {
+  return options.dr
+    ? (ctx, seed, index, image) => generateSceneDR(ctx, CATEGORY_BY_NAME, seed, index, image)
+    : generateScene;
+}
+
 export function splitInfo(options: SplitOptions): Record<string, unknown> {
   const categories = new Set(options.styles.flatMap((s) => categoriesFor(s).map((c) => c.name)));
+  const drInfo = options.dr
+    ? {
+        domainRandomised: true,
+        renderPaths: RENDER_PATHS,
+        colorNames: {
+          method: "nearest prototype in CIELAB (D65, CIE76); background = name of most pixels",
+          ambiguityMargin: AMBIGUITY_MARGIN,
+          minDominantShare: MIN_DOMINANT_SHARE,
+          prototypes: NAMED_COLOR_PROTOTYPES,
+        },
+      }
+    : {};
   return {
     schema: "headflow.emoji-scenes/1",
     split: options.name,
@@ -97,7 +126,8 @@ export function splitInfo(options: SplitOptions): Record<string, unknown> {
     })),
     colors: COLOR_NAMES,
     positions: POSITIONS,
-    backgroundKinds: BACKGROUND_KINDS,
+    backgroundKinds: options.dr ? DR_BACKGROUND_KINDS : BACKGROUND_KINDS,
+    ...drInfo,
     boxAlphaThreshold: BOX_ALPHA,
     spriteRaster: SPRITE_RASTER,
     iconSets: Object.fromEntries(
@@ -132,11 +162,12 @@ export function generateSplit(
 ): number {
   const ctx = makeContext(options.styles, sprites);
   const info = splitInfo(options);
+  const scene = sceneFunction(options);
   const writer = new SplitWriter(join(options.out, options.name), IMAGE_SIZE * IMAGE_SIZE * 3);
   const start = performance.now();
   let lastReport = start;
   for (let i = 0; i < options.count; i++) {
-    writer.add(generateScene(ctx, options.seed, i, writer.nextImage()));
+    writer.add(scene(ctx, options.seed, i, writer.nextImage()));
     const now = performance.now();
     if (onProgress && (now - lastReport > 2000 || i === options.count - 1)) {
       lastReport = now;
@@ -201,7 +232,7 @@ export async function isUpToDate(
   const fd = openSync(join(dir, "images.u8"), "r");
   try {
     for (const i of checks) {
-      expectedLines.set(i, JSON.stringify(generateScene(ctx, options.seed, i, image)));
+      expectedLines.set(i, JSON.stringify(sceneFunction(options)(ctx, options.seed, i, image)));
       if (readSync(fd, stored, 0, bytes, i * bytes) !== bytes) return false;
       if (!Buffer.from(image).equals(Buffer.from(stored))) return false;
     }
