@@ -4,6 +4,9 @@ import { Headflow, type NamedImage } from "./headflow";
 import { solidImage } from "./model/image";
 import { loadBundleNode, nodeImageDecoder } from "./node";
 import { AttributionResultSchema } from "./results/attribution-results";
+import { ask } from "./analyses/ask";
+import { ablate } from "./analyses/ablate";
+import { attribute } from "./analyses/attribute";
 
 let headflow: Headflow;
 const image: NamedImage = { ...solidImage(64, [40, 160, 220]), name: "blue.png" };
@@ -19,7 +22,7 @@ beforeAll(async () => {
 
 describe("Headflow", () => {
   it("answers with top-k first-token probabilities, best first", async () => {
-    const result = await headflow.ask(image, { top: 4 });
+    const result = await ask(headflow, image, { top: 4 });
     const probabilities = result.top.map((t) => t.probability);
     expect(probabilities).toEqual([...probabilities].sort((a, b) => b - a));
     expect(probabilities.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1 + 1e-9);
@@ -27,9 +30,9 @@ describe("Headflow", () => {
   });
 
   it("ablating no head leaves the target unchanged; the result names heads L.H", async () => {
-    const none = await headflow.ablate(image, { heads: [], baseline: blank });
+    const none = await ablate(headflow, image, { heads: [], baseline: blank });
     expect(none.ablated.target).toBe(none.clean.target);
-    const some = await headflow.ablate(image, { heads: [{ layer: 7, head: 3 }], baseline: blank });
+    const some = await ablate(headflow, image, { heads: [{ layer: 7, head: 3 }], baseline: blank });
     expect(some.heads).toEqual(["7.3"]);
     expect(some.clean.target).toBe(none.clean.target);
   });
@@ -37,16 +40,16 @@ describe("Headflow", () => {
   it("gives the same scores for the same seed, streams partial fits, validates its JSON", async () => {
     const settings = { samples: 96, batchSize: 16, seed: 5 };
     let partials = 0;
-    const a = await headflow.attribute(image, {
+    const a = await attribute(headflow, image, {
       baseline: blank,
       settings,
       onProgress: (p) => void (p.partial && partials++),
     });
-    const b = await headflow.attribute(image, { baseline: blank, settings });
+    const b = await attribute(headflow, image, { baseline: blank, settings });
     expect(a.scores).toEqual(b.scores);
     expect(partials).toBeGreaterThan(0);
     expect(AttributionResultSchema.parse(JSON.parse(JSON.stringify(a)))).toBeTruthy();
-    const c = await headflow.attribute(image, {
+    const c = await attribute(headflow, image, {
       baseline: blank,
       settings: { ...settings, seed: 6 },
     });
@@ -68,10 +71,10 @@ describe("Headflow", () => {
     const settings = { samples: 64, batchSize: 16, seed: 2 };
     // Another question shares the warmed baseline (the image comes before the question).
     const [object, color] = bundle.manifest.questions.slice(0, 2).map((q) => q.template);
-    const a = await warm.attribute(image, { settings, question: object! });
-    await warm.attribute(image, { settings, question: color! });
+    const a = await attribute(warm, image, { settings, question: object! });
+    await attribute(warm, image, { settings, question: color! });
     expect(decoded).toBe(references);
-    const cold = await new Headflow(bundle, nodeImageDecoder, "test").attribute(image, {
+    const cold = await attribute(new Headflow(bundle, nodeImageDecoder, "test"), image, {
       settings,
       question: object!,
     });
@@ -81,7 +84,7 @@ describe("Headflow", () => {
 
   it("stops an attribution when its signal aborts", async () => {
     const controller = new AbortController();
-    const run = headflow.attribute(image, {
+    const run = attribute(headflow, image, {
       baseline: blank,
       settings: { samples: 640, batchSize: 16 },
       signal: controller.signal,

@@ -27,15 +27,27 @@ export type { VlmSession } from "./model/session";
 export type { Manifest, QuestionType } from "./model/manifest";
 export type { Prompt } from "./model/tokenize";
 export { toPixelValues, solidImage, BLANK_GRAY } from "./model/image";
+export { pixelHash } from "./model/pixel-hash";
 export type { RgbaImage } from "./model/image";
 export { prefill, prefillImages } from "./model/prefill";
 export type { Prefilled } from "./model/prefill";
 
 // --- Front door ---------------------------------------------------------------------
-export { Headflow } from "./headflow";
-export type { NamedImage } from "./headflow";
-export { evaluateImage, flowImage, patchesImage } from "./analysis-runs";
-export type { ObjectMaskSpec } from "./analysis-runs";
+export { Headflow, bundleSources } from "./headflow";
+export type { NamedImage, ModelSources, WarmUpReport } from "./headflow";
+export { ask } from "./analyses/ask";
+export type { AskOptions } from "./analyses/ask";
+export { ablate } from "./analyses/ablate";
+export type { AblateOptions } from "./analyses/ablate";
+export { attribute } from "./analyses/attribute";
+export type { AttributeOptions } from "./analyses/attribute";
+export { evaluate } from "./analyses/rankings/evaluate-image";
+export type { EvaluateImageOptions } from "./analyses/rankings/evaluate-image";
+export { flow } from "./analyses/flow/flow-image";
+export type { FlowImageOptions } from "./analyses/flow/flow-image";
+export { objectVsBackground } from "./analyses/object-background/object-vs-background-image";
+export type { ObjectMaskSpec, KnockoutImageOptions } from "./analyses/knockout-setup";
+export { headGrid } from "./analyses/labels";
 
 // --- Ablation -----------------------------------------------------------------------
 export { baselineKv, parseBaselineArg, normalisationOf } from "./ablation/baseline";

@@ -31,9 +31,9 @@ import {
   type BackendPreference,
 } from "./backend-choice";
 import {
-  evaluateImage,
-  flowImage,
-  patchesImage,
+  evaluate,
+  flow,
+  objectVsBackground,
   Headflow,
   loadBundle,
   fetchReader,
@@ -44,6 +44,9 @@ import {
   attentionToImage,
   singleHeadEffects,
   type DownloadProgress,
+  ask,
+  ablate,
+  attribute,
 } from "../engine";
 import { openThirdParty, thirdPartyInfo, type ThirdPartySource } from "./third-party-model";
 
@@ -207,7 +210,7 @@ const api = {
   },
 
   async ask(image: AnalysisInput["image"], question: string) {
-    return (await loaded()).ask(image, { question, top: 5 });
+    return ask(await loaded(), image, { question, top: 5 });
   },
 
   /** With a `sink` (the main thread's link to the scoring worker) the fit runs there. */
@@ -220,9 +223,7 @@ const api = {
     const controller = new AbortController();
     running = controller;
     try {
-      return await (
-        await loaded()
-      ).attribute(request.image, {
+      return await attribute(await loaded(), request.image, {
         question: request.question,
         baseline: baselineSpec(request),
         target: request.target,
@@ -254,7 +255,7 @@ const api = {
   },
 
   async ablate(input: AnalysisInput, heads: HeadRef[]) {
-    return (await loaded()).ablate(input.image, {
+    return ablate(await loaded(), input.image, {
       heads,
       question: input.question,
       baseline: baselineSpec(input),
@@ -288,7 +289,7 @@ const api = {
     const controller = new AbortController();
     running = controller;
     try {
-      return await evaluateImage(await loaded(), input.image, {
+      return await evaluate(await loaded(), input.image, {
         question: input.question,
         baseline: baselineSpec(input),
         target: input.target,
@@ -310,7 +311,7 @@ const api = {
   ): Promise<TokenFlowRun> {
     return cancellable(async (signal, checkFlag) => {
       const headflow = await loaded();
-      const result = await flowImage(headflow, input.image, {
+      const result = await flow(headflow, input.image, {
         question: input.question,
         objectMask: request.objectMask,
         ...(request.window !== undefined ? { window: request.window } : {}),
@@ -335,7 +336,7 @@ const api = {
   async patches(input: AnalysisInput, request: KnockoutRequest) {
     return cancellable(
       async (signal) =>
-        patchesImage(await loaded(), input.image, {
+        objectVsBackground(await loaded(), input.image, {
           question: input.question,
           objectMask: request.objectMask,
           signal,

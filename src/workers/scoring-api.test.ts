@@ -17,6 +17,7 @@ import {
   type SetImageResult,
   buildSetsResult,
   type SetsContext,
+  attribute,
 } from "../engine";
 import { loadBundleNode, nodeImageDecoder } from "../engine/node";
 import { createScoringApi, type ScoringApi } from "./scoring-api";
@@ -146,9 +147,9 @@ describe("scoring worker fit on the bundled model", () => {
       baseline: { kind: "blank" } as const,
       settings: { samples: 96, batchSize: 16, seed: 2 },
     };
-    const direct = await headflow.attribute(image, options);
+    const direct = await attribute(headflow, image, options);
     const { fitter } = remoteFitter();
-    const viaWorker = await headflow.attribute(image, { ...options, fitter });
+    const viaWorker = await attribute(headflow, image, { ...options, fitter });
     expect(viaWorker.scores).toEqual(direct.scores);
     expect(viaWorker.intercept).toBe(direct.intercept);
     expect(viaWorker.fit).toEqual(direct.fit);

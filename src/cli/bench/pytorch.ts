@@ -23,6 +23,7 @@ import {
   type NamedImage,
   type Prompt,
   type RgbaImage,
+  attribute,
 } from "../../engine";
 import { decodeImageBytes, nodeImageDecoder } from "../../engine/node";
 import { median, round } from "./stats";
@@ -51,7 +52,7 @@ export async function compareWithPytorch(
     // A fresh engine each time, so its baseline is computed inside the timing, as the
     // reference computes its own.
     const fresh = new Headflow(headflow.bundle, nodeImageDecoder, "onnxruntime-node (cpu)");
-    engineRuns.push(await fresh.attribute(image, { baseline, settings }));
+    engineRuns.push(await attribute(fresh, image, { baseline, settings }));
   }
   const engine = engineRuns[engineRuns.length - 1]!;
   const norm = normalisationOf(headflow.bundle);

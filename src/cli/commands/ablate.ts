@@ -1,5 +1,5 @@
 /** `headflow ablate`: clean vs ablated target, answer and top-k for a set of heads. */
-import { parseHeadList } from "../../engine";
+import { parseHeadList, ablate } from "../../engine";
 import { openBaseline, openImage, openModel } from "../context";
 import { integerOption, parseOptions, requireOption, targetOption } from "../options";
 import { printJson, type CliIo } from "../output";
@@ -29,7 +29,7 @@ export async function ablateCommand(args: string[], io: CliIo): Promise<number> 
   headflow.prompt(options.question);
   const baseline = await openBaseline(options.baseline);
   const image = await openImage(imagePath);
-  const result = await headflow.ablate(image, {
+  const result = await ablate(headflow, image, {
     heads: headList,
     baseline,
     target,

@@ -1,7 +1,7 @@
 /** `headflow ask`: the model's answer and the top-k first-token probabilities. */
 import { readdir } from "node:fs/promises";
 import { extname, join } from "node:path";
-import { HeadflowError, errorMessage } from "../../engine";
+import { HeadflowError, errorMessage, ask } from "../../engine";
 import { openImage, openModel } from "../context";
 import { integerOption, parseOptions } from "../options";
 import { printJson, type CliIo } from "../output";
@@ -30,19 +30,19 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
   const headflow = await openModel(options.model);
   // Check the question before touching any image, so a bad question fails once, clearly.
   headflow.prompt(options.question);
-  const ask = {
+  const request = {
     top,
     maxTokens,
     ...(options.question !== undefined ? { question: options.question } : {}),
   };
   if (files === null) {
-    printJson(io, await headflow.ask(await openImage(options.image!), ask));
+    printJson(io, await ask(headflow, await openImage(options.image!), request));
     return 0;
   }
   let failures = 0;
   for (const file of files) {
     try {
-      printJson(io, await headflow.ask(await openImage(file), ask), false);
+      printJson(io, await ask(headflow, await openImage(file), request), false);
     } catch (error) {
       if (!(error instanceof HeadflowError) || error.code !== "bad-image") throw error;
       failures++;

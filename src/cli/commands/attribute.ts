@@ -1,5 +1,5 @@
 /** `headflow attribute`: head attribution scores for one image (the browser opens this JSON). */
-import { DEFAULT_ATTRIBUTION } from "../../engine";
+import { DEFAULT_ATTRIBUTION, attribute } from "../../engine";
 import {
   ATTRIBUTION_OPTIONS,
   IMAGE_ANALYSIS_OPTIONS,
@@ -41,7 +41,7 @@ export async function attributeCommand(
   const baseline = await openBaseline(options.baseline);
   const image = await openImage(imagePath);
   const result = await withProgress(io, "attribute", (bar) =>
-    headflow.attribute(image, {
+    attribute(headflow, image, {
       settings,
       baseline,
       target,

@@ -17,6 +17,7 @@ import {
   toPixelValues,
   type BaselineSpec,
   type NamedImage,
+  attribute,
 } from "../../engine";
 import { NODE_SESSION_OPTIONS, nodeImageDecoder, ort } from "../../engine/node";
 import { DEFAULT_SWEEP, sweepDefaults } from "../bench/defaults-sweep";
@@ -103,7 +104,11 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const prompt = headflow.prompt();
   const session = headflow.bundle.session;
   const { layers, heads } = headflow.bundle.manifest;
-  const baselineKv = await headflow.baseline(baseline, prompt);
+  const baselineKv = await headflow.baseline(
+    baseline,
+    await headflow.prefill(image, prompt),
+    image,
+  );
   const pixels = toPixelValues(image, normalisationOf(headflow.bundle));
   const masks = sampleMasks(maskCount, layers * heads, DEFAULT_ATTRIBUTION.alpha, 1);
 
@@ -166,12 +171,13 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const baselineTimes: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const fresh = new Headflow(headflow.bundle, nodeImageDecoder);
-    baselineTimes.push((await timed(() => fresh.baseline(baseline, prompt))).ms);
+    const clean = await fresh.prefill(image, prompt);
+    baselineTimes.push((await timed(() => fresh.baseline(baseline, clean, image))).ms);
   }
   const attributions = [];
   for (let r = 0; r < repeats; r++) {
     attributions.push(
-      await headflow.attribute(image, { baseline, settings: { samples, batchSize } }),
+      await attribute(headflow, image, { baseline, settings: { samples, batchSize } }),
     );
   }
   const wall = median(attributions.map((a) => a.timings.totalMs));

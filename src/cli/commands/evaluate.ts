@@ -1,5 +1,5 @@
 /** `headflow evaluate`: faithfulness and completeness of four head rankings for one image. */
-import { DEFAULT_EVALUATE, evaluateImage } from "../../engine";
+import { DEFAULT_EVALUATE, evaluate } from "../../engine";
 import {
   ATTRIBUTION_OPTIONS,
   ATTRIBUTION_OPTIONS_HELP,
@@ -53,7 +53,7 @@ export async function evaluateCommand(
   const baseline = await openBaseline(options.baseline);
   const image = await openImage(imagePath);
   const result = await withProgress(io, "evaluate", (bar) =>
-    evaluateImage(headflow, image, {
+    evaluate(headflow, image, {
       settings,
       baseline,
       target,

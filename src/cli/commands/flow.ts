@@ -1,5 +1,5 @@
 /** `headflow flow`: attention knockout curves between token groups for one image. */
-import { TOKEN_GROUPS, defaultWindow, flowImage, parsePairs } from "../../engine";
+import { TOKEN_GROUPS, defaultWindow, flow, parsePairs } from "../../engine";
 import {
   IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
@@ -47,7 +47,7 @@ export async function flowCommand(
   const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
   const image = await openImage(imagePath);
   const result = await withProgress(io, "flow", (bar) =>
-    flowImage(headflow, image, {
+    flow(headflow, image, {
       window,
       objectMask,
       batchSize,

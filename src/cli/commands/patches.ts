@@ -1,5 +1,5 @@
 /** `headflow patches`: object vs background patches, and the per-patch contribution map. */
-import { patchesImage } from "../../engine";
+import { objectVsBackground } from "../../engine";
 import {
   IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
@@ -37,7 +37,7 @@ export async function patchesCommand(
   const headflow = await openAnalysisModel(options);
   const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
   const image = await openImage(imagePath);
-  const result = await patchesImage(headflow, image, {
+  const result = await objectVsBackground(headflow, image, {
     objectMask,
     batchSize,
     ...requestFields(options, signal),

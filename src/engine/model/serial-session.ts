@@ -21,9 +21,12 @@ export class SerialSession implements VlmSession {
   constructor(inner: VlmSession) {
     this.inner = inner;
     this.dims = inner.dims;
+    if (inner.attentionUnavailable !== undefined)
+      this.attentionUnavailable = inner.attentionUnavailable;
     if (inner.layerEntry) this.layerEntry = () => inner.layerEntry!();
   }
 
+  readonly attentionUnavailable?: string;
   layerEntry?: () => Promise<boolean>;
 
   encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array> {

@@ -60,6 +60,11 @@ export interface AnalysisResult extends DecodeResult {
 
 export interface VlmSession {
   readonly dims: ModelDims;
+  /**
+   * Why the attention-level analyses (attention weights, attention knockout) cannot run on
+   * this session; absent when they can. Analyses check it before any work.
+   */
+  readonly attentionUnavailable?: string;
   /** `[batch, 3, size, size]` normalised pixels -> `[batch, imageTokens, hiddenSize]`. */
   encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array>;
   /** Token ids -> `[1, ids.length, hiddenSize]` embeddings. */

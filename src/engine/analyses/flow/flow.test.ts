@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultPairs, defaultWindow, flowCurves, parsePairs, windowLayers } from "./flow";
 import { KnockoutRunner } from "./knockout";
 import { maskFromContributions } from "../object-background/object-mask";
-import { objectVsBackground } from "../object-background/object-vs-background";
+import { blockImageRegions } from "../object-background/object-vs-background";
 import { prefill } from "../../model/prefill";
 import {
   ANSWER,
@@ -120,7 +120,7 @@ describe("object vs background", () => {
   it("blocking text -> object patches drops the answer; the contribution map finds the object", async () => {
     const objectMask = [true, false, false, true];
     const runner = await runnerFor(imageReader, [1, 0, 0, 1]);
-    const result = await objectVsBackground(runner, ANSWER, objectMask);
+    const result = await blockImageRegions(runner, ANSWER, objectMask);
     expect(result.object.drop).toBeGreaterThan(0.3);
     expect(result.background.drop).toBeLessThan(0);
     expect(result.image.drop).toBeGreaterThan(result.object.drop - 1e-9);

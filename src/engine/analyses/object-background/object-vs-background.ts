@@ -57,7 +57,7 @@ export async function patchContributions(
 }
 
 /** Object / background / whole-image blocks for a given object mask, plus the map. */
-export async function objectVsBackground(
+export async function blockImageRegions(
   runner: KnockoutRunner,
   answerId: number,
   objectMask: readonly boolean[],

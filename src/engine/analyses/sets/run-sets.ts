@@ -5,7 +5,7 @@
  * single run uses, so the two are identical except for `timings` and `createdAt`.
  */
 import { SETS_SCHEMA, SetsResultSchema, type SetsResult } from "../../results/analysis-results";
-import { headGrid } from "../../analysis-runs";
+import { headGrid } from "../labels";
 import { DEFAULT_ATTRIBUTION, type AttributionSettings } from "../../attribution/attribute-heads";
 import { baselineLabel, type BaselineSpec } from "../../ablation/baseline";
 import { HeadflowError } from "../../errors";
@@ -21,6 +21,7 @@ import {
 } from "./sets";
 import { DEFAULT_PERMUTATIONS } from "./similarity";
 import type { TargetKind } from "../../ablation/targets";
+import { attribute } from "../attribute";
 
 /** Everything of a sets result that does not depend on which images a run covered. */
 export interface SetsContext {
@@ -179,7 +180,7 @@ export async function runSets(
   for (let index = start; index < end; index++) {
     options.signal?.throwIfAborted();
     const entry = entries[index]!;
-    const attribution = await headflow.attribute(await loadImage(entry, index), {
+    const attribution = await attribute(headflow, await loadImage(entry, index), {
       question: prompt.question,
       baseline: spec,
       target: context.target,

@@ -275,13 +275,10 @@ export class ThirdPartySession implements VlmSession {
     return result;
   }
 
+  readonly attentionUnavailable = `${ATTENTION_UNAVAILABLE}: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input`;
+
   decodeAnalysis(_request: AnalysisRequest): Promise<AnalysisResult> {
-    return Promise.reject(
-      new HeadflowError(
-        "bad-model",
-        `${ATTENTION_UNAVAILABLE}: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input`,
-      ),
-    );
+    return Promise.reject(new HeadflowError("bad-model", this.attentionUnavailable));
   }
 
   async release(): Promise<void> {

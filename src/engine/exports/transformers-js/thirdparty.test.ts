@@ -18,6 +18,12 @@ import type { ThirdPartyHeadflow } from "./third-party-headflow";
 import { isThirdPartyExport, loadThirdParty } from "./load";
 import { prefillProcessed } from "./processed-prefill";
 import type { ProcessedInputs } from "./processor";
+import { ask } from "../../analyses/ask";
+import { ablate } from "../../analyses/ablate";
+import { attribute } from "../../analyses/attribute";
+import { flow } from "../../analyses/flow/flow-image";
+import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
+import { evaluate } from "../../analyses/rankings/evaluate-image";
 
 interface Parity {
   image: { width: number; height: number };
@@ -167,14 +173,14 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
   });
 
   it("answers a question", async () => {
-    const result = await model.ask(testImage(parity.image.width, parity.image.height), { top: 3 });
+    const result = await ask(model, testImage(parity.image.width, parity.image.height), { top: 3 });
     expect(AnswerResultSchema.parse(result).top).toHaveLength(3);
     expect(result.question).toBe(parity.question);
   });
 
   it("attributes over key/value groups with the blank baseline", async () => {
     const image = testImage(parity.image.width, parity.image.height);
-    const result = await model.attribute(image, {
+    const result = await attribute(model, image, {
       baseline: { kind: "blank" },
       settings: { samples: 96, alpha: 0.2, batchSize: 16 },
     });
@@ -189,10 +195,21 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
 
   it("refuses the mean baseline with the way out", async () => {
     await expect(
-      model.ablate(testImage(parity.image.width, parity.image.height), {
+      ablate(model, testImage(parity.image.width, parity.image.height), {
         heads: [{ layer: 0, head: 0 }],
       }),
     ).rejects.toThrow(/mean baseline needs reference images.*blank/);
+  });
+
+  it("refuses the attention-level analyses up front, saying why", async () => {
+    const image = { ...testImage(parity.image.width, parity.image.height), name: "t.png" };
+    const why =
+      /attention weights and attention knockout are unavailable for this model: its stock transformers.js decoder fuses attention/;
+    await expect(flow(model, image)).rejects.toThrow(why);
+    await expect(flow(model, image)).rejects.toThrow(/^token flow is unavailable: /);
+    await expect(objectVsBackground(model, image)).rejects.toThrow(why);
+    await expect(evaluate(model, image, { baseline: { kind: "blank" } })).rejects.toThrow(why);
+    await expect(flow(model, image)).rejects.toBeInstanceOf(HeadflowError);
   });
 });
 
