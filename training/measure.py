@@ -85,6 +85,22 @@ def accuracy_table(pred, enc, split, idx):
     return res
 
 
+def by_background(split, pred, enc, idx):
+    """Accuracy per background kind (from scenes.jsonl), e.g. for the robustness set."""
+    kinds = []
+    with open(os.path.join(split.dir, "scenes.jsonl")) as f:
+        for i, line in enumerate(f):
+            if i >= len(idx):
+                break
+            kinds.append(json.loads(line)["background"]["kind"])
+    kinds = np.asarray(kinds)
+    correct = pred == enc.answer[idx]
+    return {k: {"n": int((kinds == k).sum()), **{t: float(correct[kinds == k, j].mean()) for j, t in enumerate(enc.qtypes)}} for k in sorted(set(kinds))}
+
+
+ROBUST = "robust"  # training/robust/render.ts: the second renderer's set (never trained on or used to choose)
+
+
 def measure_split(m32, mq, split, tok, n):
     enc = Encoded(split, tok, m32.cfg.n_img)
     idx = np.arange(min(n, split.n))
@@ -101,6 +117,8 @@ def measure_split(m32, mq, split, tok, n):
         "max_logit_diff": float(np.abs(l32 - lq).max()),
         "eval_seconds_fp32": round(t32, 1),
     }
+    if os.path.basename(split.dir.rstrip("/")) in (ROBUST, "heldout-dr"):
+        res["int8_by_background"] = by_background(split, pq, enc, idx)
     return res
 
 
@@ -219,6 +237,21 @@ def render_card(M, parity, holdout):
         for k, v in ood.items():
             A(f"| {k} | {v['int8']['n']} | " + " | ".join(pct(v["int8"]["by_type"][t]) for t in qt) + " |")
         A("")
+    rob = M["splits"].get(ROBUST)
+    if rob:
+        A("Robustness set: scenes drawn by a second renderer that shares no drawing code with the training generator")
+        A("(`training/robust/render.ts`: one SVG per scene rendered by librsvg through sharp at 256 px and resized by libvips,")
+        A("random HSL backgrounds in five families, its own layout; never used for training or for choosing a model).")
+        A("Reproduce: `npx tsx training/robust/render.ts` then `/usr/bin/python3 training/measure.py --ckpt " + M["checkpoint"] + f" --splits {ROBUST}`.")
+        A("")
+        A("| set | n | " + " | ".join(qt) + " |")
+        A("|---|---|" + "---|" * len(qt))
+        A(f"| {ROBUST} | {rob['int8']['n']} | " + " | ".join(pct(rob["int8"]["by_type"][t]) for t in qt) + " |")
+        for k, v in rob.get("int8_by_background", {}).items():
+            A(f"| background {k} | {v['n']} | " + " | ".join(pct(v[t]) for t in qt) + " |")
+        for s_, v in rob["int8"]["by_style"].items():
+            A(f"| style {s_} | {v['n']} | " + " | ".join(pct(v[t]) for t in qt) + " |")
+        A("")
     A("Held-out-style variant (trained without one style, `--hold-out-style openmoji`): " + (holdout or "not trained yet."))
     A("")
     A("## Quantisation")
@@ -266,6 +299,8 @@ def main():
     ap.add_argument("--run")
     ap.add_argument("--n", type=int, default=2000)
     ap.add_argument("--ood-n", type=int, default=500)
+    ap.add_argument("--robust-n", type=int, default=2000, help="scenes of the robustness set (training/robust/render.ts) to measure")
+    ap.add_argument("--splits", help="comma-separated split names to measure (default: heldout, ood-*, robust)")
     ap.add_argument("--bundle", default=BUNDLE)
     ap.add_argument("--card", action="store_true")
     ap.add_argument("--status", default="", help="status line for the card")
@@ -292,19 +327,22 @@ def main():
         "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "splits": {},
     }
-    for name in ["heldout"] + sorted(os.path.basename(d) for d in glob.glob(os.path.join(DATA_OUT, "ood-*"))):
+    names = ["heldout"] + sorted(os.path.basename(d) for d in glob.glob(os.path.join(DATA_OUT, "ood-*"))) + [ROBUST]
+    if a.splits:
+        names = a.splits.split(",")
+    for name in names:
         d = os.path.join(DATA_OUT, name)
         if not split_ready(d):
             continue
         t0 = time.time()
         sp = Split(d, spec, os.path.join(RUNS, "cache"))
-        M["splits"][name] = measure_split(m, mq, sp, tok, a.n if name == "heldout" else a.ood_n)
+        M["splits"][name] = measure_split(m, mq, sp, tok, a.n if name.startswith("heldout") else a.robust_n if name == ROBUST else a.ood_n)
         print(name, json.dumps({k: v for k, v in M["splits"][name].items() if k in ("agreement_all", "max_logit_diff")}), json.dumps(M["splits"][name]["int8"]["by_type"]), f"{time.time() - t0:.0f}s", flush=True)
     files = [p for p in glob.glob(os.path.join(a.bundle, "**"), recursive=True) if os.path.isfile(p)]
     M["bundle_mb"] = sum(os.path.getsize(p) for p in files) / 1e6
     run_dir = os.path.dirname(ckpt)
     avg = M["training"]["averaged_steps"]
-    out = os.path.join(run_dir, f"measure-{st['step']:08d}" + (f"-avg{len(avg)}" if avg else "") + ".json")
+    out = os.path.join(run_dir, f"measure-{st['step']:08d}" + (f"-avg{len(avg)}" if avg else "") + (f"-{a.splits.replace(',', '+')}" if a.splits else "") + ".json")
     write_json(out, M)
     print("->", out)
     if a.card:

@@ -28,7 +28,12 @@ import {
   type Overlay,
   renderBackground,
 } from "./backgrounds.ts";
-import { AMBIGUITY_MARGIN, dominantColorName, MIN_DOMINANT_SHARE, nameColor } from "./colornames.ts";
+import {
+  AMBIGUITY_MARGIN,
+  dominantColorName,
+  MIN_DOMINANT_SHARE,
+  nameColor,
+} from "./colornames.ts";
 import { toUint8 } from "./composite.ts";
 import { COLOR_NAMES, type RGB } from "./palette.ts";
 import { hash32, Rng, sceneSeed } from "./prng.ts";
@@ -123,7 +128,8 @@ export function sampleBackgroundDR(rng: Rng, color = rng.pick(COLOR_NAMES)): Bac
             ? rng.uniform(0.15, 0.4)
             : rng.uniform(0.35, 0.65),
       phase: [rng.next(), rng.next()],
-      grain: kind === "noise" ? rng.uniform(0.03, 0.08) : rng.chance(0.2) ? rng.uniform(0.01, 0.04) : 0,
+      grain:
+        kind === "noise" ? rng.uniform(0.03, 0.08) : rng.chance(0.2) ? rng.uniform(0.01, 0.04) : 0,
       noiseSeed: rng.nextU32(),
     };
     const ov = overlays(kind, rng);
@@ -229,7 +235,9 @@ export function pointSample(src: Float32Array, n: number, step: number, offset: 
   for (let y = 0; y < m; y++)
     for (let x = 0; x < m; x++)
       for (let c = 0; c < 3; c++)
-        out[(y * m + x) * 3 + c] = src[((y * step + offset) * n + x * step + offset) * 3 + c] as number;
+        out[(y * m + x) * 3 + c] = src[
+          ((y * step + offset) * n + x * step + offset) * 3 + c
+        ] as number;
   return out;
 }
 
@@ -303,7 +311,10 @@ function dctQuantise(plane: Float32Array, w: number, h: number, table: readonly 
           let s = 0;
           for (let y = 0; y < 8; y++)
             for (let x = 0; x < 8; x++)
-              s += (blk[y * 8 + x] as number) * (COS[x * 8 + u] as number) * (COS[y * 8 + v] as number);
+              s +=
+                (blk[y * 8 + x] as number) *
+                (COS[x * 8 + u] as number) *
+                (COS[y * 8 + v] as number);
           const q = table[v * 8 + u] as number;
           co[v * 8 + u] = Math.round(s / 4 / q) * q;
         }
@@ -312,7 +323,8 @@ function dctQuantise(plane: Float32Array, w: number, h: number, table: readonly 
           let s = 0;
           for (let v = 0; v < 8; v++)
             for (let u = 0; u < 8; u++)
-              s += (co[v * 8 + u] as number) * (COS[x * 8 + u] as number) * (COS[y * 8 + v] as number);
+              s +=
+                (co[v * 8 + u] as number) * (COS[x * 8 + u] as number) * (COS[y * 8 + v] as number);
           plane[(by + y) * w + bx + x] = s / 4 + 128;
         }
     }
@@ -393,7 +405,8 @@ export function generateSceneDR(
   if (path !== "direct") {
     const n = PATH_SIZE[path];
     const big = renderScene(spec, n, ctx.sprites, categories).rgb;
-    rgb = path === "point2" ? pointSample(big, n, 2, rng.int(0, 1)) : areaResample(big, n, IMAGE_SIZE);
+    rgb =
+      path === "point2" ? pointSample(big, n, 2, rng.int(0, 1)) : areaResample(big, n, IMAGE_SIZE);
   }
   if (rng.chance(0.25)) {
     info.blur = Math.round(rng.uniform(0.3, 1.1) * 100) / 100;
@@ -403,7 +416,10 @@ export function generateSceneDR(
     info.noise = Math.round(rng.uniform(0.01, 0.04) * 1000) / 1000;
     const noisy = new Float32Array(rgb.length);
     for (let i = 0; i < rgb.length; i++)
-      noisy[i] = Math.min(1, Math.max(0, (rgb[i] as number) + rng.normal() * (info.noise as number)));
+      noisy[i] = Math.min(
+        1,
+        Math.max(0, (rgb[i] as number) + rng.normal() * (info.noise as number)),
+      );
     rgb = noisy;
   }
   if (rng.chance(0.3)) {

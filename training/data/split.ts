@@ -13,11 +13,7 @@ import {
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { BACKGROUND_KINDS, DR_BACKGROUND_KINDS } from "./backgrounds.ts";
-import {
-  AMBIGUITY_MARGIN,
-  MIN_DOMINANT_SHARE,
-  NAMED_COLOR_PROTOTYPES,
-} from "./colornames.ts";
+import { AMBIGUITY_MARGIN, MIN_DOMINANT_SHARE, NAMED_COLOR_PROTOTYPES } from "./colornames.ts";
 import { generateSceneDR, RENDER_PATHS } from "./randomise.ts";
 import {
   type Category,
