@@ -9,7 +9,7 @@ import json
 import math
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,6 +28,8 @@ class Spec:
     categories: list
     styles: list
     questions: list  # [{id, template, answers: "categories" | [words]}]
+    # texts whose words join the vocabulary (the text-pretraining corpus of training/recipe.py)
+    extra_texts: list = field(default_factory=list)
 
     def answers(self, qid) -> list:
         for q in self.questions:
@@ -50,14 +52,17 @@ class Spec:
         answers = []
         for q in self.questions:
             answers += self.answers(q["id"])
-        return WordTokenizer.build(texts, answers)
+        return WordTokenizer.build(texts + list(self.extra_texts), answers)
 
     def to_json(self):
-        return dict(categories=self.categories, styles=self.styles, questions=self.questions)
+        d = dict(categories=self.categories, styles=self.styles, questions=self.questions)
+        if self.extra_texts:
+            d["extra_texts"] = list(self.extra_texts)
+        return d
 
     @staticmethod
     def from_json(d) -> "Spec":
-        return Spec(list(d["categories"]), list(d["styles"]), list(d["questions"]))
+        return Spec(list(d["categories"]), list(d["styles"]), list(d["questions"]), list(d.get("extra_texts") or []))
 
 
 def _names(xs):
