@@ -73,6 +73,6 @@ describe("attributeHeads", () => {
     ).rejects.toThrow(/alpha must lie strictly between 0 and 1/);
     await expect(
       attributeHeads(model, size, { ...DEFAULT_ATTRIBUTION, samples: 3 }),
-    ).rejects.toThrow(/samples must be an integer >= 10/);
+    ).rejects.toThrow(/samples must be an integer in 10\.\.10000000 \(got 3\)/);
   });
 });

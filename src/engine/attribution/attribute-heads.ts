@@ -64,20 +64,27 @@ export interface AttributionRun extends AttributionEstimate {
   fitMs: number;
 }
 
+/**
+ * The most masks one attribution may draw, wherever the count comes from (CLI option, UI
+ * field, permalink): at 0.1 ms a mask that is hours of work, and the targets kept for the
+ * standard errors' second pass stay at 80 MB.
+ */
+export const MAX_ATTRIBUTION_SAMPLES = 10_000_000;
+
 export function checkAttributionSettings(settings: AttributionSettings): void {
   const bad = (message: string) => {
     throw new HeadflowError("bad-argument", message);
   };
   const { samples, alpha, seed, holdout, ridge, batchSize } = settings;
-  if (!Number.isInteger(samples) || samples < 10)
-    bad(`samples must be an integer >= 10 (got ${samples})`);
+  if (!Number.isInteger(samples) || samples < 10 || samples > MAX_ATTRIBUTION_SAMPLES)
+    bad(`samples must be an integer in 10..${MAX_ATTRIBUTION_SAMPLES} (got ${samples})`);
   if (!(alpha > 0 && alpha < 1)) bad(`alpha must lie strictly between 0 and 1 (got ${alpha})`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff)
     bad(`seed must be an integer in 0..4294967295 (got ${seed})`);
   if (!(holdout > 0 && holdout < 0.5)) bad(`holdout must lie between 0 and 0.5 (got ${holdout})`);
   if (!(ridge > 0)) bad(`ridge must be positive (got ${ridge})`);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    bad(`batch size must be a positive integer (got ${batchSize})`);
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ATTRIBUTION_SAMPLES)
+    bad(`batch size must be an integer in 1..${MAX_ATTRIBUTION_SAMPLES} (got ${batchSize})`);
 }
 
 /**

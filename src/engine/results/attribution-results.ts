@@ -4,6 +4,21 @@
  * an opened file with these schemas, so they are the contract between front ends.
  */
 import { z } from "zod";
+import { MAX_ATTRIBUTION_SAMPLES } from "../attribution/attribute-heads";
+import {
+  MAX_HEADS,
+  MAX_IMAGE_SIDE,
+  MAX_LAYERS,
+  MAX_PROMPT_TOKENS,
+  MAX_TOP_TOKENS,
+  checkGrid,
+  checkHeadGeometry,
+  correlation,
+  count,
+  finite,
+  probability,
+  report,
+} from "./limits";
 
 export const ANSWER_SCHEMA = "headflow.answer/1";
 export const ABLATION_SCHEMA = "headflow.ablation/1";
@@ -11,27 +26,29 @@ export const ATTRIBUTION_SCHEMA = "headflow.attribution/1";
 export const BENCH_SCHEMA = "headflow.bench/1";
 
 const TokenScoreSchema = z.object({
-  id: z.number().int(),
+  id: count(),
   token: z.string(),
-  probability: z.number(),
-  logit: z.number(),
+  probability: probability(),
+  logit: finite(),
 });
+
+const TopTokensSchema = z.array(TokenScoreSchema).max(MAX_TOP_TOKENS);
 
 const ModelRefSchema = z.object({
   id: z.string(),
   name: z.string(),
-  layers: z.number().int(),
-  heads: z.number().int(),
+  layers: z.number().int().min(1).max(MAX_LAYERS),
+  heads: z.number().int().min(1).max(MAX_HEADS),
   /** Whether the bundle is a random-initialised (untrained) export. */
   randomInit: z.boolean().optional(),
   /** The training step the weights come from, when the exporter recorded it. */
-  trainingStep: z.number().optional(),
+  trainingStep: count().optional(),
 });
 
 const ImageRefSchema = z.object({
   name: z.string(),
-  width: z.number().int(),
-  height: z.number().int(),
+  width: z.number().int().min(1).max(MAX_IMAGE_SIDE),
+  height: z.number().int().min(1).max(MAX_IMAGE_SIDE),
 });
 
 const TargetKindSchema = z.enum(["logit", "logprob", "margin"]);
@@ -45,13 +62,13 @@ export const AnswerResultSchema = z.object({
   answer: z.string(),
   answerTokens: z.array(z.string()),
   /** Top-k probabilities of the first answer token. */
-  top: z.array(TokenScoreSchema),
+  top: TopTokensSchema,
 });
 
 const AblationSideSchema = z.object({
   target: z.number(),
   answer: z.string(),
-  top: z.array(TokenScoreSchema),
+  top: TopTokensSchema,
 });
 
 export const AblationResultSchema = z.object({
@@ -61,58 +78,98 @@ export const AblationResultSchema = z.object({
   question: z.string(),
   baseline: z.string(),
   /** Ablated heads, `L.H` 0-based. */
-  heads: z.array(z.string()),
-  target: z.object({ kind: TargetKindSchema, token: z.string(), id: z.number().int() }),
+  heads: z.array(z.string()).max(MAX_LAYERS * MAX_HEADS),
+  target: z.object({ kind: TargetKindSchema, token: z.string(), id: count() }),
   clean: AblationSideSchema,
   ablated: AblationSideSchema,
 });
 
-export const AttributionResultSchema = z.object({
-  schema: z.literal(ATTRIBUTION_SCHEMA),
-  model: ModelRefSchema,
-  image: ImageRefSchema,
-  question: z.string(),
-  /** Prompt tokens (image positions shown as the image token), for token-level views. */
-  promptTokens: z.array(z.string()),
-  imageTokenRange: z.tuple([z.number().int(), z.number().int()]),
-  answer: z.object({ token: z.string(), id: z.number().int() }),
-  target: TargetKindSchema,
-  baseline: z.string(),
-  settings: z.object({
-    samples: z.number().int(),
-    alpha: z.number(),
-    seed: z.number().int(),
-    holdout: z.number(),
-    ridge: z.number(),
-    batchSize: z.number().int(),
-  }),
-  layers: z.number().int(),
-  heads: z.number().int(),
-  /** scores[layer][head] = -w: the expected drop of the target when that head is ablated. */
-  scores: z.array(z.array(z.number())),
-  intercept: z.number(),
-  /**
-   * Standard error of each score ([layer][head], coefficient-se.ts); null where undefined.
-   * Optional: files written before it existed still open.
-   */
-  standardErrors: z.array(z.array(z.number().nullable())).optional(),
-  fit: z.object({
-    /** Pearson r of predicted vs actual targets on held-out masks (null if undefined). */
-    heldOutR: z.number().nullable(),
-    trainMasks: z.number().int(),
-    heldOutMasks: z.number().int(),
-  }),
-  clean: z.object({ target: z.number(), top: z.array(TokenScoreSchema) }),
-  timings: z.object({
-    prefillMs: z.number(),
-    masksMs: z.number(),
-    fitMs: z.number(),
-    totalMs: z.number(),
-    masksPerSecond: z.number(),
-  }),
-  runtime: z.string(),
-  createdAt: z.string(),
-});
+/** A [layer][head] grid as read: bounded before its shape is checked against the geometry. */
+const headGrid = <T extends z.ZodType>(cell: T) =>
+  z.array(z.array(cell).max(MAX_HEADS)).max(MAX_LAYERS);
+
+export const AttributionResultSchema = z
+  .object({
+    schema: z.literal(ATTRIBUTION_SCHEMA),
+    model: ModelRefSchema,
+    image: ImageRefSchema,
+    question: z.string(),
+    /** Prompt tokens (image positions shown as the image token), for token-level views. */
+    promptTokens: z.array(z.string()).max(MAX_PROMPT_TOKENS),
+    /** [start, end) of the image positions in the prompt. */
+    imageTokenRange: z.tuple([count(), count()]),
+    answer: z.object({ token: z.string(), id: count() }),
+    target: TargetKindSchema,
+    baseline: z.string(),
+    settings: z.object({
+      samples: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+      alpha: z.number().gt(0).lt(1),
+      seed: z.number().int().min(0).max(0xffffffff),
+      holdout: z.number().gt(0).lt(1),
+      ridge: z.number().min(0).max(1e300),
+      batchSize: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+    }),
+    layers: z.number().int(),
+    heads: z.number().int(),
+    /** scores[layer][head] = -w: the expected drop of the target when that head is ablated. */
+    scores: headGrid(finite()),
+    intercept: finite(),
+    /**
+     * Standard error of each score ([layer][head], coefficient-se.ts); null where undefined.
+     * Optional: files written before it existed still open.
+     */
+    standardErrors: headGrid(z.number().min(0).max(1e300).nullable()).optional(),
+    fit: z.object({
+      /** Pearson r of predicted vs actual targets on held-out masks (null if undefined). */
+      heldOutR: correlation().nullable(),
+      trainMasks: count(),
+      heldOutMasks: count(),
+    }),
+    clean: z.object({ target: finite(), top: TopTokensSchema }),
+    timings: z.object({
+      prefillMs: finite(),
+      masksMs: finite(),
+      fitMs: finite(),
+      totalMs: finite(),
+      masksPerSecond: finite(),
+    }),
+    runtime: z.string(),
+    createdAt: z.string(),
+  })
+  .superRefine((result, context) => {
+    const { layers, heads } = result;
+    const geometry = checkHeadGeometry(layers, heads);
+    if (geometry.length > 0) return report(context, geometry);
+    if (result.model.layers !== layers || result.model.heads !== heads) {
+      context.addIssue({
+        code: "custom",
+        path: ["model"],
+        message: `the model has ${result.model.layers} x ${result.model.heads} heads but the scores are for ${layers} x ${heads}`,
+      });
+    }
+    report(context, checkGrid(result.scores, layers, heads, ["scores"], "scores"));
+    if (result.standardErrors) {
+      report(
+        context,
+        checkGrid(result.standardErrors, layers, heads, ["standardErrors"], "standardErrors"),
+      );
+    }
+    const [start, end] = result.imageTokenRange;
+    if (start > end || end > result.promptTokens.length) {
+      context.addIssue({
+        code: "custom",
+        path: ["imageTokenRange"],
+        message: `the image tokens [${start}, ${end}) must lie inside the ${result.promptTokens.length} prompt tokens`,
+      });
+    }
+    if (result.fit.trainMasks + result.fit.heldOutMasks > result.settings.samples) {
+      context.addIssue({
+        code: "custom",
+        path: ["fit"],
+        message: `the fit used more masks than the ${result.settings.samples} samples`,
+      });
+    }
+  });
 
 export type TokenScoreJson = z.infer<typeof TokenScoreSchema>;
 export type ModelRef = z.infer<typeof ModelRefSchema>;

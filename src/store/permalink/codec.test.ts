@@ -217,7 +217,8 @@ describe("mangled permalinks fail clearly or decode to the original", () => {
         if (expectErrorOrOriginal(mangled, original)) decoded++;
       }
     }
-    // Only a change to deflate's unused padding bits can leave the content intact.
+    // Padding bits are checked, but a change inside deflate's own headers (e.g. the length
+    // of an unused Huffman code) can still leave the content intact.
     expect(decoded).toBeLessThan(8);
   });
 
@@ -239,5 +240,46 @@ describe("mangled permalinks fail clearly or decode to the original", () => {
       }
       expectErrorOrOriginal(characters.join(""), original);
     }
+  });
+});
+
+describe("canonical links", () => {
+  /** A link whose checksum is right but whose deflate stream is followed by `junk`. */
+  function linkWithJunk(payload: Sample, junk: Uint8Array): string {
+    const json = new TextEncoder().encode(JSON.stringify(payload));
+    const compressed = deflateSync(json, { level: 9 });
+    const framed = new Uint8Array(compressed.length + junk.length + 4);
+    framed.set(compressed);
+    framed.set(junk, compressed.length);
+    new DataView(framed.buffer).setUint32(compressed.length + junk.length, crc32(json));
+    return `#a=${PERMALINK_FORMAT}.${encodeBase64Url(framed)}`;
+  }
+
+  it("refuses bytes after the compressed data, however few", () => {
+    const payload = samplePayload();
+    expect(decodePermalink(linkWithJunk(payload, new Uint8Array()), SampleSchema)).toEqual(payload);
+    for (const junk of [[0], [1], [0, 0], [255, 7, 7], Array.from({ length: 5000 }, () => 42)]) {
+      expect(() =>
+        decodePermalink(linkWithJunk(payload, Uint8Array.from(junk)), SampleSchema),
+      ).toThrow("This permalink is damaged: bytes follow the end of its compressed data.");
+    }
+  });
+
+  it("refuses set padding bits after the final block", () => {
+    const payload = samplePayload();
+    const json = new TextEncoder().encode(JSON.stringify(payload));
+    const compressed = deflateSync(json, { level: 9 });
+    const last = compressed[compressed.length - 1]!;
+    // The encoder pads with zero bits; the highest bit of the last byte is padding unless the
+    // stream happens to end on a byte boundary (then no flip below can leave it valid).
+    const flipped = Uint8Array.from(compressed);
+    flipped[flipped.length - 1] = last | 0x80;
+    if (flipped[flipped.length - 1] === last) return;
+    const framed = new Uint8Array(flipped.length + 4);
+    framed.set(flipped);
+    new DataView(framed.buffer).setUint32(flipped.length, crc32(json));
+    expect(() =>
+      decodePermalink(`#a=${PERMALINK_FORMAT}.${encodeBase64Url(framed)}`, SampleSchema),
+    ).toThrow(PermalinkError);
   });
 });

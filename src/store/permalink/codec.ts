@@ -166,6 +166,9 @@ function inflateBounded(compressed: Uint8Array): Uint8Array {
     if (error instanceof PermalinkError) throw error;
     throw damaged(`its compressed data is corrupt (${messageOf(error)})`, error);
   }
+  if (hasBytesAfterStream(inflater)) {
+    throw damaged("bytes follow the end of its compressed data");
+  }
   const json = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
@@ -173,6 +176,24 @@ function inflateBounded(compressed: Uint8Array): Uint8Array {
     offset += chunk.length;
   }
   return json;
+}
+
+/**
+ * Whether anything but zero padding bits follows the final deflate block, so that a link
+ * is canonical: one analysis, one link, and nothing can ride along after the data. fflate
+ * keeps the unread input (`p`, starting at the byte holding the read position) and the bit
+ * offset into its first byte (`s.p`) after the final push; its public API has no such
+ * query, and the codec tests fail if these fields ever change meaning.
+ */
+function hasBytesAfterStream(inflater: Inflate): boolean {
+  const state = inflater as unknown as { p?: unknown; s?: { p?: unknown; f?: unknown } };
+  const rest = state.p;
+  const bit = state.s?.p;
+  if (!(rest instanceof Uint8Array) || typeof bit !== "number" || !state.s?.f) {
+    throw damaged("its compressed data does not end where the stream ends");
+  }
+  if (bit === 0) return rest.length > 0;
+  return rest.length > 1 || (rest.length === 1 && rest[0]! >> bit !== 0);
 }
 
 function parseJson(bytes: Uint8Array): unknown {

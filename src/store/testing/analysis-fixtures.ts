@@ -47,7 +47,7 @@ export function attribution(): AttributionResult {
     model,
     image,
     question,
-    promptTokens: ["USER", ":"],
+    promptTokens: ["USER", ":", ...Array.from({ length: 64 }, () => "<image>")],
     imageTokenRange: [2, 66],
     answer: answerToken,
     target: "logit",
