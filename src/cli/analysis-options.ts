@@ -3,12 +3,13 @@
  * single-image inputs, attribution settings, the object mask, progress, and writing the
  * result. One place, so every command parses, checks and opens them the same way.
  */
-import { readFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import {
   DEFAULT_ATTRIBUTION,
   DEFAULT_COVERAGE_THRESHOLD,
   HeadflowError,
+  MAX_ATTRIBUTION_SAMPLES,
+  MAX_JSON_FILE_BYTES,
   errorMessage,
   parseObjectMask,
   type AttributionSettings,
@@ -16,6 +17,7 @@ import {
   type Manifest,
   type ObjectMaskSpec,
 } from "../engine";
+import { readCheckedFile } from "../engine/node";
 import { openModel } from "./context";
 import { integerOption, numberOption, requireOption } from "./options";
 import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "./output";
@@ -109,7 +111,7 @@ export function attributionSettings(values: {
   batch?: string | undefined;
 }): AttributionSettings {
   return {
-    samples: integerOption("samples", values.samples, d.samples, 10, 10_000_000),
+    samples: integerOption("samples", values.samples, d.samples, 10, MAX_ATTRIBUTION_SAMPLES),
     alpha: numberOption("alpha", values.alpha, d.alpha),
     seed: integerOption("seed", values.seed, d.seed, 0, 0xffffffff),
     holdout: numberOption("holdout", values.holdout, d.holdout),
@@ -151,9 +153,9 @@ export async function sceneCoverage(imagePath: string): Promise<number[] | null>
 async function coverageFrom(metadataPath: string, file: string): Promise<number[] | null> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(metadataPath, "utf8"));
+    parsed = await readJsonFile(metadataPath);
   } catch {
-    return null;
+    return null; // optional metadata: a missing or unreadable file means "no scene"
   }
   // The gallery writes a plain array; a wrapped {samples: [...]} form is read too.
   const list = Array.isArray(parsed)
@@ -214,13 +216,25 @@ export async function emitResult(
   else printJson(io, result);
 }
 
-/** Reads and parses a JSON file with a one-line error. */
+/**
+ * Reads and parses a JSON file with a one-line error. Only a regular file within
+ * MAX_JSON_FILE_BYTES is read (checked before reading: a FIFO, a device or a 700 MB file
+ * is refused at once); text that is not UTF-8 or not JSON is named as such.
+ */
 export async function readJsonFile(path: string): Promise<unknown> {
+  const bytes = await readCheckedFile(path, {
+    maxBytes: MAX_JSON_FILE_BYTES,
+    what: "JSON file",
+    code: "bad-argument",
+  });
   let text: string;
   try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new HeadflowError("bad-argument", `cannot read ${path}: ${errorMessage(error)}`);
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new HeadflowError("bad-argument", `${path} is not valid JSON: it is not UTF-8 text`);
+  }
+  if (text.trim() === "") {
+    throw new HeadflowError("bad-argument", `${path} is not valid JSON: the file is empty`);
   }
   try {
     return JSON.parse(text);

@@ -156,7 +156,7 @@ describe("headflow CLI", () => {
     );
     await expectOneLineError(
       ["ask", "--image", image, "--model", join(dir, "no-model")],
-      /model file headflow\.json is missing/,
+      /--model .*no-model: no such folder/,
     );
     await expectOneLineError(["ask"], /give exactly one of --image FILE or --images DIR/);
   });

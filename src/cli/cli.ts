@@ -33,7 +33,9 @@ export const USAGE = `usage: headflow <command> [options]
 
 Image-to-text information flow through the attention heads of a vision-language model.
 JSON goes to stdout, progress to stderr. Heads are written L.H (0-based). The model is
-public/models/emoji-vlm unless --model DIR|URL is given.
+public/models/emoji-vlm unless --model DIR|URL is given. Input files must be regular
+files (images and JSON up to 200 MB). --out FILE writes atomically and keeps an existing
+file's mode; a folder, a device, a FIFO or a symbolic link as --out is refused.
 
 commands:
 ${Object.values(COMMANDS)

@@ -1,4 +1,5 @@
 /** What every command needs: the model (loaded once) and decoded images. */
+import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import {
   NODE_SESSION_OPTIONS,
@@ -7,9 +8,12 @@ import {
   nodeImageDecoder,
   isThirdPartyLocation,
   loadThirdPartyNode,
+  folderReader,
 } from "../engine/node";
 import {
   Headflow,
+  HeadflowError,
+  fetchReader,
   parseBaselineArg,
   type BaselineSpec,
   type NamedImage,
@@ -31,8 +35,10 @@ export async function openModel(
   load: { sessionOptions?: OrtSessionOptions; layerEntry?: boolean } = {},
 ): Promise<Headflow> {
   // A folder with config.json but no headflow.json is a third-party transformers.js export.
-  if (location !== undefined && (await isThirdPartyLocation(location))) {
-    return loadThirdPartyNode(location);
+  if (location !== undefined) {
+    await requireFolder(location);
+    if (await isThirdPartyLocation(location)) return loadThirdPartyNode(location);
+    await requireModelFiles(location);
   }
   const bundle = await loadBundleNode(
     location ?? DEFAULT_MODEL,
@@ -40,6 +46,37 @@ export async function openModel(
     load.layerEntry === undefined ? {} : { layerEntry: load.layerEntry },
   );
   return new Headflow(bundle, nodeImageDecoder, "onnxruntime-node (cpu)");
+}
+
+const isUrl = (location: string) => /^https?:\/\//.test(location);
+
+/** A local --model must be a folder: said plainly, before any of its files is looked for. */
+async function requireFolder(location: string): Promise<void> {
+  if (isUrl(location)) return;
+  const kind = await stat(location).then(
+    (stats) => (stats.isDirectory() ? "folder" : "not a folder"),
+    () => "no such folder",
+  );
+  if (kind !== "folder") throw new HeadflowError("bad-model", `--model ${location}: ${kind}`);
+}
+
+/**
+ * Refuses a folder that is neither kind of model, naming both files looked for (not only
+ * the bundle's headflow.json, which would hide that a transformers.js export lacks its
+ * config.json).
+ */
+async function requireModelFiles(location: string): Promise<void> {
+  const read = isUrl(location) ? fetchReader(location) : folderReader(location);
+  const missing = await read("headflow.json").then(
+    () => false,
+    (error: unknown) => error instanceof HeadflowError && / is missing/.test(error.message),
+  );
+  if (missing) {
+    throw new HeadflowError(
+      "bad-model",
+      `--model ${location} holds no model: neither headflow.json (a HeadFlow bundle) nor config.json (a transformers.js export) is there`,
+    );
+  }
 }
 
 export async function openImage(path: string): Promise<NamedImage> {

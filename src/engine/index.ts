@@ -22,6 +22,7 @@ export { loadBundle } from "./model/bundle";
 export type { Bundle } from "./model/bundle";
 export { fetchReader } from "./model/files";
 export type { ReadFile } from "./model/files";
+export { MAX_IMAGE_FILE_BYTES, MAX_JSON_FILE_BYTES } from "./model/file-limits";
 export type { OrtModule, OrtSessionOptions } from "./model/ort";
 export type { VlmSession } from "./model/session";
 export type { Manifest, QuestionType } from "./model/manifest";
@@ -61,7 +62,12 @@ export { AblatedCacheBuilder } from "./ablation/ablated-cache";
 export type { ImageKv } from "./model/kv";
 
 // --- Attribution --------------------------------------------------------------------
-export { attributeHeads, DEFAULT_ATTRIBUTION, StreamingFit } from "./attribution/attribute-heads";
+export {
+  attributeHeads,
+  DEFAULT_ATTRIBUTION,
+  MAX_ATTRIBUTION_SAMPLES,
+  StreamingFit,
+} from "./attribution/attribute-heads";
 export type {
   AttributionSettings,
   AttributionProgress,

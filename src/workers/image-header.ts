@@ -4,6 +4,7 @@
  * with a clear message instead of exhausting memory in the decoder. Pure: tested in Node.
  */
 import { imageSize } from "image-size";
+import { MAX_IMAGE_FILE_BYTES } from "../engine";
 
 export type ImageFormat = "png" | "jpeg" | "webp" | "gif";
 
@@ -11,8 +12,8 @@ export const ACCEPTED_FORMATS_TEXT = "PNG, JPEG, WebP or GIF";
 
 /** The largest image decoded: 40 megapixels is 160 MB of RGBA, more than enough for a VLM. */
 export const MAX_MEGAPIXELS = 40;
-/** Files larger than this are refused before they are read at all. */
-export const MAX_FILE_BYTES = 200 * 1024 * 1024;
+/** Files larger than this are refused before they are read at all (the CLI's limit too). */
+export const MAX_FILE_BYTES = MAX_IMAGE_FILE_BYTES;
 
 /** A file the user gave that cannot be used; `message` is meant for the user. */
 export class ImageRejectedError extends Error {

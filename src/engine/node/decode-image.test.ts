@@ -88,6 +88,24 @@ describe("image decoding (Node)", () => {
     );
     const damaged = join(dir, "damaged.png");
     writeFileSync(damaged, pngHeader(8, 8));
-    await expect(readImageFile(damaged)).rejects.toThrow(/damaged\.png is a damaged PNG file/);
+    await expect(readImageFile(damaged)).rejects.toThrow(
+      /^damaged\.png is not a readable PNG image: its pixel data is damaged or cut short$/,
+    );
+  });
+
+  it("words a cut PNG in its own terms, never the decoder library's", async () => {
+    const whole = await encoded("png");
+    // 20 bytes end inside IHDR (image-size throws a DataView RangeError there); all but the
+    // last 20 end inside the pixel data (libvips throws "vipspng: libpng read error").
+    for (const [length, part] of [
+      [20, "header"],
+      [whole.length - 20, "pixel data"],
+    ] as const) {
+      const error = await decodeImageBytes(whole.slice(0, length), "cut.png").catch((e) => e);
+      expect((error as Error).message).toBe(
+        `cut.png is not a readable PNG image: its ${part} is damaged or cut short`,
+      );
+      expect((error as Error).message).not.toMatch(/DataView|vips|libpng|Offset/);
+    }
   });
 });

@@ -4,12 +4,13 @@
  * dimensions from the header (image-size), then a pixel limit, so a 20000x20000 PNG is
  * refused before any memory is spent on it.
  */
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { imageSize } from "image-size";
 import sharp from "sharp";
-import { HeadflowError, errorMessage } from "../errors";
+import { HeadflowError } from "../errors";
+import { MAX_IMAGE_FILE_BYTES } from "../model/file-limits";
 import type { RgbaImage } from "../model/image";
+import { readCheckedFile } from "./read-checked-file";
 
 /** Largest accepted image: 40 megapixels (an 8000 x 5000 photo; 160 MB as RGBA). */
 export const MAX_IMAGE_PIXELS = 40_000_000;
@@ -39,22 +40,37 @@ export interface DecodedImage extends RgbaImage {
   type: ImageType;
 }
 
+/**
+ * Reads and decodes an image file: a regular file of at most MAX_IMAGE_FILE_BYTES (checked
+ * before reading, so a device, a FIFO or a huge file is refused at once).
+ */
 export async function readImageFile(path: string): Promise<DecodedImage> {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(await readFile(path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "it is a folder"
-          : errorMessage(error);
-    throw new HeadflowError("bad-image", `cannot read image ${path}: ${why}`);
-  }
+  const bytes = await readCheckedFile(path, {
+    maxBytes: MAX_IMAGE_FILE_BYTES,
+    what: "image",
+    code: "bad-image",
+  });
   return decodeImageBytes(bytes, basename(path));
 }
+
+/**
+ * A decoder's failure in the user's terms; the library's own text ("Offset is outside
+ * the bounds of the DataView", "vipspng: libpng read error") stays in `cause`.
+ */
+function unreadable(name: string, type: ImageType, part: string, cause: unknown): HeadflowError {
+  return new HeadflowError(
+    "bad-image",
+    `${name} is not a readable ${TYPE_NAMES[type]} image: its ${part} is damaged or cut short`,
+    { cause },
+  );
+}
+
+const TYPE_NAMES: Record<ImageType, string> = {
+  png: "PNG",
+  jpg: "JPEG",
+  webp: "WebP",
+  gif: "GIF",
+};
 
 export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise<DecodedImage> {
   const type = sniffImageType(bytes);
@@ -69,16 +85,13 @@ export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise
   try {
     header = imageSize(bytes);
   } catch (error) {
-    throw new HeadflowError(
-      "bad-image",
-      `${name} is a damaged ${type.toUpperCase()} file: ${errorMessage(error)}`,
-    );
+    throw unreadable(name, type, "header", error);
   }
   const { width = 0, height = 0 } = header;
   if (width < 1 || height < 1) {
     throw new HeadflowError(
       "bad-image",
-      `${name} is a damaged ${type.toUpperCase()} file: no image size in its header`,
+      `${name} is not a readable ${TYPE_NAMES[type]} image: its header gives no image size`,
     );
   }
   if (width * height > MAX_IMAGE_PIXELS) {
@@ -103,9 +116,6 @@ export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise
       data: new Uint8Array(data.buffer, data.byteOffset, data.length),
     };
   } catch (error) {
-    throw new HeadflowError(
-      "bad-image",
-      `${name} is a damaged ${type.toUpperCase()} file: ${errorMessage(error)}`,
-    );
+    throw unreadable(name, type, "pixel data", error);
   }
 }

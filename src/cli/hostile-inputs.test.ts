@@ -1,0 +1,169 @@
+/**
+ * CLI inputs a hostile or careless user may give: devices, FIFOs, folders, huge files,
+ * cut images, broken JSON, and --out paths that must not be written over. Each must end
+ * in one clear error line, at once, without reading the file.
+ */
+import { execFileSync } from "node:child_process";
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import sharp from "sharp";
+import { beforeAll, describe, expect, it } from "vitest";
+import { runCliCaptured } from "./cli";
+import { checkWritableTarget, writeFileAtomic } from "./output";
+
+const dir = mkdtempSync(join(tmpdir(), "headflow-hostile-"));
+const image = join(dir, "red.png");
+const fifo = join(dir, "pipe.png");
+const hugeImage = join(dir, "huge.png");
+const hugeJson = join(dir, "huge.json");
+
+beforeAll(async () => {
+  writeFileSync(
+    image,
+    await sharp({ create: { width: 64, height: 64, channels: 3, background: "#d22" } })
+      .png()
+      .toBuffer(),
+  );
+  execFileSync("mkfifo", [fifo]);
+  // Sparse files: their size is what counts, and they take no disk space.
+  for (const [path, size] of [
+    [hugeImage, 1.5 * 2 ** 30],
+    [hugeJson, 700 * 2 ** 20],
+  ] as const) {
+    writeFileSync(path, "");
+    truncateSync(path, size);
+  }
+});
+
+/** Runs the CLI; expects exit 2, one error line matching `pattern`, within `ms`. */
+async function refused(argv: string[], pattern: RegExp, ms = 10_000): Promise<void> {
+  const started = performance.now();
+  const { code, stdout, stderr } = await runCliCaptured(argv);
+  expect(stderr).toMatch(/^headflow: error: /);
+  expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+  expect(stderr).toMatch(pattern);
+  expect(code).toBe(2);
+  expect(stdout).toBe("");
+  expect(performance.now() - started).toBeLessThan(ms);
+}
+
+describe("CLI input files", () => {
+  it("refuses a device, a FIFO, a folder and a 1.5 GB file as --image, unread", async () => {
+    const before = process.memoryUsage().rss;
+    await refused(["ask", "--image", "/dev/zero"], /image \/dev\/zero: it is a device/);
+    await refused(["ask", "--image", fifo], /pipe\.png: it is a FIFO \(named pipe\)/);
+    await refused(["ask", "--image", dir], /: it is a folder, not a regular file/);
+    await refused(["ask", "--image", hugeImage], /huge\.png: it is 1536 MB, over the 200 MB limit/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(200 * 2 ** 20);
+  });
+
+  it("words a cut PNG without the decoder's own text", async () => {
+    const cut = join(dir, "cut.png");
+    writeFileSync(cut, readFileSync(image).subarray(0, 20));
+    await refused(
+      ["ask", "--image", cut],
+      /^headflow: error: cut\.png is not a readable PNG image: its header is damaged or cut short\n$/,
+    );
+  });
+
+  it("refuses special files in --images folders and as image: baselines", async () => {
+    const folder = join(dir, "folder-with-pipe");
+    mkdirSync(folder);
+    execFileSync("mkfifo", [join(folder, "a.png")]);
+    writeFileSync(join(folder, "b.png"), readFileSync(image));
+    // --images skips an unreadable file with a line and goes on with the others.
+    const run = await runCliCaptured(["ask", "--images", folder]);
+    expect(run.stderr).toMatch(/^headflow: skipped .*a\.png: .*it is a FIFO \(named pipe\)/);
+    expect(run.stdout.trimEnd().split("\n")).toHaveLength(1);
+    expect(JSON.parse(run.stdout).image.name).toBe("b.png");
+    await refused(
+      ["attribute", "--image", image, "--baseline", "image:/dev/zero", "--samples", "10"],
+      /image \/dev\/zero: it is a device/,
+    );
+  });
+
+  it("refuses special, huge, empty and broken JSON files (--list, merge)", async () => {
+    await refused(["sets", "--list", fifo], /JSON file .*pipe\.png: it is a FIFO/);
+    await refused(["merge", "/dev/zero"], /JSON file \/dev\/zero: it is a device/);
+    await refused(["merge", hugeJson], /huge\.json: it is 700 MB, over the 200 MB limit/);
+    const empty = join(dir, "empty.json");
+    writeFileSync(empty, "");
+    await refused(["merge", empty], /empty\.json is not valid JSON: the file is empty/);
+    const cut = join(dir, "cut.json");
+    writeFileSync(cut, '{"schema": "headflow.sets/1", "sets": [');
+    await refused(["merge", cut], /cut\.json is not valid JSON: /);
+  });
+
+  it("names both model files when --model holds neither", async () => {
+    const empty = join(dir, "not-a-model");
+    mkdirSync(empty);
+    writeFileSync(join(empty, "tokenizer.json"), "{}");
+    await refused(
+      ["ask", "--image", image, "--model", empty],
+      /holds no model: neither headflow\.json \(a HeadFlow bundle\) nor config\.json \(a transformers\.js export\) is there/,
+    );
+    await refused(["ask", "--image", image, "--model", image], /red\.png: not a folder/);
+  });
+});
+
+describe("--out", () => {
+  const attribute = (out: string) => [
+    "attribute",
+    "--image",
+    image,
+    "--samples",
+    "10",
+    "--out",
+    out,
+  ];
+
+  it("refuses a folder, an empty path, a device, a FIFO and a symlink before the run", async () => {
+    // Each is refused before the model loads: well under a second of work.
+    await refused(attribute(dir), /cannot write --out ".*": it is a folder/, 5000);
+    await refused(attribute(""), /cannot write --out "": the path is empty/, 5000);
+    await refused(attribute("/dev/null"), /--out "\/dev\/null": it is a device/, 5000);
+    await refused(attribute(fifo), /it is a FIFO \(named pipe\); --out takes a regular file/, 5000);
+    const target = join(dir, "target.json");
+    writeFileSync(target, "keep me");
+    const link = join(dir, "link.json");
+    symlinkSync(target, link);
+    await refused(
+      attribute(link),
+      /it is a symbolic link \(give the link's target instead\)/,
+      5000,
+    );
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(target);
+    expect(readFileSync(target, "utf8")).toBe("keep me");
+    expect(lstatSync("/dev/null").isCharacterDevice()).toBe(true);
+  });
+
+  it("refuses at write time too, when the target changed during the run", async () => {
+    const late = join(dir, "late.json");
+    await checkWritableTarget(late);
+    mkdirSync(late);
+    await expect(writeFileAtomic(late, "{}")).rejects.toThrow(/it is a folder/);
+  });
+
+  it("keeps an existing file's mode, and gives a new file the umask's", async () => {
+    const secret = join(dir, "secret.json");
+    writeFileSync(secret, "old", { mode: 0o600 });
+    await writeFileAtomic(secret, "new");
+    expect(readFileSync(secret, "utf8")).toBe("new");
+    expect(statSync(secret).mode & 0o777).toBe(0o600);
+    const fresh = join(dir, "fresh.json");
+    await writeFileAtomic(fresh, "{}");
+    expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+});
