@@ -145,5 +145,96 @@ print("ok")
 `;
       expect(run(PYTHON, ["-c", script, dir]).trim()).toBe("ok");
     });
+
+    it.skipIf(missing !== null)(
+      "runs the LLaVA-style recipe: each stage changes exactly the parameters it trains; resumes; exports with parity",
+      () => {
+        const runs = join(tmp, "recipe-runs");
+        const args = [
+          "training/recipe.py",
+          ...["--synthetic", "96", "--config", "tiny", "--runs-dir", runs, "--run", "r"],
+          ...["--stages", "text=3,vision=3,align=3,finetune=3", "--batch", "8"],
+          ...["--lm-batch", "4", "--text-batch", "8", "--exists-extra", "2"],
+        ];
+        // stop inside the vision stage, then resume with the same command
+        run(PYTHON, [...args, "--fresh", "--force", "--max-steps", "5"]);
+        const resumed = run(PYTHON, args);
+        expect(resumed).toContain("resumed");
+        expect(resumed).toContain("at step 5");
+        // independent check: compare every parameter of the stage-end checkpoints
+        const script = `
+import sys, torch
+d = sys.argv[1]
+prev = None
+want = {"text": {"lm"}, "vision": {"vision", "aux"}, "align": {"projector"}, "finetune": {"vision", "projector", "lm", "aux"}}
+group = lambda n: "aux" if n.startswith("aux_") else n.split(".")[0]
+for stage in ["text", "vision", "align", "finetune"]:
+    st = torch.load(f"{d}/stage-{stage}.pt")
+    cur = st["model"]
+    base = st["stage_start"]
+    changed = {group(n) for n, v in cur.items() if n in base and not torch.equal(v, base[n])}
+    assert changed == want[stage], (stage, changed)
+    if prev is not None:  # a stage starts where the previous one ended
+        assert all(torch.equal(base[n], prev[n]) for n in base), stage
+    prev = cur
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", script, join(runs, "r")]).trim()).toBe("ok");
+        const out = join(tmp, "recipe-bundle");
+        run(PYTHON, ["training/export.py", "--ckpt", join(runs, "r", "best.pt"), "--out", out]);
+        const pj = join(out, "parity-result.json");
+        run(process.execPath, ["training/parity_check.mjs", out, "--json", pj]);
+        const res = JSON.parse(readFileSync(pj, "utf8"));
+        expect(res.tokenizer_ok).toBe(true);
+        expect(res.max_abs_diff).toBeLessThanOrEqual(1e-3);
+      },
+      120_000,
+    );
+
+    it.skipIf(missing !== null)(
+      "writes text-corpus answers that follow from the scene words",
+      () => {
+        // Independent computation: re-derive each answer from the 64 context words alone.
+        const script = `
+import sys; sys.path.insert(0, "training")
+import numpy as np
+from vlm.corpus import Corpus, EXTRA_TEXTS
+from vlm.data import Spec, placeholder_spec, categories_from_ts
+base = placeholder_spec(categories_from_ts("training/data/categories.ts"))
+qs = [dict(q) for q in base.questions]
+qs[1]["answers"] = ["red", "orange", "yellow", "green", "blue", "purple", "pink", "brown", "gray", "white", "black"]
+qs[2]["answers"] = ["left", "middle", "right"]
+spec = Spec(base.categories, base.styles, qs, list(EXTRA_TEXTS))
+tok = spec.tokenizer()
+c = Corpus(spec, tok, 64, np.random.default_rng(5), noise=0.0, sentence_p=0.0)
+inv = {i: w for w, i in tok.ids.items()}
+for _ in range(300):
+    pre, ctx, ids, tgt, per = c.batch(1, exists_extra=2)
+    words = [inv[int(i)] for i in ctx[0]]
+    grid = np.asarray(words).reshape(8, 8)
+    for r in range(per):
+        q = " ".join(inv[int(i)] for i in ids[r] if int(i) != tok.pad_id)
+        ans = inv[int(tgt[r][tgt[r] != -100][0])]
+        if q.startswith("What is the main"):
+            main = ans
+            ys, xs = np.nonzero(grid == main)
+            assert len(xs), (q, ans)
+    for r in range(per):
+        q = " ".join(inv[int(i)] for i in ids[r] if int(i) != tok.pad_id)
+        ans = inv[int(tgt[r][tgt[r] != -100][0])]
+        if q.startswith("What color"):
+            assert ans in words and ans in qs[1]["answers"], (q, ans)
+        elif q.startswith("Where"):
+            ys, xs = np.nonzero(grid == main)
+            cx = (xs.min() + xs.max() + 1) / 2 / 8
+            assert ans == ("left" if cx < 1/3 else "middle" if cx < 2/3 else "right"), (cx, ans)
+        elif q.startswith("Is there"):
+            cat = q.split()[3]
+            assert ans == ("yes" if cat in words else "no"), (q, ans)
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
+      },
+    );
   });
 }

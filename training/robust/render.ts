@@ -228,6 +228,19 @@ export interface RobustRecord {
   render: { kernel: string; jpeg?: number };
 }
 
+/** A background, redrawn until its colour has a clear name. */
+async function drawBackground(rng: Rng, kernel: (typeof KERNELS)[number], index: number) {
+  for (let attempt = 0; ; attempt++) {
+    const family = rng.pick(BACKGROUND_FAMILIES);
+    const bgSvg = backgroundSvg(family, rng);
+    const bgRGBA = await render(doc(bgSvg), kernel);
+    const bg = backgroundName(bgRGBA);
+    if (bg.share >= MIN_DOMINANT_SHARE && COLOR_WORDS.includes(bg.name))
+      return { family, bgSvg, bg, bgRGBA };
+    if (attempt > 200) throw new Error(`scene ${index}: no nameable background`);
+  }
+}
+
 /** Draws scene `index`: RGB bytes (64 x 64 x 3) and its record. */
 export async function robustScene(
   splitSeed: number,
@@ -239,19 +252,7 @@ export async function robustScene(
   const style = TRAIN_STYLES[index % TRAIN_STYLES.length] as Style;
   const pool = categoriesFor(style);
   const kernel = rng.pick(KERNELS);
-  // background: redrawn until its colour has a clear name
-  let family: Family = "solid";
-  let bgSvg = "";
-  let bg = { name: "", share: 0 };
-  let bgRGBA: Uint8Array = new Uint8Array(0);
-  for (let attempt = 0; ; attempt++) {
-    family = rng.pick(BACKGROUND_FAMILIES);
-    bgSvg = backgroundSvg(family, rng);
-    bgRGBA = await render(doc(bgSvg), kernel);
-    bg = backgroundName(bgRGBA);
-    if (bg.share >= MIN_DOMINANT_SHARE && COLOR_WORDS.includes(bg.name)) break;
-    if (attempt > 200) throw new Error(`scene ${index}: no nameable background`);
-  }
+  const { family, bgSvg, bg, bgRGBA } = await drawBackground(rng, kernel, index);
   const mono = MONOCHROME_STYLES.has(style);
   const bgLuma = meanLuma(bgRGBA);
   for (let attempt = 0; ; attempt++) {
