@@ -26,7 +26,12 @@ export default defineConfig({
   optimizeDeps: { exclude: ["onnxruntime-web"] },
   build: { target: "es2022", chunkSizeWarningLimit: 2000 },
   test: {
-    include: ["src/**/*.test.ts", "training/**/*.test.ts", "scripts/**/*.test.ts"],
+    include: [
+      "src/**/*.test.ts",
+      "training/**/*.test.ts",
+      "scripts/**/*.test.ts",
+      "deploy/**/*.test.ts",
+    ],
     environment: "node",
     testTimeout: 60_000,
   },
