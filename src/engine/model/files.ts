@@ -1,4 +1,5 @@
 import { HeadflowError, errorMessage } from "../errors";
+import { timedFetch, type FetchTimeouts, type TimedResponse } from "./timed-fetch";
 
 /**
  * How the engine reads a bundle's files: a path relative to the bundle root in, the bytes
@@ -7,20 +8,30 @@ import { HeadflowError, errorMessage } from "../errors";
  */
 export type ReadFile = (path: string) => Promise<Uint8Array>;
 
-/** Reads bundle files over HTTP(S) relative to `baseUrl` (a trailing slash is added). */
-export function fetchReader(baseUrl: string, fetchFn: typeof fetch = fetch): ReadFile {
+/**
+ * Reads bundle files over HTTP(S) relative to `baseUrl` (a trailing slash is added). A
+ * server that does not answer or stops sending is given up on (see timed-fetch.ts).
+ */
+export function fetchReader(
+  baseUrl: string,
+  fetchFn: typeof fetch = fetch,
+  timeouts: FetchTimeouts = {},
+): ReadFile {
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
   return async (path) => {
     const url = new URL(path, base).href;
-    let response: Response;
+    let timed: TimedResponse;
     try {
-      response = await fetchFn(url);
+      timed = await timedFetch(url, `model file ${path}`, fetchFn, timeouts);
     } catch (error) {
+      if (error instanceof HeadflowError) throw error;
       throw new HeadflowError(
         "bad-model",
         `model file ${path} could not be fetched from ${url}: ${errorMessage(error)}`,
       );
     }
+    const { response } = timed;
+    if (!response.ok) await response.body?.cancel().catch(() => undefined);
     if (response.status === 404) {
       throw new HeadflowError("bad-model", `model file ${path} is missing (${url} answered 404)`);
     }
@@ -30,7 +41,14 @@ export function fetchReader(baseUrl: string, fetchFn: typeof fetch = fetch): Rea
         `model file ${path} could not be fetched: ${url} answered ${response.status}`,
       );
     }
-    return new Uint8Array(await response.arrayBuffer());
+    const chunks = await timed.readBody(() => undefined);
+    const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
+    let at = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, at);
+      at += chunk.length;
+    }
+    return bytes;
   };
 }
 

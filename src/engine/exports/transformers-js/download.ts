@@ -1,10 +1,12 @@
 /**
  * Reading an export from a URL: each file is streamed with progress, kept in a cache
  * (the browser's Cache API, injected) so a second visit loads without the network, and
- * refused clearly when it cannot be held in memory.
+ * refused clearly when it cannot be held in memory. A server that never answers or stops
+ * sending is given up on (connect and stall timeouts), and a signal cancels the download.
  */
 import { HeadflowError, errorMessage } from "../../errors";
 import type { ReadFile } from "../../model/files";
+import { timedFetch, type FetchTimeouts, type TimedResponse } from "../../model/timed-fetch";
 
 /** The part of the Cache API used here (a `Cache` from `caches.open`). */
 export interface ResponseCache {
@@ -20,7 +22,7 @@ export interface DownloadProgress {
   cached: boolean;
 }
 
-export interface DownloadOptions {
+export interface DownloadOptions extends FetchTimeouts {
   fetchFn?: typeof fetch;
   cache?: ResponseCache | null;
   onProgress?: (progress: DownloadProgress) => void;
@@ -35,22 +37,13 @@ const mib = (bytes: number) =>
   bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 async function readStream(
-  response: Response,
+  body: TimedResponse,
   path: string,
   total: number | null,
   onChunk: (loaded: number) => void,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let loaded = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    loaded += value.length;
-    onChunk(loaded);
-  }
+  const chunks = await body.readBody(onChunk);
+  const loaded = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
   let out: Uint8Array<ArrayBuffer>;
   try {
     out = new Uint8Array(loaded);
@@ -87,15 +80,18 @@ export function downloadReader(baseUrl: string, options: DownloadOptions = {}): 
       report({ path, loaded: bytes.length, total: bytes.length, cached: true });
       return bytes;
     }
-    let response: Response;
+    let timed: TimedResponse;
     try {
-      response = await fetchFn(url);
+      timed = await timedFetch(url, `model file ${path}`, fetchFn, options);
     } catch (error) {
+      if (error instanceof HeadflowError) throw error;
       throw new HeadflowError(
         "bad-model",
         `model file ${path} could not be fetched from ${url}: ${errorMessage(error)}`,
       );
     }
+    const { response } = timed;
+    if (!response.ok) await response.body?.cancel().catch(() => undefined);
     if (response.status === 404) {
       throw new HeadflowError("bad-model", `model file ${path} is missing (${url} answered 404)`);
     }
@@ -113,7 +109,7 @@ export function downloadReader(baseUrl: string, options: DownloadOptions = {}): 
         `model file ${path} is ${mib(total)}, more than the ${mib(maxBytes)} one file may take here (browser ArrayBuffer and memory limits): choose a smaller or quantised export`,
       );
     }
-    const bytes = await readStream(response, path, total, (loaded) => {
+    const bytes = await readStream(timed, path, total, (loaded) => {
       if (loaded > maxBytes) {
         throw new HeadflowError(
           "bad-model",
