@@ -3,10 +3,12 @@
 
     nice -n 19 /usr/bin/python3 training/recipe.py --run v2          # start, or resume where it stopped
     /usr/bin/python3 training/recipe.py --run v2 --status             # stage, step, last evals
+    /usr/bin/python3 training/recipe.py --run v2 --save-compact training/checkpoints/v2-compact.pt
+    /usr/bin/python3 training/recipe.py --run v2 --init-compact training/checkpoints/v2-compact.pt   # fresh machine
     /usr/bin/python3 training/recipe.py --synthetic 96 --config tiny --stages text=3,vision=3,align=3,finetune=3 --run smoke --fresh
 
-Same model (training/vlm/model.py), same word-level tokenizer (plus the corpus words "on",
-"with", "and", ","), same export (`training/export.py --ckpt <run>/best.pt`). Stages, in
+Same model (training/vlm/model.py), same word-level tokenizer (plus the two corpus words "on"
+and "and": 173 words), same export (`training/export.py --ckpt <run>/best.pt`). Stages, in
 order, each with its own cosine learning-rate schedule and its own optimiser over the
 parameters it trains (the others have requires_grad False):
 
@@ -71,7 +73,7 @@ RECIPE = dict(
     warmup=150,
     min_lr_frac=0.05,
     batch=64,
-    text_batch=64,
+    text_batch=32,
     lm_batch=24,
     exists_extra=4,
     exists_distractors=0.6,
@@ -325,6 +327,8 @@ def main():
     ap.add_argument("--runs-dir", default=RUNS)
     ap.add_argument("--threads", type=int)
     ap.add_argument("--status", action="store_true", help="print the run's stage, step and evals, and exit")
+    ap.add_argument("--save-compact", metavar="PATH", help="write the run's latest checkpoint as fp16 weights + stage (no optimiser) to PATH, and exit")
+    ap.add_argument("--init-compact", metavar="PATH", help="start a new run from such a file (weights, stage, step; a fresh optimiser)")
     for k, v in RECIPE.items():
         if k in ("config", "hold_out_style"):
             continue
@@ -340,6 +344,19 @@ def main():
         for x in lines:
             if x["kind"] in ("eval", "stage_end"):
                 print(json.dumps({k: v for k, v in x.items() if k != "per_style"}))
+        return
+    if a.save_compact:
+        ck = latest_checkpoint(run_dir)
+        if not ck:
+            sys.exit(f"no checkpoint in {run_dir}")
+        st = torch.load(ck, map_location="cpu")
+        keep = ("config", "spec", "step", "samples", "time_s", "best", "stage", "stage_step", "run")
+        out = {k: st[k] for k in keep}
+        out["args"] = {k: v for k, v in st["args"].items() if k != "data_root"}
+        out["model"] = {k: (v.half() if v.is_floating_point() else v) for k, v in st["model"].items()}
+        out["compact_from"] = os.path.basename(ck)
+        torch.save(out, a.save_compact)
+        print(f"{ck} -> {a.save_compact} ({os.path.getsize(a.save_compact) / 1e6:.1f} MB; stage {st['stage']} {st['stage_step']}, step {st['step']})")
         return
     set_threads(a.threads)
     overrides = {k: getattr(a, k) for k in RECIPE if getattr(a, k, None) is not None}
@@ -382,6 +399,13 @@ def main():
     write_json(run_json, {"args": r.a, "config": r.cfg.to_dict(), "argv": sys.argv[1:], "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     if ckpt:
         r.load(ckpt)
+    elif a.init_compact:
+        st = torch.load(a.init_compact, map_location="cpu")
+        r.model.load_state_dict({k: (v.float() if v.is_floating_point() else v) for k, v in st["model"].items()})
+        r.step, r.samples, r.time_s, r.best = st["step"], st["samples"], st["time_s"], st["best"]
+        r.stage, r.stage_step = st["stage"], st["stage_step"]
+        r.make_optimizer()  # fresh optimiser moments; stage_start = these weights
+        print(f"initialised from {a.init_compact}: stage {r.stage} {r.stage_step}, step {r.step}", flush=True)
     flag = {"stop": False}
 
     def on_signal(sig, frame):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 
-SENTENCE_WORDS = "a on the with and background ."
 # texts added to the vocabulary (Spec.extra_texts): the sentence form's own words
 EXTRA_TEXTS = ["a cat on the left with a dog and a bell on a red background ."]
 
