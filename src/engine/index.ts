@@ -90,6 +90,10 @@ export * from "./results/analysis-results";
 // --- Rankings (faithfulness and completeness of head orders) ------------------------
 export { DEFAULT_EVALUATE } from "./analyses/rankings/evaluate";
 export { singleHeadEffects, attentionToImage } from "./analyses/rankings/rankings";
+export { cleanAttentions } from "./analyses/attention/clean-attentions";
+export { finalTokenImageAttention } from "./analyses/attention/head-attention";
+export { textToImageAttention } from "./analyses/attention/token-attention";
+export type { TokenAttention } from "./analyses/attention/token-attention";
 
 // --- Token flow ---------------------------------------------------------------------
 export { TOKEN_GROUPS } from "./analyses/flow/token-groups";

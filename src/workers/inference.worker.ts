@@ -9,11 +9,9 @@ import { ort } from "./ort-web";
 import { probeWebGpu } from "./webgpu-probe";
 import { decodeWithCanvas } from "./canvas-image-decoder";
 import { isCancelRaised } from "./cancel-flag";
-import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
 import { toModelResolution } from "./model-image";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FitSink } from "./scoring-types";
-import { textToImageAttention } from "./token-attention";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
 import type {
   AnalysisInput,
@@ -43,6 +41,9 @@ import {
   argmax,
   attentionToImage,
   singleHeadEffects,
+  cleanAttentions,
+  finalTokenImageAttention,
+  textToImageAttention,
   type DownloadProgress,
   ask,
   ablate,
@@ -103,6 +104,8 @@ engineReady.catch(() => {});
 
 /** The running attribution's cancel switch (one long run at a time). */
 let running: AbortController | null = null;
+/** The third-party model load in progress, to cancel. */
+let modelLoad: AbortController | null = null;
 
 function loaded(): Promise<Headflow> {
   return engine !== null ? Promise.resolve(engine) : engineReady;
@@ -190,7 +193,20 @@ const api = {
     onProgress?: (progress: DownloadProgress) => void,
   ) {
     const started = performance.now();
-    const next = await openThirdParty(source, onProgress);
+    modelLoad?.abort();
+    const controller = new AbortController();
+    modelLoad = controller;
+    let next: Awaited<ReturnType<typeof openThirdParty>>;
+    try {
+      next = await openThirdParty(source, onProgress, controller.signal);
+    } finally {
+      if (modelLoad === controller) modelLoad = null;
+    }
+    // Cancelled after the download, while sessions were created: keep the current model.
+    if (controller.signal.aborted) {
+      void next.bundle.session.release().catch(() => undefined);
+      throw asCancellation(new Error("cancelled"), controller.signal);
+    }
     const previous = engine;
     engine = next;
     engineLoaded(next);
@@ -252,6 +268,11 @@ const api = {
 
   cancel(): void {
     running?.abort();
+  },
+
+  /** Cancels loading a third-party model (its download); the current model stays. */
+  cancelModelLoad(): void {
+    modelLoad?.abort();
   },
 
   async ablate(input: AnalysisInput, heads: HeadRef[]) {

@@ -2,11 +2,10 @@
  * What the inference worker and the main thread exchange for the token flow and object vs
  * background analyses (plain, structured-cloneable data).
  */
-import type { FlowResult, PatchesResult, ObjectMaskSpec } from "../engine";
+import type { FlowResult, PatchesResult, ObjectMaskSpec, TokenAttention } from "../engine";
 import type { CancelFlag } from "./cancel-flag";
-import type { TokenAttention } from "./token-attention";
 
-export type { TokenAttention } from "./token-attention";
+export type { TokenAttention } from "../engine";
 
 export interface KnockoutRequest {
   /** Which patches are the object (the rest are background). */

@@ -1,11 +1,10 @@
 /**
  * What lights up when the pointer (or focus) rests on a text token or an image patch in
  * the token flow view: the patches a token reads, and the tokens that read a patch, by the
- * clean run's mean attention (token-attention.ts). Pure, so the highlighting is tested
- * without a browser.
+ * clean run's mean attention (the engine's textToImageAttention). Pure, so the highlighting
+ * is tested without a browser.
  */
-import type { FlowResult, TokenGroup } from "../../engine";
-import type { TokenAttention } from "../../workers/token-attention";
+import type { FlowResult, TokenAttention, TokenGroup } from "../../engine";
 
 export interface TextToken {
   /** Absolute prompt position. */

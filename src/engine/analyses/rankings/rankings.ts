@@ -5,6 +5,7 @@
  */
 import type { EvaluateMasks } from "../../attribution/attribute-heads";
 import { maskOf } from "../../attribution/masks";
+import { cleanAttentions } from "../attention/clean-attentions";
 import type { Prefilled } from "../../model/prefill";
 import { mulberry32 } from "../../math/random";
 import type { VlmSession } from "../../model/session";
@@ -52,8 +53,8 @@ export async function singleHeadEffects(
 /**
  * Attention weight of every head (layer-major): the attention mass the final prompt
  * token puts on the image tokens (summed over image positions), in the clean run. This
- * is the "attention weight" baseline of the paper; one analysis-graph run over the
- * reused prefix + image cache.
+ * is the "attention weight" baseline of the paper (the clean run's attentions:
+ * clean-attentions.ts).
  */
 export async function attentionToImage(
   session: VlmSession,
@@ -63,15 +64,7 @@ export async function attentionToImage(
   const { imageStart, imageEnd } = prefilled.prompt;
   const length = prefilled.suffixLength;
   const total = prefilled.cache.length + length;
-  const { attentions } = await session.decodeAnalysis({
-    embeds: prefilled.suffixEmbeds,
-    batch: 1,
-    length,
-    past: prefilled.cache,
-    logits: "last",
-    wantAttentions: true,
-  });
-  if (!attentions) throw new Error("attentionToImage: the analysis graph returned no attentions");
+  const attentions = await cleanAttentions(session, prefilled);
   const scores = new Float64Array(layers * heads);
   for (let l = 0; l < layers; l++) {
     for (let h = 0; h < heads; h++) {

@@ -1,15 +1,11 @@
 /** Text-to-patch attention: a hand-built case, then the bundled model against the engine. */
 import { describe, expect, it } from "vitest";
-import {
-  solidImage,
-  toPixelValues,
-  normalisationOf,
-  prefill,
-  type Prefilled,
-  attentionToImage,
-} from "../engine";
-import { loadBundleNode } from "../engine/node";
-import { cleanAttentions } from "./head-attention";
+import { normalisationOf } from "../../ablation/baseline";
+import { solidImage, toPixelValues } from "../../model/image";
+import { prefill, type Prefilled } from "../../model/prefill";
+import { loadBundleNode } from "../../node";
+import { attentionToImage } from "../rankings/rankings";
+import { cleanAttentions } from "./clean-attentions";
 import { textToImageAttention } from "./token-attention";
 
 /** A prompt of 1 prefix token, 2 image patches and 2 text tokens, cached through the image. */

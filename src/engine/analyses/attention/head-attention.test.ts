@@ -1,16 +1,13 @@
 /** The head detail's attention map against the engine's attention-weight ranking. */
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  type Bundle,
-  solidImage,
-  prefill,
-  type Prefilled,
-  toPixelValues,
-  normalisationOf,
-  attentionToImage,
-} from "../engine";
-import { loadBundleNode } from "../engine/node";
-import { cleanAttentions, finalTokenImageAttention } from "./head-attention";
+import { normalisationOf } from "../../ablation/baseline";
+import type { Bundle } from "../../model/bundle";
+import { solidImage, toPixelValues } from "../../model/image";
+import { prefill, type Prefilled } from "../../model/prefill";
+import { loadBundleNode } from "../../node";
+import { attentionToImage } from "../rankings/rankings";
+import { cleanAttentions } from "./clean-attentions";
+import { finalTokenImageAttention } from "./head-attention";
 
 let bundle: Bundle;
 let prefilled: Prefilled;

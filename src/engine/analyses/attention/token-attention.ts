@@ -3,9 +3,8 @@
  * attention to each image patch in the clean run, averaged over every layer and head. The
  * token flow view lights patches by it when a token is hovered (and the reverse). A mean
  * over all heads is a summary, not an effect: the knockout curves measure effects.
- * Pure over the analysis graph's attentions: tested in Node beside this file.
  */
-import type { Prefilled } from "../engine";
+import type { Prefilled } from "../../model/prefill";
 
 export interface TokenAttention {
   /** Absolute prompt positions of the text after the image, in order. */
@@ -16,7 +15,7 @@ export interface TokenAttention {
 
 /**
  * `attentions[layer]` is the analysis graph's `[1, heads, suffixLength, total]` output for
- * the suffix run over the prefix + image cache (head-attention.ts `cleanAttentions`).
+ * the suffix run over the prefix + image cache (clean-attentions.ts).
  */
 export function textToImageAttention(
   attentions: readonly Float32Array[],
