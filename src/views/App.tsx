@@ -13,6 +13,7 @@ import { ImageSetsPanel } from "./sets/ImageSetsPanel";
 import { TokenFlowPanel } from "./flow/TokenFlowPanel";
 import { ObjectMaskPanel } from "./objectmask/ObjectMaskPanel";
 import { ModelControl } from "./model/ModelControl";
+import { PanelBoundary } from "./PanelBoundary";
 import "./explorer.css";
 import { useAnalysisWiring } from "./useAnalysisWiring";
 
@@ -31,28 +32,50 @@ export function App() {
           How a vision-language model moves information from an image into its answer, head by head.
         </p>
         <BackendBadge />
-        <ModelControl />
+        <PanelBoundary name="Model">
+          <ModelControl />
+        </PanelBoundary>
       </header>
       <main className="app-main">
         <div className="column">
-          <ImagePanel />
-          <AskPanel />
+          <PanelBoundary name="Image">
+            <ImagePanel />
+          </PanelBoundary>
+          <PanelBoundary name="Question">
+            <AskPanel />
+          </PanelBoundary>
         </div>
         <div className="column">
-          <AttributionPanel />
-          <HeadDetail />
-          <RankingCurves />
+          <PanelBoundary name="Attribution">
+            <AttributionPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Head detail">
+            <HeadDetail />
+          </PanelBoundary>
+          <PanelBoundary name="Ranking curves">
+            <RankingCurves />
+          </PanelBoundary>
         </div>
         <div className="column">
-          <SharePanel />
-          <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
+          <PanelBoundary name="Share">
+            <SharePanel />
+          </PanelBoundary>
+          <PanelBoundary name="History">
+            <HistoryPanel onOpen={(analysis) => showPermalink(analysis.payload)} />
+          </PanelBoundary>
         </div>
         <div className="column wide-row">
-          <TokenFlowPanel />
-          <ObjectMaskPanel />
+          <PanelBoundary name="Token flow">
+            <TokenFlowPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Object vs background">
+            <ObjectMaskPanel />
+          </PanelBoundary>
         </div>
       </main>
-      <ImageSetsPanel />
+      <PanelBoundary name="Image sets">
+        <ImageSetsPanel />
+      </PanelBoundary>
     </div>
   );
 }

@@ -4,7 +4,7 @@
  * the form says so.
  */
 import { useEffect, useId } from "react";
-import { TARGET_KINDS } from "../engine";
+import { MAX_ATTRIBUTION_SAMPLES, TARGET_KINDS } from "../engine";
 import { useAnalysisStore } from "../store/analysis-store";
 
 export function AttributionSettingsForm({
@@ -25,7 +25,9 @@ export function AttributionSettingsForm({
 
   const number = (key: "samples" | "alpha" | "seed", value: string) => {
     const parsed = Number(value);
-    if (value.trim() !== "" && Number.isFinite(parsed)) setSettings({ [key]: parsed });
+    if (value.trim() === "" || !Number.isFinite(parsed)) return;
+    // The same bound as the CLI's --samples: a larger count is hours of work.
+    setSettings({ [key]: key === "samples" ? Math.min(parsed, MAX_ATTRIBUTION_SAMPLES) : parsed });
   };
 
   return (
@@ -37,6 +39,7 @@ export function AttributionSettingsForm({
           id={`${id}-samples`}
           type="number"
           min={10}
+          max={MAX_ATTRIBUTION_SAMPLES}
           step={1}
           value={settings.samples}
           onChange={(event) => number("samples", event.currentTarget.value)}

@@ -2,7 +2,7 @@
  * Faithfulness and completeness of each head ranking as k, the number of top heads, grows:
  * a better ranking reaches 1 with fewer heads. Drawn as React SVG with d3 scales.
  */
-import { line, scaleLinear } from "d3";
+import { line, max, min, scaleLinear } from "d3";
 import type { EvaluateResult } from "../engine";
 import { useEvaluateStore } from "../store/evaluate-store";
 import { useAnalysisStore } from "../store/analysis-store";
@@ -78,7 +78,7 @@ function Chart({
     .range([MARGIN.left, WIDTH - MARGIN.right]);
   const values = result.rankings.flatMap((r) => r[which].filter((v): v is number => v !== null));
   const y = scaleLinear()
-    .domain([Math.min(0, ...values), Math.max(1, ...values)])
+    .domain([Math.min(0, min(values) ?? 0), Math.max(1, max(values) ?? 1)])
     .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   const path = line<number | null>()
     .defined((v) => v !== null)

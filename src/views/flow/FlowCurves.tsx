@@ -3,7 +3,7 @@
  * of the answer probability as the blocked window slides up the layers (x: the window's
  * first layer). Drawn as React SVG with d3 scales, like the ranking curves.
  */
-import { line, scaleLinear } from "d3";
+import { line, max, min, scaleLinear } from "d3";
 import type { FlowResult, TokenGroup } from "../../engine";
 import {
   GROUP_COLOURS,
@@ -32,7 +32,7 @@ export function FlowCurves({
     .domain([0, Math.max(1, result.layers - 1)])
     .range([MARGIN.left, WIDTH - MARGIN.right]);
   const y = scaleLinear()
-    .domain([Math.min(0, ...values), Math.max(0, ...values)])
+    .domain([Math.min(0, min(values) ?? 0), Math.max(0, max(values) ?? 0)])
     .nice()
     .range([HEIGHT - MARGIN.bottom, MARGIN.top]);
   const path = line<number>()

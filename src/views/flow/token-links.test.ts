@@ -64,3 +64,12 @@ describe("token flow hover links", () => {
     expect(lights.get(6)).toBe(0);
   });
 });
+
+describe("relativeToMax on long rows", () => {
+  it("scales a million values by their largest without a spread", () => {
+    const values = Array.from({ length: 1_000_000 }, (_, i) => (i === 7 ? 4 : 1));
+    const scaled = relativeToMax(values);
+    expect(scaled[7]).toBe(1);
+    expect(scaled[8]).toBe(0.25);
+  });
+});

@@ -4,6 +4,7 @@
  * clean run's mean attention (the engine's textToImageAttention). Pure, so the highlighting
  * is tested without a browser.
  */
+import { max as largest } from "d3";
 import type { FlowResult, TokenAttention, TokenGroup } from "../../engine";
 
 export interface TextToken {
@@ -29,7 +30,7 @@ export function textTokens(result: FlowResult): TextToken[] {
 
 /** Scales values to [0, 1] by their largest; all zeros (or none positive) stay zero. */
 export function relativeToMax(values: readonly number[]): number[] {
-  const max = Math.max(0, ...values);
+  const max = Math.max(0, largest(values) ?? 0);
   return values.map((v) => (max > 0 ? Math.max(0, v) / max : 0));
 }
 

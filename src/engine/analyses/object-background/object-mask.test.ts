@@ -61,3 +61,12 @@ describe("object masks", () => {
     expect(() => maskFromContributions(contributions, 0)).toThrow(/\(0, 1\]/);
   });
 });
+
+describe("object masks from many contributions", () => {
+  it("thresholds a million contributions (a spread would overflow the stack)", () => {
+    const contributions = Array.from({ length: 1_000_000 }, (_, i) => (i === 123_456 ? 2 : 0.5));
+    const mask = maskFromContributions(contributions, 0.5);
+    expect(patchIndices(mask)).toEqual([123_456]);
+    expect(maskFromContributions([0.2, Number.NaN], 0.5)).toEqual([false, false]);
+  });
+});

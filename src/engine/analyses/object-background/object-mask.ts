@@ -86,7 +86,12 @@ export function maskFromContributions(
       `the contribution threshold must lie in (0, 1] (got ${fraction})`,
     );
   }
-  const max = Math.max(...contributions);
+  // A loop, not Math.max(...contributions): a spread of a large array overflows the stack.
+  let max = -Infinity;
+  for (const c of contributions) {
+    if (Number.isNaN(c)) return contributions.map(() => false);
+    if (c > max) max = c;
+  }
   if (!(max > 0)) return contributions.map(() => false);
   return contributions.map((c) => c >= fraction * max);
 }

@@ -1,0 +1,7 @@
+/** Decodes one analysis permalink per message, off the page's main thread (analysis-link.ts). */
+import { decodeAnalysisReply } from "./analysis-link";
+
+self.onmessage = (event: MessageEvent<unknown>) => {
+  const link = typeof event.data === "string" ? event.data : "";
+  self.postMessage(decodeAnalysisReply(link));
+};
