@@ -26,7 +26,8 @@ export function parseManifests(text: string, file = "manifest"): unknown[] {
   const parse = (version: "1.1" | "1.2") =>
     parseAllDocuments(text, { version, prettyErrors: true }).map((doc) => {
       const problems = [...doc.errors, ...doc.warnings];
-      if (problems.length > 0) throw new Error(`${file}: ${problems.map((p) => p.message).join("; ")}`);
+      if (problems.length > 0)
+        throw new Error(`${file}: ${problems.map((p) => p.message).join("; ")}`);
       return doc.toJS() as unknown;
     });
   const docs = parse("1.2");

@@ -142,7 +142,10 @@ describe.each(shells)("the Indexed Job's shard arithmetic (%s)", (shell) => {
   });
 
   it("refuses an index outside the shards, or no index", () => {
-    const outside = runContainer(setsJob, shell, { HEADFLOW_SHARDS: "3", JOB_COMPLETION_INDEX: "3" });
+    const outside = runContainer(setsJob, shell, {
+      HEADFLOW_SHARDS: "3",
+      JOB_COMPLETION_INDEX: "3",
+    });
     expect(outside.status).toBe(2);
     expect(outside.stderr).toMatch(/outside 0..2: HEADFLOW_SHARDS must equal spec.completions/);
     expect(outside.stdout).toBe("");
@@ -199,7 +202,10 @@ fi
         HEADFLOW_POLL_S: "0",
       },
     });
-    const calls = readFileSync(log, "utf8").replaceAll(K8S + "/", "").trim().split("\n");
+    const calls = readFileSync(log, "utf8")
+      .replaceAll(K8S + "/", "")
+      .trim()
+      .split("\n");
     return { ...run, calls };
   };
 

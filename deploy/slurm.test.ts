@@ -40,9 +40,10 @@ function task(n: number, id: number, first: number, last: number, base?: string)
 function shardOf(run: ReturnType<typeof task>, n: number): number {
   expect(run.stderr).toBe("");
   expect(run.status).toBe(0);
-  const match = /^headflow sets --list \/shared\/list\.json --shard (\d+)\/(\d+) --job-dir \/shared\/job --device cpu\n$/.exec(
-    run.stdout,
-  );
+  const match =
+    /^headflow sets --list \/shared\/list\.json --shard (\d+)\/(\d+) --job-dir \/shared\/job --device cpu\n$/.exec(
+      run.stdout,
+    );
   expect(match, run.stdout).not.toBeNull();
   expect(Number(match![2])).toBe(n);
   return Number(match![1]);
@@ -74,8 +75,16 @@ describe("sets-array.sbatch: array task id -> --shard I/N", () => {
       task(4, 4, 0, 4), // --array=0-4 for N=4: five tasks, the last is no shard
       task(4, 5, 1, 5), // --array=1-5 for N=4
       task(4, 1, 1, 4, "2"),
-      bash("sets-array.sbatch", [], { HEADFLOW_SHARDS: "4", HEADFLOW_LIST: "l", HEADFLOW_JOB_DIR: "d" }),
-      bash("sets-array.sbatch", [], { SLURM_ARRAY_TASK_ID: "1", HEADFLOW_LIST: "l", HEADFLOW_JOB_DIR: "d" }),
+      bash("sets-array.sbatch", [], {
+        HEADFLOW_SHARDS: "4",
+        HEADFLOW_LIST: "l",
+        HEADFLOW_JOB_DIR: "d",
+      }),
+      bash("sets-array.sbatch", [], {
+        SLURM_ARRAY_TASK_ID: "1",
+        HEADFLOW_LIST: "l",
+        HEADFLOW_JOB_DIR: "d",
+      }),
       bash("sets-array.sbatch", [], { HEADFLOW_SHARDS: "0", SLURM_ARRAY_TASK_ID: "1" }),
     ];
     for (const run of refused) {
@@ -83,7 +92,9 @@ describe("sets-array.sbatch: array task id -> --shard I/N", () => {
       expect(run.stdout).toBe("");
       expect(run.stderr).toMatch(/^headflow-shard: /);
     }
-    expect(refused[0]!.stderr).toMatch(/array task 0 is no shard of 4: with ids from 1 the tasks are 1..4/);
+    expect(refused[0]!.stderr).toMatch(
+      /array task 0 is no shard of 4: with ids from 1 the tasks are 1..4/,
+    );
     expect(refused[4]!.stderr).toMatch(/SLURM_ARRAY_TASK_ID is unset/);
   });
 
@@ -149,7 +160,17 @@ echo "$((4000 + n));cluster1"
   const exported = `--export=ALL,HEADFLOW_LIST=${list},HEADFLOW_JOB_DIR=${work}/job,HEADFLOW_SHARDS=5,HEADFLOW_ARRAY_BASE=1`;
 
   it("submits the array 1-N, then the merge after it (afterok)", () => {
-    const run = submit(["--list", "list.json", "--job-dir", "job", "--shards", "5", "--", "--seed", "7"]);
+    const run = submit([
+      "--list",
+      "list.json",
+      "--job-dir",
+      "job",
+      "--shards",
+      "5",
+      "--",
+      "--seed",
+      "7",
+    ]);
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([
@@ -184,14 +205,24 @@ echo "$((4000 + n));cluster1"
     const jobDir = env(merge!).HEADFLOW_JOB_DIR!;
     for (const i of everyShard(5)) writeFileSync(join(jobDir, `shard-${i}-of-5.json`), "{}");
     const merged = bash("merge.sbatch", [], env(merge!)).stdout;
-    expect(merged).toMatch(/^headflow merge (\S+shard-\d-of-5\.json ){5}--out \S+\/job\/result\.json\n$/);
+    expect(merged).toMatch(
+      /^headflow merge (\S+shard-\d-of-5\.json ){5}--out \S+\/job\/result\.json\n$/,
+    );
   });
 
   it("--gpu asks each shard for a GPU and runs --device cuda; --sbatch-arg goes to both", () => {
     const run = submit([
-      "--list", list, "--job-dir", "job", "--shards", "5", "--gpu",
-      "--sbatch-arg=--partition=gpu", "--sbatch-arg", "--account=lab",
-    ]); // prettier-ignore
+      "--list",
+      list,
+      "--job-dir",
+      "job",
+      "--shards",
+      "5",
+      "--gpu",
+      "--sbatch-arg=--partition=gpu",
+      "--sbatch-arg",
+      "--account=lab",
+    ]);
     expect(run.status).toBe(0);
     expect(run.calls).toEqual([
       `--parsable --array=1-5 ${exported} --gres=gpu:1 --partition=gpu --account=lab sets-array.sbatch --device cuda`,
@@ -211,9 +242,9 @@ echo "$((4000 + n));cluster1"
   });
 
   it("refuses a missing list or shard count, with usage", () => {
-    expect(submit(["--list", join(work, "nope.json"), "--job-dir", "j", "--shards", "2"]).stderr).toMatch(
-      /no image list at/,
-    );
+    expect(
+      submit(["--list", join(work, "nope.json"), "--job-dir", "j", "--shards", "2"]).stderr,
+    ).toMatch(/no image list at/);
     const usage = submit(["--list", list, "--job-dir", "j"]);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/^usage: /);
