@@ -8,7 +8,7 @@
  * linear "models" as well as on the real one.
  */
 import { HeadflowError } from "../errors";
-import { isHeldOut, maskRow, sampleMasks, type MaskSet } from "./masks";
+import { isHeldOut, MaskSampler, type MaskDraw } from "./masks";
 import { RidgeAccumulator, predict, type LinearFit } from "./ridge";
 import { pearson } from "../math/stats";
 
@@ -58,7 +58,8 @@ export interface AttributionProgress {
 }
 
 export interface AttributionRun extends AttributionEstimate {
-  masks: MaskSet;
+  /** The masks, as their draw: forEachMask draws them again (they are not kept). */
+  masks: MaskDraw;
   targets: Float64Array;
   /** Time spent fitting (all partial fits and the final one), in milliseconds. */
   fitMs: number;
@@ -101,14 +102,17 @@ export interface MaskFitter {
 
 export type MaskFitterFactory = (size: number, settings: AttributionSettings) => MaskFitter;
 
-/** The ridge fit of attributeHeads, fed batch by batch (masks in sampling order). */
+/**
+ * The ridge fit of attributeHeads, fed batch by batch (masks in sampling order). Training
+ * masks go into the normal equations and are dropped; only the held-out masks (a
+ * `holdout` fraction) are kept, for the held-out correlation of each partial fit.
+ */
 export class StreamingFit implements MaskFitter {
   private readonly size: number;
   private readonly settings: AttributionSettings;
-  private readonly masks: MaskSet;
-  private readonly targets: Float64Array;
   private readonly accumulator: RidgeAccumulator;
-  private readonly heldOut: number[] = [];
+  private readonly heldOut: GrowingRows;
+  private readonly heldOutTargets: number[] = [];
   private received = 0;
   private estimate: AttributionEstimate | undefined;
 
@@ -116,31 +120,34 @@ export class StreamingFit implements MaskFitter {
     checkAttributionSettings(settings);
     this.size = size;
     this.settings = settings;
-    this.masks = { count: settings.samples, size, bits: new Uint8Array(settings.samples * size) };
-    this.targets = new Float64Array(settings.samples);
     this.accumulator = new RidgeAccumulator(size);
+    this.heldOut = new GrowingRows(size);
   }
 
   add(masks: Uint8Array, values: Float64Array): AttributionEstimate | undefined {
     const count = values.length;
-    if (masks.length !== count * this.size || this.received + count > this.masks.count) {
+    const total = this.settings.samples;
+    if (masks.length !== count * this.size || this.received + count > total) {
       throw new HeadflowError(
         "bad-argument",
-        `a batch of ${count} targets needs ${count * this.size} mask entries and room among ${this.masks.count} masks (got ${masks.length} entries after ${this.received} masks)`,
+        `a batch of ${count} targets needs ${count * this.size} mask entries and room among ${total} masks (got ${masks.length} entries after ${this.received} masks)`,
       );
     }
-    this.masks.bits.set(masks, this.received * this.size);
     for (let i = 0; i < count; i++) {
       const index = this.received + i;
-      this.targets[index] = values[i]!;
-      if (isHeldOut(index, this.settings.holdout)) this.heldOut.push(index);
-      else this.accumulator.add(maskRow(this.masks, index), values[i]!);
+      const row = masks.subarray(i * this.size, (i + 1) * this.size);
+      if (isHeldOut(index, this.settings.holdout)) {
+        this.heldOut.push(row);
+        this.heldOutTargets.push(values[i]!);
+      } else {
+        this.accumulator.add(row, values[i]!);
+      }
     }
     this.received += count;
     // Before there are more observations than unknowns the fit is ridge-dominated noise.
     this.estimate =
       this.accumulator.count > this.size
-        ? summarise(this.accumulator, this.settings.ridge, this.masks, this.targets, this.heldOut)
+        ? summarise(this.accumulator, this.settings.ridge, this.heldOut, this.heldOutTargets)
         : undefined;
     return this.estimate;
   }
@@ -148,8 +155,35 @@ export class StreamingFit implements MaskFitter {
   finish(): AttributionEstimate {
     return (
       this.estimate ??
-      summarise(this.accumulator, this.settings.ridge, this.masks, this.targets, this.heldOut)
+      summarise(this.accumulator, this.settings.ridge, this.heldOut, this.heldOutTargets)
     );
+  }
+}
+
+/** Rows of one width appended one by one into a buffer that doubles as it fills. */
+class GrowingRows {
+  private readonly width: number;
+  private bits: Uint8Array;
+  count = 0;
+
+  constructor(width: number) {
+    this.width = width;
+    this.bits = new Uint8Array(width * 64);
+  }
+
+  push(row: Uint8Array): void {
+    const end = (this.count + 1) * this.width;
+    if (end > this.bits.length) {
+      const grown = new Uint8Array(Math.max(end, this.bits.length * 2));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits.set(row, this.count * this.width);
+    this.count++;
+  }
+
+  row(index: number): Uint8Array {
+    return this.bits.subarray(index * this.width, (index + 1) * this.width);
   }
 }
 
@@ -170,46 +204,55 @@ export async function attributeHeads(
   } = {},
 ): Promise<AttributionRun> {
   checkAttributionSettings(settings);
-  const masks = sampleMasks(settings.samples, size, settings.alpha, settings.seed);
-  const targets = new Float64Array(settings.samples);
+  const { samples, alpha, seed } = settings;
+  // Masks are drawn chunk by chunk and dropped once fitted, so memory and the time to the
+  // first cancellation check do not grow with the sample count (the targets, 8 bytes a
+  // mask, are kept for the standard errors' residuals).
+  const sampler = new MaskSampler(size, alpha, seed);
+  const targetChunks: Float64Array[] = [];
   const fitter = hooks.fitter?.(size, settings) ?? new StreamingFit(size, settings);
   let fitMs = 0;
   const chunkSize = Math.max(1, Math.floor(hooks.chunk ?? settings.batchSize));
-  for (let start = 0; start < masks.count; start += chunkSize) {
+  for (let start = 0; start < samples; start += chunkSize) {
     hooks.signal?.throwIfAborted();
-    const count = Math.min(chunkSize, masks.count - start);
-    const chunk = masks.bits.subarray(start * size, (start + count) * size);
-    const values = await evaluate(chunk, count);
-    targets.set(values.subarray(0, count), start);
+    const count = Math.min(chunkSize, samples - start);
+    const chunk = sampler.next(count);
+    const values = (await evaluate(chunk, count)).slice(0, count);
+    targetChunks.push(values);
     const done = start + count;
     // Time spent fitting here (or handing the batch to a fitter elsewhere).
     const fitStarted = performance.now();
-    const estimate = fitter.add(chunk, values.subarray(0, count));
+    const estimate = fitter.add(chunk, values);
     fitMs += performance.now() - fitStarted;
-    hooks.onProgress?.({ done, total: masks.count, ...(estimate ? { partial: estimate } : {}) });
+    hooks.onProgress?.({ done, total: samples, ...(estimate ? { partial: estimate } : {}) });
   }
+  hooks.signal?.throwIfAborted();
   const finalStarted = performance.now();
   const estimate = await fitter.finish();
   fitMs += performance.now() - finalStarted;
-  return { ...estimate, masks, targets, fitMs };
+  const targets = new Float64Array(samples);
+  let offset = 0;
+  for (const values of targetChunks) {
+    targets.set(values, offset);
+    offset += values.length;
+  }
+  return { ...estimate, masks: { count: samples, size, alpha, seed }, targets, fitMs };
 }
 
 function summarise(
   accumulator: RidgeAccumulator,
   ridge: number,
-  masks: MaskSet,
-  targets: Float64Array,
-  heldOut: number[],
+  heldOut: GrowingRows,
+  heldOutTargets: readonly number[],
 ): AttributionEstimate {
   const fit: LinearFit = accumulator.solve(ridge);
-  const predicted = heldOut.map((index) => predict(fit, maskRow(masks, index)));
-  const actual = heldOut.map((index) => targets[index]!);
-  const r = heldOut.length >= 3 ? pearson(predicted, actual) : Number.NaN;
+  const predicted = Array.from({ length: heldOut.count }, (_, i) => predict(fit, heldOut.row(i)));
+  const r = heldOut.count >= 3 ? pearson(predicted, heldOutTargets) : Number.NaN;
   return {
     scores: Float64Array.from(fit.weights, (w) => (w === 0 ? 0 : -w)),
     intercept: fit.intercept,
     heldOutR: Number.isFinite(r) ? r : null,
     trainCount: accumulator.count,
-    heldOutCount: heldOut.length,
+    heldOutCount: heldOut.count,
   };
 }

@@ -17,7 +17,8 @@
  *   design. HC3's leverage correction matters here: at alpha 0.05 a head is ablated in
  *   only ~40 of 850 training masks, and those masks carry its whole estimate.
  * - A bootstrap over masks estimates the same thing with hundreds of refits; the analytic
- *   form costs one (heads+1)^3 inverse and two passes over the masks (milliseconds).
+ *   form costs one (heads+1)^3 inverse and three streaming passes over the masks
+ *   (milliseconds), keeping nothing per mask.
  * Measured on the bundled model (scripts/se-calibration.ts, sample-00, 20 seeds x 1000
  * masks, docs/measurements/se-calibration-sample-00.json): mean SE / SD over seeds, median
  * over the 64 heads (10th-90th percentile): hc3 0.90 (0.71-1.09), hc1 0.82 (0.65-1.00),
@@ -31,7 +32,7 @@
  * (not the held-out ones) enter, as in the fit.
  */
 import { solveSpd } from "../math/linalg";
-import { isHeldOut, maskRow, type MaskSet } from "./masks";
+import { forEachMask, isHeldOut, type MaskDraw, type MaskSet } from "./masks";
 import { RidgeAccumulator } from "./ridge";
 
 export type CovarianceEstimator = "hc3" | "hc1" | "classic";
@@ -51,46 +52,48 @@ export interface CoefficientSeOptions {
  * masks than fitted parameters (the residual variance is then undefined).
  */
 export function coefficientStandardErrors(
-  masks: MaskSet,
+  masks: MaskSet | MaskDraw,
   targets: ArrayLike<number>,
   options: CoefficientSeOptions,
 ): Float64Array {
   const { size } = masks;
   const n = size + 1;
-  const rows: number[] = [];
-  for (let index = 0; index < masks.count; index++) {
-    if (!isHeldOut(index, options.holdout)) rows.push(index);
-  }
   const result = new Float64Array(size).fill(Number.NaN);
+  // Every pass visits the training masks in order and keeps nothing per mask, so memory
+  // stays (heads + 1)^2 whatever the count: a drawn set is drawn again for each pass.
+  const forEachTraining = (visit: (row: Uint8Array, target: number) => void) =>
+    forEachMask(masks, (row, index) => {
+      if (!isHeldOut(index, options.holdout)) visit(row, targets[index]!);
+    });
 
   const accumulator = new RidgeAccumulator(size);
-  for (const index of rows) accumulator.add(maskRow(masks, index), targets[index]!);
-  if (rows.length <= n) return result;
+  forEachTraining((row, target) => accumulator.add(row, target));
+  const trainCount = accumulator.count;
+  if (trainCount <= n) return result;
   const fit = accumulator.solve(options.ridge);
-
-  // Pass 1: residuals and X'X, touching only each mask's active heads.
-  const gram = new Float64Array(n * n);
-  const residuals = new Float64Array(rows.length);
-  const actives: number[][] = [];
-  rows.forEach((index, r) => {
-    const row = maskRow(masks, index);
-    const active = [0];
+  const residualOf = (row: Uint8Array, target: number, active: number[]) => {
     let predicted = fit.intercept;
-    for (let k = 0; k < size; k++) {
-      if (row[k] !== 0) {
-        active.push(k + 1);
-        predicted += fit.weights[k]! * row[k]!;
-      }
+    for (let a = 1; a < active.length; a++) {
+      const k = active[a]! - 1;
+      predicted += fit.weights[k]! * row[k]!;
     }
-    actives.push(active);
-    residuals[r] = targets[index]! - predicted;
+    return target - predicted;
+  };
+
+  // Pass 1: X'X and the residual sum of squares, touching only each mask's active heads.
+  const gram = new Float64Array(n * n);
+  let rss = 0;
+  forEachTraining((row, target) => {
+    const active = activeColumns(row);
+    const residual = residualOf(row, target, active);
+    rss += residual * residual;
     for (const i of active) {
       for (const j of active) gram[i * n + j]! += feature(row, i) * feature(row, j);
     }
   });
 
   const system = Float64Array.from(gram);
-  const penalty = options.ridge * rows.length;
+  const penalty = options.ridge * trainCount;
   for (let k = 1; k < n; k++) system[k * n + k]! += penalty;
   const inverse = invertSpd(system, n);
 
@@ -98,21 +101,20 @@ export function coefficientStandardErrors(
   let df = 0;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) df += inverse[i * n + j]! * gram[j * n + i]!;
-  const dof = rows.length - df;
+  const dof = trainCount - df;
   if (!(dof > 0)) return result;
 
-  // Pass 2: the middle matrix of the chosen estimator.
+  // Pass 2: the middle matrix of the chosen estimator (residuals computed again, the same way).
   const estimator = options.estimator ?? "hc3";
   let middle: Float64Array;
   if (estimator === "classic") {
-    const rss = residuals.reduce((sum, e) => sum + e * e, 0);
     middle = gram.map((value) => (value * rss) / dof);
   } else {
     middle = new Float64Array(n * n);
-    rows.forEach((index, r) => {
-      const row = maskRow(masks, index);
-      const active = actives[r]!;
-      let weight = residuals[r]! * residuals[r]!;
+    forEachTraining((row, target) => {
+      const active = activeColumns(row);
+      const residual = residualOf(row, target, active);
+      let weight = residual * residual;
       if (estimator === "hc3") {
         // Leverage h = x' A^-1 x; HC3 inflates each squared residual by 1 / (1 - h)^2.
         let leverage = 0;
@@ -122,7 +124,7 @@ export function coefficientStandardErrors(
         }
         weight /= Math.max(1 - leverage, 1e-6) ** 2;
       } else {
-        weight *= rows.length / dof;
+        weight *= trainCount / dof;
       }
       for (const i of active) {
         for (const j of active) middle[i * n + j]! += weight * feature(row, i) * feature(row, j);
@@ -142,6 +144,13 @@ export function coefficientStandardErrors(
     result[k - 1] = Math.sqrt(Math.max(variance, 0));
   }
   return result;
+}
+
+/** The design columns a mask touches: 0 (the intercept) and 1 + each ablated head. */
+function activeColumns(row: Uint8Array): number[] {
+  const active = [0];
+  for (let k = 0; k < row.length; k++) if (row[k] !== 0) active.push(k + 1);
+  return active;
 }
 
 /** Column i of the design row: 1 for the intercept (i = 0), else the mask entry. */

@@ -16,15 +16,66 @@ export function maskRow(masks: MaskSet, index: number): Uint8Array {
 }
 
 /**
- * Draws `count` masks where each head is ablated independently with probability `alpha`.
- * Draw order is mask-major, head-minor, one uniform number per entry, so the result
- * depends only on (seed, count, size, alpha).
+ * The masks of a draw, described rather than stored: the same (seed, count, size, alpha)
+ * always gives the same masks, so a pass over them can draw them again instead of keeping
+ * count x size bytes.
  */
+export interface MaskDraw {
+  count: number;
+  size: number;
+  alpha: number;
+  seed: number;
+}
+
+/**
+ * Draws masks in order, a few at a time, where each head is ablated independently with
+ * probability `alpha`. Draw order is mask-major, head-minor, one uniform number per entry,
+ * so the masks depend only on (seed, size, alpha) and their position, however they are
+ * split into calls.
+ */
+export class MaskSampler {
+  private readonly random: () => number;
+  private readonly size: number;
+  private readonly alpha: number;
+
+  constructor(size: number, alpha: number, seed: number) {
+    this.random = mulberry32(seed);
+    this.size = size;
+    this.alpha = alpha;
+  }
+
+  /** The next `count` masks, rows back to back. */
+  next(count: number): Uint8Array {
+    const bits = new Uint8Array(count * this.size);
+    for (let i = 0; i < bits.length; i++) bits[i] = this.random() < this.alpha ? 1 : 0;
+    return bits;
+  }
+}
+
+/** Draws `count` masks at once (MaskSampler's masks, kept). */
 export function sampleMasks(count: number, size: number, alpha: number, seed: number): MaskSet {
-  const random = mulberry32(seed);
-  const bits = new Uint8Array(count * size);
-  for (let i = 0; i < bits.length; i++) bits[i] = random() < alpha ? 1 : 0;
-  return { count, size, bits };
+  return { count, size, bits: new MaskSampler(size, alpha, seed).next(count) };
+}
+
+/** Masks drawn again per pass in blocks of this many, so a pass holds one block at a time. */
+const REDRAW_BLOCK = 4096;
+
+/** Visits every mask of a set or a draw in order, with its index (a view, not a copy). */
+export function forEachMask(
+  masks: MaskSet | MaskDraw,
+  visit: (row: Uint8Array, index: number) => void,
+): void {
+  const { count, size } = masks;
+  if ("bits" in masks) {
+    for (let index = 0; index < count; index++) visit(maskRow(masks, index), index);
+    return;
+  }
+  const sampler = new MaskSampler(size, masks.alpha, masks.seed);
+  for (let start = 0; start < count; start += REDRAW_BLOCK) {
+    const block = Math.min(REDRAW_BLOCK, count - start);
+    const bits = sampler.next(block);
+    for (let i = 0; i < block; i++) visit(bits.subarray(i * size, (i + 1) * size), start + i);
+  }
 }
 
 /** A single mask with the listed flat head indices ablated. */
