@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { StoredAnalysis } from "./analysis-record";
 import { createHistoryStore } from "./history-store";
 import { createMemoryHistory, type HistoryRepository } from "./repository";
@@ -115,5 +115,33 @@ describe("history store after a lost connection", () => {
     await store.getState().load();
     expect(opened).toBe(2);
     expect(store.getState().analyses.map((item) => item.id)).toEqual(["a"]);
+  });
+});
+
+describe("history across tabs", () => {
+  it("refreshes another tab's list when one tab saves or removes", async () => {
+    const repository = createMemoryHistory();
+    const channel = `headflow-history-test-${Math.random()}`;
+    const first = createHistoryStore(async () => repository, channel);
+    const second = createHistoryStore(async () => repository, channel);
+    await first.getState().load();
+    await second.getState().load();
+    const secondLists = (ids: string[]) =>
+      vi.waitFor(() => expect(second.getState().analyses.map((item) => item.id)).toEqual(ids));
+    await first.getState().save(analysis("shared", 10));
+    await secondLists(["shared"]);
+    await first.getState().remove("shared");
+    await secondLists([]);
+  });
+
+  it("stays quiet without a channel", async () => {
+    const repository = createMemoryHistory();
+    const first = createHistoryStore(async () => repository, null);
+    const second = createHistoryStore(async () => repository, null);
+    await first.getState().load();
+    await second.getState().load();
+    await first.getState().save(analysis("alone", 10));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(second.getState().analyses).toEqual([]);
   });
 });

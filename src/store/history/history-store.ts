@@ -1,7 +1,9 @@
 /**
  * The history of analyses, as the views see it: a list kept in step with storage. Records
  * that no longer validate (written by another version, or edited by hand) are left in the
- * database but not shown; their number is reported so the loss is not silent.
+ * database but not shown; their number is reported so the loss is not silent. Tabs tell
+ * each other when they change the history (a BroadcastChannel message), so every open
+ * tab's list stays current.
  */
 import { create } from "zustand";
 import { byNewestFirst, StoredAnalysisSchema, type StoredAnalysis } from "./analysis-record";
@@ -24,7 +26,13 @@ export interface HistoryStore {
   get(id: string): Promise<StoredAnalysis | undefined>;
 }
 
-export function createHistoryStore(openRepository: () => Promise<HistoryRepository>) {
+/** The channel HeadFlow tabs announce history changes on. */
+export const HISTORY_CHANNEL = "headflow-history";
+
+export function createHistoryStore(
+  openRepository: () => Promise<HistoryRepository>,
+  channelName: string | null = HISTORY_CHANNEL,
+) {
   let repository: Promise<HistoryRepository> | null = null;
   const connect = () => {
     repository ??= openRepository().catch((error: unknown) => {
@@ -34,7 +42,14 @@ export function createHistoryStore(openRepository: () => Promise<HistoryReposito
     return repository;
   };
 
-  return create<HistoryStore>((set, get) => {
+  // The message carries nothing: a tab that hears it re-reads storage, which it validates.
+  const channel =
+    channelName !== null && typeof BroadcastChannel !== "undefined"
+      ? new BroadcastChannel(channelName)
+      : null;
+  const announceChange = () => channel?.postMessage("changed");
+
+  const store = create<HistoryStore>((set, get) => {
     const failWith = (error: unknown) => {
       // The connection may be gone (another tab upgraded the database): reopen next time.
       repository = null;
@@ -65,6 +80,7 @@ export function createHistoryStore(openRepository: () => Promise<HistoryReposito
         const valid = StoredAnalysisSchema.parse(analysis);
         try {
           await (await connect()).put(valid);
+          announceChange();
           await refresh();
         } catch (error) {
           failWith(error);
@@ -73,6 +89,7 @@ export function createHistoryStore(openRepository: () => Promise<HistoryReposito
       async remove(id) {
         try {
           await (await connect()).delete(id);
+          announceChange();
           // Update at once; a refresh then picks up changes from other tabs.
           set({ analyses: get().analyses.filter((analysis) => analysis.id !== id) });
           await refresh();
@@ -86,6 +103,15 @@ export function createHistoryStore(openRepository: () => Promise<HistoryReposito
       },
     };
   });
+  if (channel) {
+    // Node's channels keep the process alive; a history store there should not.
+    (channel as { unref?: () => void }).unref?.();
+    channel.onmessage = () => {
+      // Only a list already shown is refreshed; a tab that never loaded loads on its own.
+      if (store.getState().state.status !== "loading") void store.getState().load();
+    };
+  }
+  return store;
 }
 
 function messageOf(error: unknown): string {
