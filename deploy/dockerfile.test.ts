@@ -4,6 +4,7 @@
  * entrypoint, and that every path copied from the build context exists and is let through by
  * deploy/Dockerfile.dockerignore.
  */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +49,18 @@ describe("deploy/Dockerfile", () => {
       /Unknown instruction: FORM/,
     );
     expect(validate(text.replace("COPY --from=app", "COPY --frm=app")).length).toBeGreaterThan(0);
+  });
+
+  it("every RUN is valid shell for the images' /bin/sh (dash) and bash", () => {
+    const runs = dockerfile
+      .getInstructions()
+      .filter((i) => i.getKeyword() === "RUN")
+      .map((i) => i.getArgumentsContent()!.replace(/\\\n/g, " "));
+    expect(runs.length).toBeGreaterThan(0);
+    for (const shell of ["bash", "dash"].filter((s) => spawnSync(s, ["-c", "true"]).status === 0)) {
+      for (const run of runs) expect(spawnSync(shell, ["-n", "-c", run]).status, run).toBe(0);
+      expect(spawnSync(shell, ["-n", "-c", "if [ x ]; then true"]).status).not.toBe(0);
+    }
   });
 
   it("builds deps, app, gpu, cpu, the CPU image last (the default target)", () => {
