@@ -14,6 +14,7 @@ import {
   type SetsResult,
 } from "../engine";
 import { runCliCaptured } from "./cli";
+import { nodeProviderProbe } from "./device";
 
 const dir = mkdtempSync(join(tmpdir(), "headflow-analyses-"));
 const sample = resolve("public/samples/sets/cat/twemoji-0.png");
@@ -25,6 +26,24 @@ async function json<T>(...argv: string[]): Promise<T> {
   expect(stderr).toBe("");
   expect(code).toBe(0);
   return parseAnalysisJson(JSON.parse(stdout)) as T;
+}
+
+/** `sets` writes one JSON progress line per image on stderr when it is not a terminal. */
+async function setsJson(...argv: string[]): Promise<SetsResult> {
+  const { code, stdout, stderr } = await cli(...argv);
+  expect(code).toBe(0);
+  for (const line of stderr.trimEnd().split("\n")) {
+    expect(Object.keys(JSON.parse(line) as object)).toEqual([
+      "shard",
+      "done",
+      "total",
+      "elapsed",
+      "eta",
+      "file",
+      "reused",
+    ]);
+  }
+  return parseAnalysisJson(JSON.parse(stdout)) as SetsResult;
 }
 
 async function expectOneLineError(argv: string[], pattern: RegExp) {
@@ -152,7 +171,7 @@ describe("analysis commands on the bundled model", () => {
       "--permutations",
       "99",
     ];
-    const single = await json<SetsResult>(...common);
+    const single = await setsJson(...common);
     expect(single.test!.sameCategoryDifferentStyle.pairs).toBe(2);
     expect(single.sets.map((s) => s.name)).toEqual(["cat", "dog", "car"]);
     const shardFiles = [1, 2].map((i) => join(dir, `shard${i}.json`));
@@ -164,7 +183,17 @@ describe("analysis commands on the bundled model", () => {
     expect(strip(merged)).toEqual(strip(single));
     const shard = JSON.parse(readFileSync(shardFiles[0]!, "utf8")) as SetsResult;
     expect(shard.shard).toEqual({ index: 1, count: 2 });
-    await expectOneLineError(["merge", shardFiles[0]!], /the shards miss 3 of 5 images/);
+    await expectOneLineError(
+      ["merge", shardFiles[0]!],
+      /the shards miss 3 of 5 images \(list indices 2-4\); missing shards: 2\/2/,
+    );
     await expectOneLineError([...common, "--shard", "3/2"], /--shard must be i\/n/);
+    // The default install skips the CUDA provider's download (.npmrc): refused, naming it.
+    if (!nodeProviderProbe.libraryExists("libonnxruntime_providers_cuda.so"))
+      await expectOneLineError(
+        [...common, "--device", "cuda"],
+        /--device cuda: the cuda provider's library libonnxruntime_providers_cuda\.so is not installed.*ONNXRUNTIME_NODE_INSTALL=cuda12/,
+      );
+    await expectOneLineError([...common, "--device", "tpu"], /has no "tpu" execution provider/);
   });
 });

@@ -7,12 +7,13 @@ import { ABLATE_HELP, ablateCommand } from "./commands/ablate";
 import { ASK_HELP, askCommand } from "./commands/ask";
 import { ATTRIBUTE_HELP, attributeCommand } from "./commands/attribute";
 import { BENCH_HELP, benchCommand } from "./commands/bench";
-// The paper's analyses (issue 5).
+// The paper's analyses.
 import { EVALUATE_HELP, evaluateCommand } from "./commands/evaluate";
 import { FLOW_HELP, flowCommand } from "./commands/flow";
 import { MERGE_HELP, mergeCommand } from "./commands/merge";
 import { PATCHES_HELP, patchesCommand } from "./commands/patches";
 import { SETS_HELP, setsCommand } from "./commands/sets";
+import { STATUS_HELP, statusCommand } from "./commands/status";
 import type { CliIo } from "./output";
 
 type Command = (args: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   patches: { run: patchesCommand, help: PATCHES_HELP },
   sets: { run: setsCommand, help: SETS_HELP },
   merge: { run: mergeCommand, help: MERGE_HELP },
+  status: { run: statusCommand, help: STATUS_HELP },
 };
 
 export const USAGE = `usage: headflow <command> [options]

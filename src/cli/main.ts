@@ -4,6 +4,7 @@ import { processIo } from "./output";
 
 const controller = new AbortController();
 process.once("SIGINT", () => controller.abort());
-const code = await runCli(process.argv.slice(2), processIo, controller.signal);
+const io = { ...processIo, stdoutIsTty: Boolean(process.stdout.isTTY) };
+const code = await runCli(process.argv.slice(2), io, controller.signal);
 // Let stdout drain before exiting (large JSON through a pipe).
 process.stdout.write("", () => process.exit(code));

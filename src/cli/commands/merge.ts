@@ -7,7 +7,9 @@ import { checkWritableTarget, type CliIo } from "../output";
 export const MERGE_HELP = `headflow merge SHARD.json [SHARD.json...] [--out FILE]
   Joins the outputs of \`headflow sets --shard I/N\` (any order; every part exactly once, all
   from the same list and settings) into the result a single \`headflow sets\` run gives:
-  identical except for timings (summed) and createdAt.`;
+  identical except for timings (summed) and createdAt. With --job-dir DIR the parts are
+  DIR/shard-*.json. Refuses shards of different lists or settings (fingerprints), and names
+  the missing shards and images.`;
 
 export async function mergeCommand(args: string[], io: CliIo): Promise<number> {
   let parsed;
@@ -27,6 +29,6 @@ export async function mergeCommand(args: string[], io: CliIo): Promise<number> {
   const out = parsed.values.out;
   if (out !== undefined) await checkWritableTarget(out);
   const shards = await Promise.all(files.map((file) => readJsonFile(file)));
-  await emitResult(io, out, mergeSetsResults(shards));
+  await emitResult(io, out, mergeSetsResults(shards, files));
   return 0;
 }

@@ -111,24 +111,50 @@ function imagesOf(result: SetsResult): SetImageResult[] {
   return result.images.map((image) => ({ ...image, scores: image.scores.flat() }));
 }
 
-/** Merges shard results (parsed JSON, any order) into the result of one run over the list. */
-export function mergeSetsResults(shards: readonly unknown[]): SetsResult {
+/**
+ * Merges shard results (parsed JSON, any order) into the result of one run over the list.
+ * `names` (the files, say) name the shards in refusals.
+ */
+export function mergeSetsResults(
+  shards: readonly unknown[],
+  names?: readonly string[],
+): SetsResult {
   const parsed = shards.map((value, i) => {
     const result = SetsResultSchema.safeParse(value);
     if (!result.success) {
       const first = result.error.issues[0];
       throw new HeadflowError(
         "bad-argument",
-        `shard ${i + 1} is not a ${SETS_SCHEMA} result: ${first ? `${first.path.join(".")}: ${first.message}` : "unknown problem"}`,
+        `${names?.[i] ?? `shard ${i + 1}`} is not a ${SETS_SCHEMA} result: ${first ? `${first.path.join(".")}: ${first.message}` : "unknown problem"}`,
       );
     }
     return result.data;
   });
   const images = collectShardImages(
-    parsed.map((p) => ({ fingerprint: p.fingerprint, total: p.total, images: imagesOf(p) })),
+    parsed.map((p, i) => ({
+      ...(names?.[i] !== undefined ? { name: names[i] } : {}),
+      fingerprint: p.fingerprint,
+      total: p.total,
+      ...(p.shard ? { shard: p.shard } : {}),
+      images: imagesOf(p),
+    })),
   );
   const totalMs = parsed.reduce((sum, p) => sum + p.timings.totalMs, 0);
   return buildSetsResult(contextOf(parsed[0]!), images, totalMs);
+}
+
+/** The settings that shape every image's result (a sets context without the list). */
+export type SetsShaping = Omit<SetsContext, "fingerprint" | "total" | "runtime">;
+
+/**
+ * Where a resumable run keeps finished images: `find` returns an image's earlier result
+ * when it is still valid for these settings (else null, and the image is computed),
+ * `save` keeps a new one as soon as it is done, `failed` records an image that threw.
+ */
+export interface SetsImageStore {
+  find(index: number, entry: SetEntry, shaping: SetsShaping): Promise<SetImageResult | null>;
+  save(image: SetImageResult, shaping: SetsShaping): Promise<void>;
+  failed?(index: number, entry: SetEntry, error: unknown): Promise<void>;
 }
 
 export interface SetsRunOptions {
@@ -139,7 +165,11 @@ export interface SetsRunOptions {
   permutations?: number;
   permutationSeed?: number;
   shard?: { index: number; count: number };
-  onImage?: (done: number, total: number, file: string) => void;
+  /** Before the first image: the run's part of the list, images [start, end). */
+  onStart?: (start: number, end: number) => Promise<void> | void;
+  /** After each image; `reused` when it came from the store rather than the model. */
+  onImage?: (done: number, total: number, file: string, reused: boolean) => void;
+  store?: SetsImageStore;
   signal?: AbortSignal;
 }
 
@@ -166,7 +196,7 @@ export async function runSets(
     permutationSeed: options.permutationSeed ?? 0,
     layers,
     heads,
-  } satisfies Omit<SetsContext, "fingerprint" | "total" | "runtime">;
+  } satisfies SetsShaping;
   const context: SetsContext = {
     ...shaping,
     fingerprint: setsFingerprint(entries, shaping),
@@ -176,10 +206,7 @@ export async function runSets(
   const [start, end] = options.shard
     ? shardRange(entries.length, options.shard.index, options.shard.count)
     : [0, entries.length];
-  const images: SetImageResult[] = [];
-  for (let index = start; index < end; index++) {
-    options.signal?.throwIfAborted();
-    const entry = entries[index]!;
+  const attributeEntry = async (index: number, entry: SetEntry): Promise<SetImageResult> => {
     const attribution = await attribute(headflow, await loadImage(entry, index), {
       question: prompt.question,
       baseline: spec,
@@ -187,14 +214,29 @@ export async function runSets(
       settings,
       ...(options.signal ? { signal: options.signal } : {}),
     });
-    images.push({
+    return {
       index,
       ...entry,
       answer: attribution.answer.token,
       heldOutR: attribution.fit.heldOutR,
       scores: attribution.scores.flat(),
-    });
-    options.onImage?.(index - start + 1, end - start, entry.file);
+    };
+  };
+  await options.onStart?.(start, end);
+  const images: SetImageResult[] = [];
+  for (let index = start; index < end; index++) {
+    options.signal?.throwIfAborted();
+    const entry = entries[index]!;
+    const stored = (await options.store?.find(index, entry, shaping)) ?? null;
+    const image =
+      stored ??
+      (await attributeEntry(index, entry).catch(async (error: unknown) => {
+        if (!options.signal?.aborted) await options.store?.failed?.(index, entry, error);
+        throw error;
+      }));
+    if (!stored) await options.store?.save(image, shaping);
+    images.push(image);
+    options.onImage?.(index - start + 1, end - start, entry.file, stored !== null);
   }
   return buildSetsResult(context, images, performance.now() - started, options.shard);
 }

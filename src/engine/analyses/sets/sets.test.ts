@@ -7,6 +7,7 @@ import { mulberry32 } from "../../math/random";
 import { AblationRunner } from "../../ablation/runner";
 import {
   collectShardImages,
+  compactRanges,
   fingerprint,
   parseShard,
   setSummaries,
@@ -151,13 +152,26 @@ describe("set summaries and shards", () => {
     expect(collectShardImages([shard("x", 2), shard("x", 0, 1)]).map((i) => i.index)).toEqual([
       0, 1, 2,
     ]);
-    expect(() => collectShardImages([shard("x", 0), shard("y", 1, 2)])).toThrow(
-      /fingerprints differ/,
-    );
+    expect(() =>
+      collectShardImages([
+        { ...shard("x", 0), name: "a.json" },
+        { ...shard("y", 1, 2), name: "b.json" },
+      ]),
+    ).toThrow(/b\.json has fingerprint y \(3 images\) but a\.json has x .*different image lists/);
     expect(() => collectShardImages([shard("x", 0, 1), shard("x", 1, 2)])).toThrow(
       /image 1 \(1\.png\) is in two shards/,
     );
-    expect(() => collectShardImages([shard("x", 0, 2)])).toThrow(/miss 1 of 3.*index 1/);
+    expect(() => collectShardImages([shard("x", 0, 2)])).toThrow(/miss 1 of 3.*indices 1\)/);
+    // Shards that say which part they are name the absent parts.
+    const part = (index: number, ...indices: number[]) => ({
+      ...shard("x", ...indices),
+      shard: { index, count: 4 },
+    });
+    expect(() => collectShardImages([part(1, 0), part(3, 2)])).toThrow(
+      /miss 1 of 3 images \(list indices 1\); missing shards: 2\/4, 4\/4$/,
+    );
+    expect(compactRanges([0, 1, 2, 5, 7, 8])).toBe("0-2, 5, 7-8");
+    expect(compactRanges([])).toBe("");
     expect(() => collectShardImages([])).toThrow(/at least one shard/);
     // The fingerprint follows the list and the settings.
     const list = [{ file: "a.png" }, { file: "b.png" }];

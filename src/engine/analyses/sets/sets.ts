@@ -109,29 +109,64 @@ export function fingerprint(value: unknown): string {
   return hash.toString(16).padStart(8, "0");
 }
 
+/** One shard's part of a merge: its images, what run it belongs to, and its name. */
+export interface ShardPart {
+  /** How the shard is named in messages (its file). */
+  name?: string;
+  fingerprint: string;
+  total: number;
+  shard?: { index: number; count: number };
+  images: readonly SetImageResult[];
+}
+
+/** `2, 5-7, 9` for sorted integers. */
+export function compactRanges(values: readonly number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < values.length;) {
+    let j = i;
+    while (j + 1 < values.length && values[j + 1] === values[j]! + 1) j++;
+    parts.push(i === j ? `${values[i]}` : `${values[i]}-${values[j]}`);
+    i = j + 1;
+  }
+  return parts.join(", ");
+}
+
+/** The shards of I/N splits absent from `parts` (those that say which shard they are). */
+function missingShards(parts: readonly ShardPart[]): string[] {
+  const counts = [...new Set(parts.flatMap((p) => (p.shard ? [p.shard.count] : [])))];
+  return counts.flatMap((count) => {
+    const present = new Set(
+      parts.filter((p) => p.shard?.count === count).map((p) => p.shard!.index),
+    );
+    return Array.from({ length: count }, (_, i) => i + 1)
+      .filter((index) => !present.has(index))
+      .map((index) => `${index}/${count}`);
+  });
+}
+
 /**
- * Checks that shards (of one list, by fingerprint) hold every image exactly once, and
- * returns the images in list order.
+ * Checks that shards (of one list and settings, by fingerprint) hold every image exactly
+ * once, and returns the images in list order. Refusals name the files, the differing
+ * fingerprints, and the missing shards and image indices.
  */
-export function collectShardImages(
-  shards: readonly { fingerprint: string; total: number; images: readonly SetImageResult[] }[],
-): SetImageResult[] {
-  const first = shards[0];
+export function collectShardImages(parts: readonly ShardPart[]): SetImageResult[] {
+  const first = parts[0];
   if (!first)
     throw new HeadflowError("bad-argument", "nothing to merge: give at least one shard file");
+  const nameOf = (part: ShardPart, i: number) => part.name ?? `shard ${i + 1}`;
   const byIndex = new Map<number, SetImageResult>();
-  for (const shard of shards) {
-    if (shard.fingerprint !== first.fingerprint || shard.total !== first.total) {
+  for (const [i, part] of parts.entries()) {
+    if (part.fingerprint !== first.fingerprint || part.total !== first.total) {
       throw new HeadflowError(
         "bad-argument",
-        "the shards come from different image lists or settings (fingerprints differ)",
+        `cannot merge: ${nameOf(part, i)} has fingerprint ${part.fingerprint} (${part.total} images) but ${nameOf(first, 0)} has ${first.fingerprint} (${first.total} images); they come from different image lists or settings`,
       );
     }
-    for (const image of shard.images) {
+    for (const image of part.images) {
       if (byIndex.has(image.index)) {
         throw new HeadflowError(
           "bad-argument",
-          `image ${image.index} (${image.file}) is in two shards`,
+          `image ${image.index} (${image.file}) is in two shards (the second: ${nameOf(part, i)})`,
         );
       }
       byIndex.set(image.index, image);
@@ -139,9 +174,10 @@ export function collectShardImages(
   }
   const missing = Array.from({ length: first.total }, (_, i) => i).filter((i) => !byIndex.has(i));
   if (missing.length > 0) {
+    const shards = missingShards(parts);
     throw new HeadflowError(
       "bad-argument",
-      `the shards miss ${missing.length} of ${first.total} images (first: index ${missing[0]})`,
+      `the shards miss ${missing.length} of ${first.total} images (list indices ${compactRanges(missing)})${shards.length > 0 ? `; missing shards: ${shards.join(", ")}` : ""}`,
     );
   }
   return Array.from({ length: first.total }, (_, i) => byIndex.get(i)!);

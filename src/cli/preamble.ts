@@ -1,0 +1,101 @@
+/**
+ * The steps the analysis commands share, in the order that reports the first user error
+ * first: `--out` checked and the model opened (on `--device`) before any work, the
+ * question checked against the vocabulary, model-dependent options, the baseline, the
+ * image last; then the analysis under a progress bar and the result emitted.
+ */
+import { Headflow, HeadflowError, type BaselineSpec, type NamedImage } from "../engine";
+import { isThirdPartyLocation, nodeImageDecoder } from "../engine/node";
+import { emitResult } from "./analysis-options";
+import { openBaseline, openImage, openModel } from "./context";
+import { chooseDevice, deviceLoadError } from "./device";
+import { checkWritableTarget, type CliIo } from "./output";
+import { ProgressBar } from "./progress";
+
+/** `--model` and `--device`, which every command that runs the model takes. */
+export const MODEL_OPTIONS = {
+  model: { type: "string" },
+  device: { type: "string" },
+} as const;
+
+export interface ModelValues {
+  model?: string | undefined;
+  device?: string | undefined;
+  out?: string | undefined;
+  question?: string | undefined;
+}
+
+/** Checks `--out`, opens the model on its device and checks the question. */
+export async function openCommandModel(values: ModelValues): Promise<Headflow> {
+  if (values.out !== undefined) await checkWritableTarget(values.out);
+  const choice = chooseDevice(values.device);
+  if (
+    choice.device !== "cpu" &&
+    values.model !== undefined &&
+    (await isThirdPartyLocation(values.model))
+  ) {
+    throw new HeadflowError(
+      "bad-argument",
+      `--device ${choice.device}: transformers.js exports run on the cpu provider only (give --device cpu)`,
+    );
+  }
+  let headflow: Headflow;
+  try {
+    headflow = await openModel(values.model, { sessionOptions: choice.sessionOptions });
+  } catch (error) {
+    throw deviceLoadError(choice, error);
+  }
+  // Results name the provider that computed them.
+  if (choice.device !== "cpu")
+    headflow = new Headflow(headflow.bundle, nodeImageDecoder, choice.runtime);
+  headflow.prompt(values.question);
+  return headflow;
+}
+
+/** Runs `work` with a progress bar on stderr, closing the bar however it ends. */
+export async function withProgress<T>(
+  io: CliIo,
+  label: string,
+  work: (bar: ProgressBar) => Promise<T>,
+): Promise<T> {
+  const bar = new ProgressBar(io, label);
+  try {
+    return await work(bar);
+  } finally {
+    bar.done();
+  }
+}
+
+export interface ImageAnalysis<P, R> {
+  /** The progress bar's label. */
+  label: string;
+  imagePath: string;
+  /** `--baseline` (a spec is opened only when the command takes a baseline). */
+  baseline?: string | undefined;
+  /** Options that need the model (its grid, its layer count), parsed once it is open. */
+  prepare?: (headflow: Headflow) => P | Promise<P>;
+  run: (inputs: {
+    headflow: Headflow;
+    image: NamedImage;
+    baseline: BaselineSpec;
+    prepared: P;
+    bar: ProgressBar;
+  }) => Promise<R>;
+}
+
+/** One single-image analysis command from its parsed values to the emitted result. */
+export async function runImageAnalysis<P, R>(
+  io: CliIo,
+  values: ModelValues,
+  analysis: ImageAnalysis<P, R>,
+): Promise<number> {
+  const headflow = await openCommandModel(values);
+  const prepared = (await analysis.prepare?.(headflow)) as P;
+  const baseline = await openBaseline(analysis.baseline);
+  const image = await openImage(analysis.imagePath);
+  const result = await withProgress(io, analysis.label, (bar) =>
+    analysis.run({ headflow, image, baseline, prepared, bar }),
+  );
+  await emitResult(io, values.out, result);
+  return 0;
+}
