@@ -6,6 +6,7 @@
  * attribution.
  */
 import { z } from "zod";
+import { HeadflowError } from "../errors";
 import { AttributionResultSchema } from "./attribution-results";
 import {
   MAX_HEADS,
@@ -359,14 +360,16 @@ export function parseAnalysisJson(value: unknown): AnalysisJson {
       : undefined;
   const schema = ANALYSIS_SCHEMAS[tag as keyof typeof ANALYSIS_SCHEMAS];
   if (!schema) {
-    throw new Error(
+    throw new HeadflowError(
+      "bad-argument",
       `not a HeadFlow analysis of a supported version: schema is ${JSON.stringify(tag)}, expected one of ${Object.keys(ANALYSIS_SCHEMAS).join(", ")}`,
     );
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(
+    throw new HeadflowError(
+      "bad-argument",
       `not a valid ${String(tag)} result: ${first ? `${first.path.join(".")}: ${first.message}` : "unknown problem"}`,
     );
   }

@@ -4,6 +4,7 @@
  * an opened file with these schemas, so they are the contract between front ends.
  */
 import { z } from "zod";
+import { HeadflowError } from "../errors";
 import { MAX_ATTRIBUTION_SAMPLES } from "../attribution/attribute-heads";
 import {
   MAX_HEADS,
@@ -183,7 +184,8 @@ export function parseAttributionResult(value: unknown): AttributionResult {
   if (typeof value === "object" && value !== null && "schema" in value) {
     const tag = (value as { schema: unknown }).schema;
     if (tag !== ATTRIBUTION_SCHEMA) {
-      throw new Error(
+      throw new HeadflowError(
+        "bad-argument",
         `not a HeadFlow attribution of a supported version: schema is ${JSON.stringify(tag)}, expected ${ATTRIBUTION_SCHEMA}`,
       );
     }
@@ -191,7 +193,8 @@ export function parseAttributionResult(value: unknown): AttributionResult {
   const parsed = AttributionResultSchema.safeParse(value);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(
+    throw new HeadflowError(
+      "bad-argument",
       `not a valid HeadFlow attribution: ${first ? `${first.path.join(".")}: ${first.message}` : "unknown problem"}`,
     );
   }
