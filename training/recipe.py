@@ -315,6 +315,40 @@ class Recipe(Trainer):
         self.save()
 
 
+@torch.no_grad()
+def text_eval(run_dir: str, n: int):
+    """The text stage's own check: the LM answering from context words alone (corpus scenes,
+    grid and sentence forms as in training, one question of each type per scene)."""
+    from vlm.data import Spec
+    from vlm.model import VLM, VLMConfig
+
+    set_threads()
+    ck = latest_checkpoint(run_dir)
+    st = torch.load(ck, map_location="cpu")
+    spec = Spec.from_json(st["spec"])
+    tok = spec.tokenizer()
+    m = VLM(VLMConfig.from_dict(st["config"]), tok.image_id)
+    m.load_state_dict(st["model"])
+    m.eval()
+    c = Corpus(spec, tok, m.cfg.n_img, np.random.default_rng(12345), noise=st["args"].get("corpus_noise", 0.05))
+    qt = spec.qtypes()
+    ok = {t: 0 for t in qt}
+    done = 0
+    while done < n:
+        b = min(50, n - done)
+        pre, ctx, sids, tgt, per = c.batch(b, 0)
+        logits = lm_shared_prefix(m, pre + [tok.image_id] * m.cfg.n_img, m.lm.embed(torch.from_numpy(ctx)), torch.from_numpy(sids), per)
+        tg = torch.from_numpy(tgt)
+        first = (tg != -100).float().argmax(1)
+        r = torch.arange(len(first))
+        hit = (logits[r, first].argmax(-1) == tg[r, first]).numpy().reshape(b, per)
+        for j, t in enumerate(qt):
+            ok[t] += int(hit[:, j].sum())
+        done += b
+    res = {"checkpoint": os.path.basename(ck), "stage": st["stage"], "stage_step": st["stage_step"], "n": n, **{t: round(ok[t] / n, 4) for t in qt}}
+    print(json.dumps(res))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", default="v2")
@@ -327,6 +361,7 @@ def main():
     ap.add_argument("--runs-dir", default=RUNS)
     ap.add_argument("--threads", type=int)
     ap.add_argument("--status", action="store_true", help="print the run's stage, step and evals, and exit")
+    ap.add_argument("--text-eval", type=int, metavar="N", help="accuracy of the run's latest checkpoint on N fresh corpus scenes (seed 12345), per question type, and exit")
     ap.add_argument("--save-compact", metavar="PATH", help="write the run's latest checkpoint as fp16 weights + stage (no optimiser) to PATH, and exit")
     ap.add_argument("--init-compact", metavar="PATH", help="start a new run from such a file (weights, stage, step; a fresh optimiser)")
     for k, v in RECIPE.items():
@@ -344,6 +379,9 @@ def main():
         for x in lines:
             if x["kind"] in ("eval", "stage_end"):
                 print(json.dumps({k: v for k, v in x.items() if k != "per_style"}))
+        return
+    if a.text_eval:
+        text_eval(run_dir, a.text_eval)
         return
     if a.save_compact:
         ck = latest_checkpoint(run_dir)
