@@ -23,6 +23,7 @@ export type { Bundle } from "./model/bundle";
 export { fetchReader } from "./model/files";
 export type { ReadFile } from "./model/files";
 export { MAX_IMAGE_FILE_BYTES, MAX_JSON_FILE_BYTES } from "./model/file-limits";
+export { MAX_IMAGE_PIXELS, exceedsImagePixels } from "./model/image-limits";
 export type { OrtModule, OrtSessionOptions } from "./model/ort";
 export type { VlmSession } from "./model/session";
 export type { Manifest, QuestionType } from "./model/manifest";

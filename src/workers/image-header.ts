@@ -4,14 +4,14 @@
  * with a clear message instead of exhausting memory in the decoder. Pure: tested in Node.
  */
 import { imageSize } from "image-size";
-import { MAX_IMAGE_FILE_BYTES } from "../engine";
+import { MAX_IMAGE_FILE_BYTES, MAX_IMAGE_PIXELS, exceedsImagePixels } from "../engine";
 
 export type ImageFormat = "png" | "jpeg" | "webp" | "gif";
 
 export const ACCEPTED_FORMATS_TEXT = "PNG, JPEG, WebP or GIF";
 
-/** The largest image decoded: 40 megapixels is 160 MB of RGBA, more than enough for a VLM. */
-export const MAX_MEGAPIXELS = 40;
+/** The largest image decoded (the engine's limit, the CLI's too). */
+export const MAX_MEGAPIXELS = MAX_IMAGE_PIXELS / 1e6;
 /** Files larger than this are refused before they are read at all (the CLI's limit too). */
 export const MAX_FILE_BYTES = MAX_IMAGE_FILE_BYTES;
 
@@ -86,7 +86,7 @@ export function readImageHeader(
     );
   }
   const megapixels = (width * height) / 1e6;
-  if (megapixels > MAX_MEGAPIXELS) {
+  if (exceedsImagePixels(width, height)) {
     throw new ImageRejectedError(
       `${name} is too large to decode: ${width} × ${height} pixels (${megapixels.toFixed(0)} ` +
         `megapixels); HeadFlow takes images up to ${MAX_MEGAPIXELS} megapixels. Scale it down ` +

@@ -10,10 +10,10 @@ import sharp from "sharp";
 import { HeadflowError } from "../errors";
 import { MAX_IMAGE_FILE_BYTES } from "../model/file-limits";
 import type { RgbaImage } from "../model/image";
+import { MAX_IMAGE_PIXELS, exceedsImagePixels } from "../model/image-limits";
 import { readCheckedFile } from "./read-checked-file";
 
-/** Largest accepted image: 40 megapixels (an 8000 x 5000 photo; 160 MB as RGBA). */
-export const MAX_IMAGE_PIXELS = 40_000_000;
+export { MAX_IMAGE_PIXELS };
 
 type ImageType = "png" | "jpg" | "webp" | "gif";
 
@@ -94,7 +94,7 @@ export async function decodeImageBytes(bytes: Uint8Array, name: string): Promise
       `${name} is not a readable ${TYPE_NAMES[type]} image: its header gives no image size`,
     );
   }
-  if (width * height > MAX_IMAGE_PIXELS) {
+  if (exceedsImagePixels(width, height)) {
     throw new HeadflowError(
       "bad-image",
       `${name} is too large: ${width}x${height} pixels (${((width * height) / 1e6).toFixed(0)} megapixels), the limit is ${MAX_IMAGE_PIXELS / 1e6} megapixels; downscale it first`,
