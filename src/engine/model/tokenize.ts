@@ -4,6 +4,7 @@
  */
 import { Tokenizer } from "@huggingface/tokenizers";
 import { HeadflowError } from "../errors";
+import { quoteVisibly } from "./visible-text";
 import type { Manifest } from "./manifest";
 
 /** Longest question accepted, in characters (a guard against pasted documents). */
@@ -111,8 +112,8 @@ export class PromptTokenizer {
       const named = unknown.map((word) => {
         const other = this.otherCasing(word);
         return other
-          ? `${JSON.stringify(word)} (did you mean ${JSON.stringify(other)}?)`
-          : JSON.stringify(word);
+          ? `${quoteVisibly(word)} (did you mean ${quoteVisibly(other)}?)`
+          : quoteVisibly(word);
       });
       throw new HeadflowError(
         "bad-question",
