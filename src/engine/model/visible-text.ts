@@ -5,8 +5,8 @@
  * controls and line separators are written as \uXXXX escapes. Ordinary text in any
  * script stays as it is.
  */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const HIDDEN =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/g;
 
 const escape = (char: string) =>
