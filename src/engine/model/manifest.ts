@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { HeadflowError } from "../errors";
+import { checkHeadGeometry, MAX_HEADS, MAX_LAYERS, MAX_PATCH_GRID_SIDE } from "../results/limits";
 
 const positiveInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
@@ -20,15 +21,15 @@ export const ManifestSchema = z.object({
   schema: z.literal("headflow.manifest/1"),
   id: z.string().min(1),
   name: z.string(),
-  layers: positiveInt,
-  heads: positiveInt,
+  layers: positiveInt.max(MAX_LAYERS),
+  heads: positiveInt.max(MAX_HEADS),
   headDim: positiveInt,
   hiddenSize: positiveInt,
   vocabSize: positiveInt,
   image: z.object({
     size: positiveInt,
     patchSize: positiveInt,
-    grid: z.tuple([positiveInt, positiveInt]),
+    grid: z.tuple([positiveInt.max(MAX_PATCH_GRID_SIDE), positiveInt.max(MAX_PATCH_GRID_SIDE)]),
     tokens: positiveInt,
     mean: rgb,
     std: rgb,
@@ -85,6 +86,9 @@ export function checkManifest(manifest: Manifest, config: ModelConfig): void {
   const fail = (message: string) => {
     throw new HeadflowError("bad-model", `model file headflow.json is invalid: ${message}`);
   };
+  // Results are read back within these limits (results/limits.ts); a model beyond them
+  // would write results no front end opens.
+  for (const issue of checkHeadGeometry(manifest.layers, manifest.heads)) fail(issue.message);
   const { image } = manifest;
   if (image.grid[0] * image.grid[1] !== image.tokens) {
     fail(`image.grid ${image.grid.join("x")} does not give image.tokens ${image.tokens}`);
