@@ -189,3 +189,40 @@ describe("an analysis whose results are of different questions", () => {
     expect(open(payload)).toStrictEqual(payload);
   });
 });
+
+describe("a payload's sizes are checked against each other", () => {
+  const image = fixtures.modelImage();
+
+  it("refuses token attention at a position outside the flow's prompt, or with uneven rows", () => {
+    const flow = fixtures.flow();
+    const outside = {
+      ...flow,
+      tokenAttention: {
+        ...flow.tokenAttention,
+        positions: [500, ...flow.tokenAttention.positions.slice(1)],
+      },
+    };
+    expect(refusal(buildPayload(image, null, null, { flow: outside })).message).toContain(
+      "flow.tokenAttention.positions.0: position 500 is outside the 82 prompt tokens",
+    );
+    const rows = flow.tokenAttention.attention;
+    const uneven = {
+      ...flow,
+      tokenAttention: {
+        ...flow.tokenAttention,
+        attention: [rows[0]!, rows[1]!.slice(1), ...rows.slice(2)],
+      },
+    };
+    expect(refusal(buildPayload(image, null, null, { flow: uneven })).message).toContain(
+      "flow.tokenAttention.attention.1: every attention row reads the same 64 patches (row 1 has 63)",
+    );
+  });
+
+  it("refuses an attribution whose scores are not layers x heads", () => {
+    const attribution = { ...fixtures.attribution(), heads: 7 };
+    const payload = buildPayload(image, null, fixtures.attribution());
+    expect(refusal({ ...payload, attribution }).message).toContain(
+      "attribution.model: the model has 8 x 8 heads but the scores are for 8 x 7",
+    );
+  });
+});

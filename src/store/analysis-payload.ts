@@ -63,6 +63,7 @@ export const AnalysisPayloadSchema = z
     ...AnalysisExtrasSchema.shape,
   })
   .superRefine((payload, context) => {
+    if (payload.flow) checkTokenAttention(payload.flow, context);
     if (payload.attribution !== null) return;
     if (payload.schema === ANALYSIS_SCHEMA) {
       context.addIssue({
@@ -76,6 +77,35 @@ export const AnalysisPayloadSchema = z
   });
 
 export type AnalysisPayload = z.infer<typeof AnalysisPayloadSchema>;
+
+/**
+ * The token flow's attention rows name prompt positions of its own result and all read the
+ * same patches: the views index the prompt and the patch grid with them.
+ */
+function checkTokenAttention(
+  flow: NonNullable<AnalysisExtras["flow"]>,
+  context: z.RefinementCtx,
+): void {
+  const { positions, attention } = flow.tokenAttention;
+  const tokens = flow.result.promptTokens.length;
+  const outside = positions.findIndex((position) => position >= tokens);
+  if (outside >= 0) {
+    context.addIssue({
+      code: "custom",
+      path: ["flow", "tokenAttention", "positions", outside],
+      message: `position ${positions[outside]} is outside the ${tokens} prompt tokens`,
+    });
+  }
+  const width = attention[0]?.length ?? 0;
+  const uneven = attention.findIndex((row) => row.length !== width);
+  if (uneven >= 0) {
+    context.addIssue({
+      code: "custom",
+      path: ["flow", "tokenAttention", "attention", uneven],
+      message: `every attention row reads the same ${width} patches (row ${uneven} has ${attention[uneven]!.length})`,
+    });
+  }
+}
 
 export interface NamedRgbaImage extends RgbaImage {
   name: string;
