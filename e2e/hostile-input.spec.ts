@@ -144,3 +144,34 @@ test("a valid link too long to decode at once opens, decoded in a worker", async
   await expect(page.getByRole("alert", { name: "Permalink problem" })).toHaveCount(0);
   expect(await page.evaluate(() => window.location.hash)).toBe(link);
 });
+
+test("a panel that fails to draw says why in its place; the rest works and the link leaves", async ({
+  page,
+}) => {
+  const link = encodePermalink(buildPayload(image, null, fixtures.attribution()));
+  const heldOutR = fixtures.attribution().fit.heldOutR!;
+  await page.goto("/");
+  await expectUsable(page);
+  // A fault only the attribution panel meets: formatting the fit's held-out r throws.
+  await page.evaluate((value) => {
+    const original = Number.prototype.toFixed;
+    (window as unknown as { restoreToFixed: () => void }).restoreToFixed = () => {
+      Number.prototype.toFixed = original;
+    };
+    Number.prototype.toFixed = function (this: number, digits?: number) {
+      if (Number(this) === value) throw new Error("injected fault");
+      return original.call(this, digits);
+    };
+  }, heldOutR);
+  await page.evaluate((hash) => (window.location.hash = hash), link);
+  const failed = page.getByRole("alert", { name: "Attribution failed" });
+  await expect(failed).toContainText("This panel failed: injected fault");
+  await expectUsable(page);
+  await expect(page.getByRole("heading", { name: "Share" })).toBeVisible();
+  await expect.poll(() => page.evaluate(() => window.location.hash)).toBe("");
+  // Once the fault is gone, "Try again" draws the panel again.
+  await page.evaluate(() => (window as unknown as { restoreToFixed: () => void }).restoreToFixed());
+  await failed.getByRole("button", { name: "Try again" }).click();
+  await expect(failed).toHaveCount(0);
+  await expect(page.getByTestId("held-out-r")).toHaveText(heldOutR.toFixed(4));
+});
