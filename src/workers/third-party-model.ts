@@ -70,9 +70,11 @@ function nameOf(source: ThirdPartySource): string {
   return first.includes("/") ? first.slice(0, first.indexOf("/")) : "model";
 }
 
+/** `signal` cancels a download (a URL source); stalls and silent servers time out. */
 export async function openThirdParty(
   source: ThirdPartySource,
   onProgress?: (progress: DownloadProgress) => void,
+  signal?: AbortSignal,
 ): Promise<ThirdPartyHeadflow> {
   await shareOnnxRuntime();
   let read: ReadFile;
@@ -82,6 +84,7 @@ export async function openThirdParty(
     read = downloadReader(source.url, {
       cache: await modelCache(),
       ...(onProgress ? { onProgress } : {}),
+      ...(signal ? { signal } : {}),
     });
   }
   // wasm: third-party graphs are checked on the CPU provider, which runs every export.
