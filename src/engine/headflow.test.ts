@@ -35,6 +35,10 @@ describe("Headflow", () => {
     const some = await ablate(headflow, image, { heads: [{ layer: 7, head: 3 }], baseline: blank });
     expect(some.heads).toEqual(["7.3"]);
     expect(some.clean.target).toBe(none.clean.target);
+    // A head of a larger model (e.g. from another model's link) is refused, not ignored.
+    await expect(
+      ablate(headflow, image, { heads: [{ layer: 12, head: 3 }], baseline: blank }),
+    ).rejects.toThrow("head 12.3 does not exist: the model has layers 0..7 and heads 0..7");
   });
 
   it("gives the same scores for the same seed, streams partial fits, validates its JSON", async () => {

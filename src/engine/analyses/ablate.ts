@@ -1,6 +1,7 @@
 /** `ablate`: the answer before and after ablating a set of heads together. */
 import { baselineLabel, type BaselineSpec } from "../ablation/baseline";
 import { formatHead, headIndex, type HeadRef } from "../ablation/heads";
+import { HeadflowError } from "../errors";
 import { argmax, targetValue, type TargetKind } from "../ablation/targets";
 import { maskOf } from "../attribution/masks";
 import type { Headflow, NamedImage } from "../headflow";
@@ -24,7 +25,16 @@ export async function ablate(
   const spec = options.baseline ?? { kind: "mean" };
   const kind = options.target ?? "logit";
   const runner = await model.runner(image, prompt, spec);
-  const { heads } = model.bundle.manifest;
+  const { layers, heads } = model.bundle.manifest;
+  // Heads may come from a link or file made with another model: refuse what this one lacks.
+  for (const ref of options.heads) {
+    if (!(ref.layer >= 0 && ref.layer < layers && ref.head >= 0 && ref.head < heads)) {
+      throw new HeadflowError(
+        "bad-argument",
+        `head ${formatHead(ref)} does not exist: the model has layers 0..${layers - 1} and heads 0..${heads - 1}`,
+      );
+    }
+  }
   const size = runner.maskSize;
   // Row 0 clean, row 1 with the heads ablated: one batched run.
   const masks = new Uint8Array(2 * size);
