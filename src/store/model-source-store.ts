@@ -22,11 +22,18 @@ interface ModelSourceStore {
   state: ModelSourceState;
   loadFolder(files: PickedFile[]): Promise<void>;
   loadUrl(url: string): Promise<void>;
+  /** Stops a load in progress; the model in use before it stays. */
+  cancelLoad(): void;
 }
 
 export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
+  /** The load in progress, and the state to return to when it is cancelled. */
+  let current: { before: ModelSourceState; cancelled: boolean } | null = null;
+
   async function load(source: ThirdPartySource, label: string) {
     if (get().state.status === "loading") return;
+    const attempt = { before: get().state, cancelled: false };
+    current = attempt;
     set({ state: { status: "loading", label, progress: null } });
     try {
       const onProgress = Comlink.proxy((progress: DownloadProgress) => {
@@ -34,6 +41,7 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
         if (state.status === "loading") set({ state: { ...state, progress } });
       });
       const { model, thirdParty } = await inferenceWorker().loadThirdParty(source, onProgress);
+      if (attempt.cancelled) return;
       useBackendStore.setState((store) =>
         store.state.status === "ready"
           ? { state: { ...store.state, report: { ...store.state.report, model } } }
@@ -48,6 +56,7 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
         void useAnalysisStore.getState().analyseImage(name, width, height, pixels);
       }
     } catch (error) {
+      if (attempt.cancelled) return; // cancelLoad already restored the state
       set({
         state: {
           status: "failed",
@@ -60,6 +69,12 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
 
   return {
     state: { status: "bundled" },
+    cancelLoad() {
+      if (!current || get().state.status !== "loading") return;
+      current.cancelled = true;
+      set({ state: current.before });
+      void inferenceWorker().cancelModelLoad();
+    },
     async loadFolder(files) {
       if (files.length === 0) return;
       const first = files[0]!.path;

@@ -5,6 +5,7 @@
  * A refused file is an answer, not a failure: `decode` resolves with `{ ok: false, message }`
  * for anything the user can fix, and rejects only for bugs.
  */
+import "../zod-jitless";
 import * as Comlink from "comlink";
 import { decodeImage, type DecodedImage } from "./decode-image";
 import { ImageRejectedError } from "./image-header";

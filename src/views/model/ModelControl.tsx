@@ -15,6 +15,7 @@ export function ModelControl() {
   const state = useModelSourceStore((store) => store.state);
   const loadFolder = useModelSourceStore((store) => store.loadFolder);
   const loadUrl = useModelSourceStore((store) => store.loadUrl);
+  const cancelLoad = useModelSourceStore((store) => store.cancelLoad);
   const [url, setUrl] = useState("");
   const [over, setOver] = useState(false);
   const busy = state.status === "loading";
@@ -96,6 +97,9 @@ export function ModelControl() {
               </span>
             </>
           )}
+          <button type="button" onClick={cancelLoad}>
+            Cancel
+          </button>
         </div>
       )}
       {state.status === "failed" && (
