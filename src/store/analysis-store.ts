@@ -1,11 +1,11 @@
 /**
  * The analysis being explored: the image (at model resolution), the question, the
  * attribution settings, the model's answer and the attribution with its live estimates.
- * Model work goes to the inference worker (comlink); this store only keeps what the views
- * show, and turns worker failures into one-line messages.
+ * Model work goes through the workers' client (src/client); this store only keeps what
+ * the views show, and turns worker failures into one-line messages (run-state.ts).
  */
-import * as Comlink from "comlink";
 import { create } from "zustand";
+import { analysisClient, type Running } from "../client";
 import {
   DEFAULT_ATTRIBUTION,
   type AnswerResult,
@@ -13,9 +13,6 @@ import {
   type TargetKind,
 } from "../engine";
 import type { AnalysisInput, AttributionUpdate, BaselineKind } from "../workers/inference-types";
-import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
-import { inferenceWorker } from "../workers/inference-client";
-import { createFitLink, fitUpdate } from "../workers/scoring-client";
 import { useBackendStore } from "./backend-store";
 import {
   buildPayload,
@@ -25,6 +22,7 @@ import {
   type NamedRgbaImage,
 } from "./analysis-payload";
 import { NO_EXTRAS, extrasOf, type AnalysisExtras } from "./analysis-extras";
+import { endedBy, failed, latestRequest } from "./run-state";
 
 export interface UserSettings {
   samples: number;
@@ -112,14 +110,6 @@ export interface AnalysisStore {
   input(): AnalysisInput | null;
 }
 
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isCancellation(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
-}
-
 function emptyScores(result: { layers: number; heads: number }): Float64Array {
   return new Float64Array(result.layers * result.heads).fill(Number.NaN);
 }
@@ -131,9 +121,18 @@ export function flatScores(result: AttributionResult): Float64Array {
 
 export const useAnalysisStore = create<AnalysisStore>((set, get) => {
   /** Only the latest request may write its answer (the user can ask again meanwhile). */
-  let askRequest = 0;
-  /** The running attribution's shared cancel switch (see cancel-flag.ts). */
-  let cancelFlag: CancelFlag | undefined;
+  const askRequests = latestRequest();
+  /** The running attribution or recompute. */
+  let running: Running<AttributionResult> | null = null;
+
+  /**
+   * Commits the question box as the question analysed: results of another question (the
+   * token flow's, object vs background's) no longer apply.
+   */
+  const commitQuestion = () => {
+    const { question, asked } = get();
+    if (question !== asked) set({ asked: question, extras: NO_EXTRAS });
+  };
 
   const settingsOf = (result: AttributionResult): UserSettings => ({
     samples: result.settings.samples,
@@ -143,27 +142,14 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     target: result.target,
   });
 
-  const attributeNow = async (
+  const attributeNow = (
     input: AnalysisInput,
     settings: UserSettings,
     onUpdate: (update: AttributionUpdate) => void,
   ) => {
-    cancelFlag = createCancelFlag();
-    // The ridge fit runs in the scoring worker while the inference worker runs masks.
-    const link = createFitLink((progress) => onUpdate(fitUpdate(progress)));
-    try {
-      return await inferenceWorker().attribute(
-        {
-          ...input,
-          settings: { samples: settings.samples, alpha: settings.alpha, seed: settings.seed },
-          ...(cancelFlag ? { cancelFlag } : {}),
-        },
-        Comlink.proxy(onUpdate),
-        Comlink.proxy(link),
-      );
-    } finally {
-      link.dispose();
-    }
+    const { samples, alpha, seed } = settings;
+    running = analysisClient.attribute(input, { samples, alpha, seed }, onUpdate);
+    return running.result;
   };
 
   return {
@@ -185,33 +171,32 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
       get().cancel();
       set({ ask: { status: "running" }, attribution: { status: "idle" }, comparison: null });
       try {
-        const small = await inferenceWorker().prepareImage({ width, height, data: pixels });
-        set({ image: { ...small, name }, linkError: null });
+        const small = await analysisClient.prepareImage({ width, height, data: pixels });
+        // The old image's token flow and object vs background results go with it.
+        set({ image: { ...small, name }, linkError: null, extras: NO_EXTRAS });
       } catch (error) {
-        set({
-          ask: { status: "failed", message: `${name} could not be prepared: ${messageOf(error)}` },
-        });
+        set({ ask: failed(error, `${name} could not be prepared`) });
         return;
       }
       await get().askQuestion();
     },
 
     async askQuestion() {
-      set({ asked: get().question });
+      commitQuestion();
       const input = get().input();
       if (input === null) return;
-      const request = ++askRequest;
+      const isLatest = askRequests.start();
       set({ ask: { status: "running" } });
       try {
-        const result = await inferenceWorker().ask(input.image, input.question);
-        if (request === askRequest) set({ ask: { status: "done", result } });
+        const result = await analysisClient.ask(input);
+        if (isLatest()) set({ ask: { status: "done", result } });
       } catch (error) {
-        if (request === askRequest) set({ ask: { status: "failed", message: messageOf(error) } });
+        if (isLatest()) set({ ask: failed(error) });
       }
     },
 
     async runAttribution() {
-      set({ asked: get().question });
+      commitQuestion();
       const input = get().input();
       if (input === null) return;
       const { settings } = get();
@@ -247,24 +232,19 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         });
         set({ attribution: { status: "done", result, source: "run" } });
       } catch (error) {
-        set({
-          attribution: isCancellation(error)
-            ? { status: "cancelled" }
-            : { status: "failed", message: messageOf(error) },
-        });
+        set({ attribution: endedBy(error) });
       }
     },
 
     cancel() {
       if (get().attribution.status === "running" || get().comparison?.status === "running") {
-        raiseCancelFlag(cancelFlag);
-        void inferenceWorker().cancel();
+        running?.cancel();
       }
     },
 
     openPayload(payload) {
       get().cancel();
-      askRequest++;
+      askRequests.invalidate();
       const { attribution } = payload;
       set({
         image: unpackImage(payload.image),
@@ -284,7 +264,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
 
     openAttributionFile(result) {
       get().cancel();
-      askRequest++;
+      askRequests.invalidate();
       set({
         image: null,
         question: result.question,
@@ -319,7 +299,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         });
         set({ comparison: { status: "done", maxDifference, heldOutR: fresh.fit.heldOutR } });
       } catch (error) {
-        set({ comparison: { status: "failed", message: messageOf(error) } });
+        set({ comparison: failed(error) });
       }
     },
 

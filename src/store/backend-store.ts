@@ -1,8 +1,8 @@
 import { create } from "zustand";
+import { analysisClient } from "../client";
+import { errorMessage } from "../engine";
 import { parseBackendPreference } from "../workers/backend-choice";
 import type { BackendReport } from "../workers/inference-types";
-import { inferenceWorker } from "../workers/inference-client";
-import { scoringWorker } from "../workers/scoring-client";
 
 export const BUNDLED_MODEL_URL = new URL(
   `${import.meta.env.BASE_URL}models/emoji-vlm/`,
@@ -26,15 +26,10 @@ export const useBackendStore = create<BackendStore>((set) => ({
     set({ state: { status: "starting" } });
     try {
       const preference = parseBackendPreference(new URLSearchParams(search).get("backend"));
-      const report = await inferenceWorker().start(preference, BUNDLED_MODEL_URL);
+      const report = await analysisClient.startModel(preference, BUNDLED_MODEL_URL);
       set({ state: { status: "ready", report } });
-      // Started now rather than by the first attribution, whose main thread then competes
-      // with the worker's script load on small machines.
-      scoringWorker();
     } catch (error) {
-      set({
-        state: { status: "failed", error: error instanceof Error ? error.message : String(error) },
-      });
+      set({ state: { status: "failed", error: errorMessage(error) } });
     }
   },
 }));

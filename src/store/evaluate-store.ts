@@ -5,8 +5,9 @@
  */
 import { create } from "zustand";
 import type { EvaluateResult } from "../engine";
-import { inferenceWorker } from "../workers/inference-client";
-import { messageOf, useAnalysisStore } from "./analysis-store";
+import { analysisClient } from "../client";
+import { useAnalysisStore } from "./analysis-store";
+import { failed, latestRequest } from "./run-state";
 
 export type EvaluateState =
   | { status: "idle" }
@@ -17,31 +18,31 @@ export type EvaluateState =
 interface EvaluateStore {
   state: EvaluateState;
   run(): Promise<void>;
+  /** Forgets the curves and any run in progress (a new image or question). */
+  reset(): void;
 }
 
 export const useEvaluateStore = create<EvaluateStore>((set) => {
-  let generation = 0;
+  const requests = latestRequest();
   return {
     state: { status: "idle" },
     async run() {
       const analysis = useAnalysisStore.getState();
       const input = analysis.input();
       if (input === null) return;
-      const mine = ++generation;
+      const isLatest = requests.start();
       set({ state: { status: "running" } });
       try {
         const { samples, seed } = analysis.settings;
-        const result = await inferenceWorker().evaluate(input, samples, seed);
-        if (mine === generation) set({ state: { status: "done", result } });
+        const result = await analysisClient.evaluate(input, samples, seed);
+        if (isLatest()) set({ state: { status: "done", result } });
       } catch (error) {
-        if (mine === generation) set({ state: { status: "failed", message: messageOf(error) } });
+        if (isLatest()) set({ state: failed(error) });
       }
     },
+    reset() {
+      requests.invalidate();
+      set({ state: { status: "idle" } });
+    },
   };
-});
-
-useAnalysisStore.subscribe((state, previous) => {
-  if (state.image !== previous.image || state.asked !== previous.asked) {
-    useEvaluateStore.setState({ state: { status: "idle" } });
-  }
 });

@@ -1,11 +1,14 @@
 /**
  * The head detail: the selected head's ablation impact and its final-token attention over
- * the image, and a set of heads ablated together. Cleared when the analysed image changes.
+ * the image, and a set of heads ablated together. Cleared by a new image or question
+ * (resets.ts).
  */
 import { create } from "zustand";
-import { formatHead, type HeadRef, type AblationResult, ATTENTION_UNAVAILABLE } from "../engine";
-import { inferenceWorker } from "../workers/inference-client";
-import { messageOf, useAnalysisStore } from "./analysis-store";
+import { analysisClient } from "../client";
+import { formatHead, type HeadRef, type AblationResult } from "../engine";
+import { useAnalysisStore } from "./analysis-store";
+import { useBackendStore } from "./backend-store";
+import { failed, latestRequest } from "./run-state";
 
 export type DetailState =
   | { status: "idle" }
@@ -32,10 +35,16 @@ interface HeadStore {
   reset(): void;
 }
 
+/** Whether the loaded model's graphs expose attention weights (its model info says). */
+function hasAttentionMaps(): boolean {
+  const backend = useBackendStore.getState().state;
+  return backend.status === "ready" && backend.report.model.attentionMaps;
+}
+
 const sameHead = (a: HeadRef, b: HeadRef) => a.layer === b.layer && a.head === b.head;
 
 export const useHeadStore = create<HeadStore>((set, get) => {
-  let request = 0;
+  const requests = latestRequest();
   return {
     selected: null,
     detail: { status: "idle" },
@@ -44,20 +53,18 @@ export const useHeadStore = create<HeadStore>((set, get) => {
 
     async select(head) {
       const input = useAnalysisStore.getState().input();
-      const mine = ++request;
+      const isLatest = requests.start();
       set({ selected: head, detail: input === null ? { status: "idle" } : { status: "running" } });
       if (input === null) return;
       try {
-        const worker = inferenceWorker();
         // One at a time: the worker runs model calls in turn anyway.
-        const ablation = await worker.ablate(input, [head]);
-        const attention = await worker.headAttention(input, head).catch((error: unknown) => {
-          if (messageOf(error).startsWith(ATTENTION_UNAVAILABLE)) return null;
-          throw error;
-        });
-        if (mine === request) set({ detail: { status: "done", ablation, attention } });
+        const ablation = await analysisClient.ablate(input, [head]);
+        const attention = hasAttentionMaps()
+          ? await analysisClient.headAttention(input, head)
+          : null;
+        if (isLatest()) set({ detail: { status: "done", ablation, attention } });
       } catch (error) {
-        if (mine === request) set({ detail: { status: "failed", message: messageOf(error) } });
+        if (isLatest()) set({ detail: failed(error) });
       }
     },
 
@@ -77,25 +84,18 @@ export const useHeadStore = create<HeadStore>((set, get) => {
       if (input === null || heads.length === 0) return;
       set({ joint: { status: "running" } });
       try {
-        const ablation = await inferenceWorker().ablate(input, heads);
+        const ablation = await analysisClient.ablate(input, heads);
         // The set may have changed while this ran; keep the result only if it still matches.
         const now = get().heads.map(formatHead).join(",");
         if (now === heads.map(formatHead).join(",")) set({ joint: { status: "done", ablation } });
       } catch (error) {
-        set({ joint: { status: "failed", message: messageOf(error) } });
+        set({ joint: failed(error) });
       }
     },
 
     reset() {
-      request++;
+      requests.invalidate();
       set({ selected: null, detail: { status: "idle" }, heads: [], joint: { status: "idle" } });
     },
   };
-});
-
-// A different image or question makes every head result stale.
-useAnalysisStore.subscribe((state, previous) => {
-  if (state.image !== previous.image || state.asked !== previous.asked) {
-    useHeadStore.getState().reset();
-  }
 });

@@ -6,7 +6,8 @@
 import { create } from "zustand";
 import type { DecodedImage } from "../workers/decode-image";
 import type { DecodeOutcome } from "../workers/image.worker";
-import { startImageWorker } from "../workers/image-client";
+import { imageDecoder, type Decoder } from "../client";
+import { errorMessage } from "../engine";
 
 export type ImageState =
   | { status: "empty" }
@@ -22,7 +23,7 @@ export interface ImageStore {
   fail(name: string, message: string): void;
 }
 
-export type Decoder = (file: Blob, name: string) => Promise<DecodeOutcome>;
+export type { Decoder } from "../client";
 
 export function createImageStore(decode: Decoder) {
   let latestRequest = 0;
@@ -44,7 +45,7 @@ export function createImageStore(decode: Decoder) {
         } catch (error) {
           outcome = {
             ok: false,
-            message: `${name} could not be opened: ${error instanceof Error ? error.message : String(error)}`,
+            message: `${name} could not be opened: ${errorMessage(error)}`,
           };
         }
         if (request !== latestRequest) {
@@ -65,12 +66,7 @@ export function createImageStore(decode: Decoder) {
   });
 }
 
-/** The worker starts on the first image, not at page load. */
-let worker: ReturnType<typeof startImageWorker> | null = null;
 /** Decodes an image file in the image worker (as the store does for the user's choice). */
-export const decodeImageFile: Decoder = (file, name) => {
-  worker ??= startImageWorker();
-  return worker.decode(file, name);
-};
+export const decodeImageFile: Decoder = imageDecoder();
 
 export const useImageStore = createImageStore(decodeImageFile);

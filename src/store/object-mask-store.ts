@@ -19,7 +19,7 @@ import {
 import { fetchSample, useSamplesStore, type SampleImage } from "./samples-store";
 import { decodeImageFile } from "./image-store";
 import { verifySceneSample, type SceneSample } from "./scene-sample";
-import { inferenceWorker } from "../workers/inference-client";
+import { analysisClient } from "../client";
 
 interface ObjectMaskStore {
   choice: MaskChoice;
@@ -56,7 +56,7 @@ async function loadSampleImage(baseUrl: string, sample: SampleImage): Promise<Rg
   if (!outcome.ok) throw new Error(outcome.message);
   const { width, height, pixels, preview } = outcome.image;
   preview.close();
-  return inferenceWorker().prepareImage({ width, height, data: pixels });
+  return analysisClient.prepareImage({ width, height, data: pixels });
 }
 
 /** Whether the analysed image is new (not an opened analysis, which brings its own mask). */
@@ -66,7 +66,7 @@ let startFromScene = false;
  * Looks for the analysed image's scene metadata and, if the image is that sample, keeps it;
  * a new image (not an opened analysis) then starts from the scene mask.
  */
-async function checkScene(): Promise<void> {
+export async function checkScene(): Promise<void> {
   const image = useAnalysisStore.getState().image;
   const samples = useSamplesStore.getState().state;
   if (image === null || samples.status !== "ready") return;
@@ -132,23 +132,17 @@ function choiceOfExtras(extras: AnalysisExtras): Partial<ObjectMaskStore> | null
   };
 }
 
-useAnalysisStore.subscribe((state, previous) => {
-  if (state.image === previous.image) return;
-  // Extras that change with the image came with it (an opened analysis); otherwise they
-  // are the old image's, about to be cleared.
-  const opened = state.extras !== previous.extras ? choiceOfExtras(state.extras) : null;
+/**
+ * Starts the mask of a newly analysed image: an opened analysis's `extras` bring the mask
+ * its results were made with; otherwise the default, then the scene mask once the image
+ * is known to be a bundled sample (checkScene).
+ */
+export function startMaskForImage(openedExtras: AnalysisExtras | null): void {
+  const opened = openedExtras ? choiceOfExtras(openedExtras) : null;
   useObjectMaskStore.setState({
     ...(opened ?? { choice: defaultChoice(null), painted: emptyMask() }),
     scene: null,
   });
   startFromScene = opened === null;
   void checkScene();
-});
-
-// An analysis opened before the samples list or the model arrived is checked once they do.
-useSamplesStore.subscribe((state, previous) => {
-  if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
-});
-useBackendStore.subscribe((state, previous) => {
-  if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
-});
+}

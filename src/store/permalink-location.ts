@@ -6,7 +6,8 @@
  */
 import { encodePermalink, type SchemaTagged } from "./permalink/codec";
 import { decodeAnalysisLink } from "./permalink/analysis-link";
-import { messageOf, useAnalysisStore } from "./analysis-store";
+import { errorMessage } from "../engine";
+import { useAnalysisStore } from "./analysis-store";
 
 export function showPermalink(payload: SchemaTagged): void {
   const fragment = encodePermalink(payload);
@@ -47,7 +48,7 @@ export async function openLocationPermalink(): Promise<void> {
   } catch (error) {
     if (opening !== latestOpening) return;
     clearLocationPermalink(hash);
-    useAnalysisStore.getState().showLinkError(messageOf(error));
+    useAnalysisStore.getState().showLinkError(errorMessage(error));
   }
 }
 

@@ -5,8 +5,9 @@
  */
 import { create } from "zustand";
 import type { RankingKind } from "../workers/inference-types";
-import { inferenceWorker } from "../workers/inference-client";
-import { messageOf, useAnalysisStore } from "./analysis-store";
+import { analysisClient } from "../client";
+import { useAnalysisStore } from "./analysis-store";
+import { failed, latestRequest } from "./run-state";
 
 export type ScoreMode = "attribution" | RankingKind;
 
@@ -25,11 +26,13 @@ interface RankingStore {
   mode: ScoreMode;
   rankings: Partial<Record<RankingKind, RankingState>>;
   setMode(mode: ScoreMode): Promise<void>;
-  reset(): void;
+  /** Forgets the rankings (their input changed) and recomputes the one on show. */
+  refresh(): void;
 }
 
 export const useRankingStore = create<RankingStore>((set, get) => {
-  let generation = 0;
+  /** A reset makes every ranking being computed stale. */
+  const generation = latestRequest();
   return {
     mode: "attribution",
     rankings: {},
@@ -38,33 +41,22 @@ export const useRankingStore = create<RankingStore>((set, get) => {
       if (mode === "attribution" || get().rankings[mode]?.status === "done") return;
       const input = useAnalysisStore.getState().input();
       if (input === null) return;
-      const mine = generation;
+      const current = generation.current();
       const update = (state: RankingState) => {
-        if (mine === generation) set({ rankings: { ...get().rankings, [mode]: state } });
+        if (current()) set({ rankings: { ...get().rankings, [mode]: state } });
       };
       update({ status: "running" });
       try {
-        update({ status: "done", scores: await inferenceWorker().ranking(input, mode) });
+        update({ status: "done", scores: await analysisClient.ranking(input, mode) });
       } catch (error) {
-        update({ status: "failed", message: messageOf(error) });
+        update(failed(error));
       }
     },
-    reset() {
-      generation++;
+    refresh() {
+      generation.invalidate();
       set({ rankings: {} });
+      const { mode } = get();
+      if (mode !== "attribution") void get().setMode(mode);
     },
   };
-});
-
-useAnalysisStore.subscribe((state, previous) => {
-  const changed =
-    state.image !== previous.image ||
-    state.asked !== previous.asked ||
-    state.settings.baseline !== previous.settings.baseline ||
-    state.settings.target !== previous.settings.target;
-  if (changed) {
-    useRankingStore.getState().reset();
-    const { mode } = useRankingStore.getState();
-    if (mode !== "attribution") void useRankingStore.getState().setMode(mode);
-  }
 });

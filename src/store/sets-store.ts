@@ -8,6 +8,7 @@
  */
 import { create } from "zustand";
 import {
+  type AttributionResult,
   SetsResultSchema,
   type SetsResult,
   DEFAULT_ATTRIBUTION,
@@ -15,13 +16,10 @@ import {
   DEFAULT_PERMUTATIONS,
   type TargetKind,
 } from "../engine";
-import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
 import type { DecodeOutcome } from "../workers/image.worker";
-import { startImageWorker } from "../workers/image-client";
-import { inferenceWorker } from "../workers/inference-client";
 import type { BaselineKind } from "../workers/inference-types";
-import { scoringWorker } from "../workers/scoring-client";
-import { messageOf } from "./analysis-store";
+import { analysisClient, imageDecoder, type Running } from "../client";
+import { endedBy, failed } from "./run-state";
 import {
   entryOf,
   uniqueName,
@@ -29,7 +27,7 @@ import {
   type SetImage,
   type SetImageState,
 } from "./sets-entries";
-import { attributeImage, setsContextOf } from "./sets-run";
+import { setsContextOf } from "./sets-run";
 
 export type { ImageSet, SetImage, SetImageState } from "./sets-entries";
 
@@ -96,19 +94,14 @@ export interface SetsStore {
   openResult(json: unknown): void;
 }
 
-let imageWorker: ReturnType<typeof startImageWorker> | null = null;
-const decode = (file: Blob, name: string): Promise<DecodeOutcome> => {
-  imageWorker ??= startImageWorker();
-  return imageWorker.decode(file, name);
-};
-
-function isCancellation(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
-}
+/** The sets' own image worker, apart from the explorer's. */
+const decode = imageDecoder();
 
 export const useSetsStore = create<SetsStore>((set, get) => {
   let nextId = 0;
-  let cancelFlag: CancelFlag | undefined;
+  /** The attribution of the set run's current image, to cancel. */
+  let current: Running<AttributionResult> | null = null;
+  let cancelled = false;
 
   const updateImage = (setId: number, imageId: number, state: SetImageState) =>
     set({
@@ -125,17 +118,16 @@ export const useSetsStore = create<SetsStore>((set, get) => {
     try {
       outcome = await decode(file, name);
     } catch (error) {
-      outcome = { ok: false, message: `${name} could not be opened: ${messageOf(error)}` };
+      outcome = { ok: false, ...failed(error, `${name} could not be opened`) };
     }
     if (!outcome.ok) return updateImage(setId, imageId, { status: "failed", ...outcome });
     const { width, height, pixels, preview, thumbnail } = outcome.image;
     preview.close();
     try {
-      const small = await inferenceWorker().prepareImage({ width, height, data: pixels });
+      const small = await analysisClient.prepareImage({ width, height, data: pixels });
       updateImage(setId, imageId, { status: "ready", image: { ...small, name }, thumbnail });
     } catch (error) {
-      const message = `${name} could not be prepared: ${messageOf(error)}`;
-      updateImage(setId, imageId, { status: "failed", message });
+      updateImage(setId, imageId, failed(error, `${name} could not be prepared`));
     }
   };
 
@@ -217,7 +209,7 @@ export const useSetsStore = create<SetsStore>((set, get) => {
         set({ run: { status: "failed", message: "No image is ready: add a set first." } });
         return;
       }
-      cancelFlag = createCancelFlag();
+      cancelled = false;
       const startedAt = performance.now();
       const images: SetImageResult[] = [];
       let first = null;
@@ -238,10 +230,11 @@ export const useSetsStore = create<SetsStore>((set, get) => {
               heads,
             },
           });
-          const result = await attributeImage(
+          // Cancelled between two images: the next one does not start.
+          if (cancelled) return set({ run: { status: "cancelled" } });
+          current = analysisClient.attribute(
             { image, question, baseline: settings.baseline, target: settings.target },
             { samples: settings.samples },
-            cancelFlag,
             (update) => {
               const run = get().run;
               if (run.status !== "running" || run.image !== index) return;
@@ -256,6 +249,7 @@ export const useSetsStore = create<SetsStore>((set, get) => {
               });
             },
           );
+          const result = await current.result;
           first ??= result;
           images.push({
             index,
@@ -272,25 +266,21 @@ export const useSetsStore = create<SetsStore>((set, get) => {
           settings.permutations,
           0,
         );
-        const data = await scoringWorker().setsResult(
+        const data = await analysisClient.setsResult(
           context,
           images,
           performance.now() - startedAt,
         );
         set({ run: { status: "idle" }, result: { data, source: "run" }, importError: null });
       } catch (error) {
-        set({
-          run: isCancellation(error)
-            ? { status: "cancelled" }
-            : { status: "failed", message: messageOf(error) },
-        });
+        set({ run: endedBy(error) });
       }
     },
 
     cancel() {
       if (get().run.status !== "running") return;
-      raiseCancelFlag(cancelFlag);
-      void inferenceWorker().cancel();
+      cancelled = true;
+      current?.cancel();
     },
 
     openResult(json) {

@@ -2,14 +2,13 @@
  * Runs of the token flow (knockout curves + text-to-patch attention) and of the object vs
  * background comparison, with progress and Cancel. Their results live in the analysis
  * store's `extras`, so that the permalink and the history carry them; this store keeps
- * only how the runs stand. A new image or question clears results made for the old one.
+ * only how the runs stand. A new image or question stops them (resets.ts), and the
+ * analysis store drops results made for the old one.
  */
-import * as Comlink from "comlink";
 import { create } from "zustand";
-import { createCancelFlag, raiseCancelFlag, type CancelFlag } from "../workers/cancel-flag";
-import { inferenceWorker } from "../workers/inference-client";
-import { NO_EXTRAS } from "./analysis-extras";
-import { messageOf, useAnalysisStore } from "./analysis-store";
+import { analysisClient, type Running } from "../client";
+import { useAnalysisStore } from "./analysis-store";
+import { endedBy, failed, latestRequest } from "./run-state";
 import { objectMaskSpecOf } from "./object-mask-spec";
 import { currentMaskInputs, useObjectMaskStore } from "./object-mask-store";
 
@@ -34,14 +33,16 @@ interface TokenFlowStore {
 
 const IDLE: RunState = { status: "idle" };
 
-function isCancellation(error: unknown): boolean {
-  return error instanceof Error && error.name === "AbortError";
-}
-
 export const useTokenFlowStore = create<TokenFlowStore>((set, get) => {
-  let cancelFlag: CancelFlag | undefined;
-  /** Bumped when the image or question changes: a late result for the old one is dropped. */
-  let generation = 0;
+  /** The runs going on, to cancel. */
+  const running = new Set<Running<unknown>>();
+  /** Reset when the image or question changes: a late result for the old one is dropped. */
+  const generation = latestRequest();
+
+  const track = <T>(run: Running<T>): Promise<T> => {
+    running.add(run);
+    return run.result.finally(() => running.delete(run));
+  };
 
   /** Shared set-up of both runs: the input and object mask, or a failure to show. */
   const prepare = (which: "flow" | "patches") => {
@@ -52,18 +53,12 @@ export const useTokenFlowStore = create<TokenFlowStore>((set, get) => {
         useObjectMaskStore.getState().choice,
         currentMaskInputs(),
       );
-      cancelFlag = createCancelFlag();
-      return { input, objectMask, ...(cancelFlag ? { cancelFlag } : {}) };
+      return { input, objectMask };
     } catch (error) {
-      set({ [which]: { status: "failed", message: messageOf(error) } });
+      set({ [which]: failed(error) });
       return null;
     }
   };
-
-  const failure = (error: unknown): RunState =>
-    isCancellation(error)
-      ? { status: "cancelled" }
-      : { status: "failed", message: messageOf(error) };
 
   return {
     flow: IDLE,
@@ -76,24 +71,26 @@ export const useTokenFlowStore = create<TokenFlowStore>((set, get) => {
       if (prepared === null) return;
       const { input, ...request } = prepared;
       const { windowSize } = get();
-      const mine = generation;
+      const mine = generation.current();
       set({ flow: { status: "running", done: 0, total: 0 } });
       try {
-        const run = await inferenceWorker().flow(
-          input,
-          { ...request, ...(windowSize !== null ? { window: windowSize } : {}) },
-          Comlink.proxy((done: number, total: number) => {
-            if (mine === generation && get().flow.status === "running") {
-              set({ flow: { status: "running", done, total } });
-            }
-          }),
+        const run = await track(
+          analysisClient.flow(
+            input,
+            { ...request, ...(windowSize !== null ? { window: windowSize } : {}) },
+            (done, total) => {
+              if (mine() && get().flow.status === "running") {
+                set({ flow: { status: "running", done, total } });
+              }
+            },
+          ),
         );
-        if (mine !== generation) return;
+        if (!mine()) return;
         const analysis = useAnalysisStore.getState();
         analysis.setExtras({ ...analysis.extras, flow: run });
         set({ flow: IDLE });
       } catch (error) {
-        if (mine === generation) set({ flow: failure(error) });
+        if (mine()) set({ flow: endedBy(error) });
       }
     },
 
@@ -101,38 +98,29 @@ export const useTokenFlowStore = create<TokenFlowStore>((set, get) => {
       const prepared = prepare("patches");
       if (prepared === null) return;
       const { input, ...request } = prepared;
-      const mine = generation;
+      const mine = generation.current();
       set({ patches: { status: "running", done: 0, total: 0 } });
       try {
-        const result = await inferenceWorker().patches(input, request);
-        if (mine !== generation) return;
+        const result = await track(analysisClient.patches(input, request));
+        if (!mine()) return;
         const analysis = useAnalysisStore.getState();
         analysis.setExtras({ ...analysis.extras, patches: result });
         set({ patches: IDLE });
       } catch (error) {
-        if (mine === generation) set({ patches: failure(error) });
+        if (mine()) set({ patches: endedBy(error) });
       }
     },
 
     cancel() {
       const { flow, patches } = get();
       if (flow.status !== "running" && patches.status !== "running") return;
-      raiseCancelFlag(cancelFlag);
-      void inferenceWorker().cancel();
+      for (const run of running) run.cancel();
     },
 
     forget() {
       get().cancel();
-      generation++;
+      generation.invalidate();
       set({ flow: IDLE, patches: IDLE });
     },
   };
-});
-
-useAnalysisStore.subscribe((state, previous) => {
-  const changed = state.image !== previous.image || state.asked !== previous.asked;
-  // An opened analysis brings its own results together with its image: keep those.
-  if (!changed || state.extras !== previous.extras) return;
-  useTokenFlowStore.getState().forget();
-  if (state.extras !== NO_EXTRAS) state.setExtras(NO_EXTRAS);
 });

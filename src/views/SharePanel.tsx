@@ -4,8 +4,8 @@
  * the CLI's JSON (or its scores as CSV), import a JSON the CLI wrote.
  */
 import { useId, useState } from "react";
-import { parseAttributionResult } from "../engine";
-import { canSharePayload, messageOf, useAnalysisStore } from "../store/analysis-store";
+import { errorMessage, parseAttributionResult } from "../engine";
+import { canSharePayload, useAnalysisStore } from "../store/analysis-store";
 import { permalinkUrl } from "../store/permalink-location";
 import { downloadText, safeFileName } from "./download";
 import { scoresCsv } from "./scores-csv";
@@ -45,7 +45,7 @@ export function SharePanel() {
       openFile(parseAttributionResult(JSON.parse(await file.text())));
       setNote(`Opened ${file.name}.`);
     } catch (error) {
-      setNote(`${file.name} could not be opened: ${messageOf(error)}`);
+      setNote(`${file.name} could not be opened: ${errorMessage(error)}`);
     }
   };
 

@@ -1,5 +1,6 @@
 /**
- * Connects the app's stores once, at the top: a decoded image becomes the analysed image
+ * Connects the app's stores once, at the top: what a new analysis clears (resets.ts), a
+ * decoded image becomes the analysed image
  * (once the model is loaded), the question box starts with the model's default question,
  * the URL fragment opens permalinks, and finished attributions are saved to the history.
  */
@@ -9,6 +10,7 @@ import { useBackendStore } from "../store/backend-store";
 import { startHistoryAutosave } from "../store/history-autosave";
 import { useImageStore } from "../store/image-store";
 import { followLocationPermalink } from "../store/permalink-location";
+import { installResets } from "../store/resets";
 
 export function useAnalysisWiring(): void {
   const backend = useBackendStore((store) => store.state);
@@ -16,6 +18,7 @@ export function useAnalysisWiring(): void {
   const analyseImage = useAnalysisStore((store) => store.analyseImage);
   const setQuestion = useAnalysisStore((store) => store.setQuestion);
 
+  useEffect(() => installResets(), []);
   useEffect(() => startHistoryAutosave(), []);
   useEffect(() => followLocationPermalink(), []);
 

@@ -34,6 +34,11 @@ export interface ModelInfo {
    * attention, where ablation acts on a group); absent or "head" otherwise.
    */
   headUnit?: "head" | "group";
+  /**
+   * Whether the graphs expose attention weights (the head's attention map, the attention
+   * ranking): false for third-party exports, whose decoder fuses attention.
+   */
+  attentionMaps: boolean;
   loadMs: number;
   /** Time spent after loading on the first attribution's one-off work (Headflow.warmUp). */
   warmUpMs?: number;
@@ -59,6 +64,8 @@ export interface AttributeRequest extends AnalysisInput {
   settings: Partial<AttributionSettings>;
   /** Raised by the main thread to stop the run (cancel-flag.ts); absent without shared memory. */
   cancelFlag?: CancelFlag;
+  /** The scoring worker's fit to feed (watched there by the main thread); absent: fit here. */
+  fitId?: number;
 }
 
 /** A streamed estimate during attribution (layer-major scores). */

@@ -4,15 +4,15 @@
  * engine, and answers the explorer's requests through comlink. Thin on purpose: every
  * computation is the engine's (src/engine) or a Node-tested helper beside this file.
  */
-import "../zod-jitless";
 import * as Comlink from "comlink";
 import { ort } from "./ort-web";
 import { probeWebGpu } from "./webgpu-probe";
 import { decodeWithCanvas } from "./canvas-image-decoder";
 import { isCancelRaised } from "./cancel-flag";
 import { toModelResolution } from "./model-image";
+import { createFitLink } from "./fit-link";
+import type { ScoringApi } from "./scoring-api";
 import { forwardingFitter } from "./scoring-fitter";
-import type { FitSink } from "./scoring-types";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
 import type {
   AnalysisInput,
@@ -105,6 +105,8 @@ engineReady.catch(() => {});
 
 /** The running attribution's cancel switch (one long run at a time). */
 let running: AbortController | null = null;
+/** The scoring worker over the workers' own channel, once the main thread connects them. */
+let scoring: Comlink.Remote<ScoringApi> | null = null;
 /** The third-party model load in progress, to cancel. */
 let modelLoad: AbortController | null = null;
 
@@ -126,6 +128,7 @@ function modelInfo(headflow: Headflow, loadMs: number): ModelInfo {
     questions: [defaultQuestion, ...templates.filter((t) => t !== defaultQuestion)],
     referenceImages: manifest.reference.length,
     randomInit: headflow.modelRef().randomInit === true,
+    attentionMaps: true,
     loadMs,
   };
 }
@@ -216,6 +219,7 @@ const api = {
     const model = {
       ...modelInfo(next, performance.now() - started),
       headUnit: info.capabilities.headUnit === "kv-group" ? ("group" as const) : ("head" as const),
+      attentionMaps: info.capabilities.attentionWeights,
     };
     return { model, thirdParty: info };
   },
@@ -230,15 +234,23 @@ const api = {
     return ask(await loaded(), image, { question, top: 5 });
   },
 
-  /** With a `sink` (the main thread's link to the scoring worker) the fit runs there. */
-  async attribute(
-    request: AttributeRequest,
-    onUpdate: (update: AttributionUpdate) => void,
-    sink?: FitSink,
-  ) {
+  /** The scoring worker's end of a MessageChannel: attribution batches go there directly. */
+  connectScoring(port: MessagePort): void {
+    scoring = Comlink.wrap<ScoringApi>(port);
+  },
+
+  /**
+   * With `request.fitId` (and the scoring worker connected) the fit runs in the scoring
+   * worker, whose progress the main thread watches; otherwise here, reported by `onUpdate`.
+   */
+  async attribute(request: AttributeRequest, onUpdate: (update: AttributionUpdate) => void) {
     running?.abort();
     const controller = new AbortController();
     running = controller;
+    const link =
+      request.fitId !== undefined && scoring !== null
+        ? createFitLink(scoring, request.fitId)
+        : null;
     try {
       return await attribute(await loaded(), request.image, {
         question: request.question,
@@ -246,12 +258,12 @@ const api = {
         target: request.target,
         settings: request.settings,
         signal: controller.signal,
-        ...(sink ? { fitter: forwardingFitter(sink) } : {}),
+        ...(link ? { fitter: forwardingFitter(link) } : {}),
         onProgress: ({ done, total, partial }) => {
           // Read between batches: the cancel message cannot arrive while batches run.
           if (isCancelRaised(request.cancelFlag)) controller.abort();
           // With a remote fit, progress and partial fits come from the scoring worker.
-          if (sink) return;
+          if (link) return;
           // Not awaited: the main thread's answer must never hold up the next batch.
           void onUpdate(
             partial
@@ -263,6 +275,7 @@ const api = {
     } catch (error) {
       throw asCancellation(error, controller.signal);
     } finally {
+      link?.dispose();
       if (running === controller) running = null;
     }
   },

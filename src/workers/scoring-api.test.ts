@@ -1,8 +1,9 @@
 /**
  * The scoring worker's fit must give exactly the numbers of the engine's own fit: the
- * inference side forwards batches (scoring-fitter.ts), the main thread relays them
- * (scoring-client.ts) and the scoring worker fits (scoring-api.ts). Here the worker hop is
- * a structured clone and a macrotask, as comlink makes it.
+ * inference side forwards batches (scoring-fitter.ts) straight to the scoring worker
+ * (fit-link.ts), which fits them (scoring-api.ts) and reports progress to its watcher (the
+ * main thread). Here the worker hop is a structured clone and a macrotask, as comlink
+ * makes it.
  */
 import type { Remote } from "comlink";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -21,7 +22,7 @@ import {
 } from "../engine";
 import { loadBundleNode, nodeImageDecoder } from "../engine/node";
 import { createScoringApi, type ScoringApi } from "./scoring-api";
-import { createFitLink } from "./scoring-client";
+import { createFitLink } from "./fit-link";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FitProgress } from "./scoring-types";
 
@@ -59,7 +60,9 @@ function interactingModel(size: number): EvaluateMasks {
 }
 
 function remoteFitter(progress: FitProgress[] = []) {
-  const link = createFitLink((p) => progress.push(p), overBoundary(createScoringApi()));
+  const api = createScoringApi();
+  api.watchFit(7, (p) => progress.push(p));
+  const link = createFitLink(overBoundary(api), 7);
   return { link, fitter: forwardingFitter(link) };
 }
 
@@ -83,6 +86,17 @@ describe("scoring worker fit", () => {
     expect(progress.map((p) => p.done)).toEqual([32, 64, 96, 128, 160, 192, 224, 256, 288, 300]);
     expect(progress.at(-1)?.partial?.scores).toEqual(local.scores);
     expect(progress[0]!.partial).toBeUndefined();
+  });
+
+  it("reports progress to the fit's watcher only until it is unwatched", () => {
+    const api = createScoringApi();
+    const seen: number[] = [];
+    api.watchFit(3, (p) => seen.push(p.done));
+    api.startFit(3, 4, { ...DEFAULT_ATTRIBUTION, samples: 10 });
+    api.addBatch(3, new Uint8Array(8), new Float64Array(2));
+    api.unwatchFit(3);
+    api.addBatch(3, new Uint8Array(4), new Float64Array(1));
+    expect(seen).toEqual([2]);
   });
 
   it("closes a fit that is dropped, and says so when it is used afterwards", () => {

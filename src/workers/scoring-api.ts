@@ -4,6 +4,9 @@
  * and the image-set statistics (per-set mean and standard error, image x image
  * similarity, the semantic-vs-appearance permutation test). Every number is the engine's
  * (StreamingFit, buildSetsResult); this module only keeps fits apart by id.
+ *
+ * A fit is fed by the inference worker over its own MessageChannel (fit-link.ts) and
+ * watched by the main thread, which gets each batch's progress without relaying a batch.
  */
 import {
   type SetsResult,
@@ -25,6 +28,8 @@ interface OpenFit {
 
 export function createScoringApi() {
   const fits = new Map<number, OpenFit>();
+  /** Progress listeners by fit id; set by the main thread before the fit starts. */
+  const watchers = new Map<number, (progress: FitProgress) => void>();
 
   const open = (id: number): OpenFit => {
     const entry = fits.get(id);
@@ -41,7 +46,19 @@ export function createScoringApi() {
       const entry = open(id);
       const partial = entry.fit.add(masks, values);
       entry.done += values.length;
-      return { done: entry.done, total: entry.total, ...(partial ? { partial } : {}) };
+      const progress = { done: entry.done, total: entry.total, ...(partial ? { partial } : {}) };
+      // A comlink proxy when the main thread watches: posted, never awaited.
+      void watchers.get(id)?.(progress);
+      return progress;
+    },
+
+    /** Calls `onProgress` with fit `id`'s progress after each batch, until it is unwatched. */
+    watchFit(id: number, onProgress: (progress: FitProgress) => void): void {
+      watchers.set(id, onProgress);
+    },
+
+    unwatchFit(id: number): void {
+      watchers.delete(id);
     },
 
     /** The final fit; the fit is closed afterwards. */

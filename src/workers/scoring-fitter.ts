@@ -1,12 +1,12 @@
 /**
  * The inference worker's side of a remote fit: a MaskFitter that hands every batch of
- * masks and targets to a FitSink (a comlink proxy to the main thread, which forwards to
- * the scoring worker) without waiting, so the next batch of model runs starts at once.
+ * masks and targets to a FitSink (fit-link.ts: posted to the scoring worker) without
+ * waiting, so the next batch of model runs starts at once.
  */
 import type { MaskFitterFactory } from "../engine";
 import type { FitSink } from "./scoring-types";
 
-/** `sink` is a comlink proxy: its calls are posted, and their results come back as promises. */
+/** `sink`'s calls are posted; their results come back as promises. */
 export function forwardingFitter(sink: FitSink): MaskFitterFactory {
   return (size, settings) => {
     void sink.start(size, settings);

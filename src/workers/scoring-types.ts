@@ -12,9 +12,8 @@ export interface FitProgress {
 }
 
 /**
- * Where the inference worker sends an attribution's (mask, target) batches. The main thread
- * implements it (scoring-client.ts) by forwarding to the scoring worker; the inference
- * worker sees it as a comlink proxy (scoring-fitter.ts).
+ * Where the inference worker sends an attribution's (mask, target) batches: fit-link.ts
+ * posts them to the scoring worker; scoring-fitter.ts feeds it from the engine's fit.
  */
 export interface FitSink {
   start(size: number, settings: AttributionSettings): void;

@@ -6,6 +6,7 @@
  * tab's list stays current.
  */
 import { create } from "zustand";
+import { errorMessage } from "../../engine";
 import { byNewestFirst, StoredAnalysisSchema, type StoredAnalysis } from "./analysis-record";
 import { openHistoryDatabase } from "./indexeddb";
 import type { HistoryRepository } from "./repository";
@@ -53,7 +54,9 @@ export function createHistoryStore(
     const failWith = (error: unknown) => {
       // The connection may be gone (another tab upgraded the database): reopen next time.
       repository = null;
-      set({ state: { status: "failed", message: `History is unavailable: ${messageOf(error)}` } });
+      set({
+        state: { status: "failed", message: `History is unavailable: ${errorMessage(error)}` },
+      });
     };
     const refresh = async () => {
       const records = await (await connect()).list();
@@ -112,10 +115,6 @@ export function createHistoryStore(
     };
   }
   return store;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 export const useHistoryStore = createHistoryStore(() => openHistoryDatabase());

@@ -2,7 +2,7 @@
 import { useId } from "react";
 import { useSetsStore } from "../../store/sets-store";
 import { downloadText, safeFileName } from "../download";
-import { messageOf } from "../../store/analysis-store";
+import { errorMessage } from "../../engine";
 
 export function SetsFiles() {
   const result = useSetsStore((store) => store.result);
@@ -41,7 +41,7 @@ export function SetsFiles() {
                 json = JSON.parse(text);
               } catch (error) {
                 useSetsStore.setState({
-                  importError: `${file.name} is not JSON: ${messageOf(error)}`,
+                  importError: `${file.name} is not JSON: ${errorMessage(error)}`,
                 });
                 return;
               }
@@ -49,7 +49,7 @@ export function SetsFiles() {
             },
             (error: unknown) =>
               useSetsStore.setState({
-                importError: `${file.name} could not be read: ${messageOf(error)}`,
+                importError: `${file.name} could not be read: ${errorMessage(error)}`,
               }),
           );
         }}

@@ -3,7 +3,7 @@
  * with labels from labels.json; a problem with a file becomes a listed reason, never a
  * thrown error.
  */
-import { messageOf } from "../../store/analysis-store";
+import { errorMessage } from "../../engine";
 import {
   labelsByName,
   parseLabels,
@@ -25,7 +25,7 @@ export async function folderSetFiles(folder: FolderSet<File>): Promise<SetFile[]
     try {
       parsed = parseLabels(JSON.parse(await folder.labels.text()), source);
     } catch (error) {
-      parsed = `${source} is not JSON: ${messageOf(error)}`;
+      parsed = `${source} is not JSON: ${errorMessage(error)}`;
     }
     if (typeof parsed === "string") {
       problems.push({ file: null, name: "labels.json", problem: `${parsed} (labels ignored)` });
@@ -56,7 +56,7 @@ export async function sampleSetFiles(
           file: null,
           name,
           labels,
-          problem: `${name} could not be downloaded: ${messageOf(error)}`,
+          problem: `${name} could not be downloaded: ${errorMessage(error)}`,
         };
       }
     }),
