@@ -4,6 +4,7 @@
  * engine, and answers the explorer's requests through comlink. Thin on purpose: every
  * computation is the engine's (src/engine) or a Node-tested helper beside this file.
  */
+import "../zod-jitless";
 import * as Comlink from "comlink";
 import { ort } from "./ort-web";
 import { probeWebGpu } from "./webgpu-probe";

@@ -4,6 +4,7 @@
  * scoring-api.ts (tested in Node); this file only exposes it through comlink: to the main
  * thread, and to the inference worker over the MessagePort `connect` is given.
  */
+import "../zod-jitless";
 import * as Comlink from "comlink";
 import { createScoringApi } from "./scoring-api";
 
