@@ -1,7 +1,8 @@
 /**
  * Options shared by the analysis commands (attribute, evaluate, flow, patches, sets): the
- * single-image inputs, attribution settings, the object mask, progress, and writing the
- * result. One place, so every command parses, checks and opens them the same way.
+ * single-image inputs, attribution settings, the object mask, and writing the result (the
+ * steps around them are in preamble.ts). One place, so every command parses, checks and
+ * opens them the same way.
  */
 import { basename, dirname, join } from "node:path";
 import {
@@ -13,15 +14,12 @@ import {
   errorMessage,
   parseObjectMask,
   type AttributionSettings,
-  type Headflow,
   type Manifest,
   type ObjectMaskSpec,
 } from "../engine";
 import { readCheckedFile } from "../engine/node";
-import { openModel } from "./context";
 import { integerOption, numberOption, requireOption } from "./options";
-import { checkWritableTarget, printJson, writeFileAtomic, type CliIo } from "./output";
-import { ProgressBar } from "./progress";
+import { printJson, writeFileAtomic, type CliIo } from "./output";
 
 /** The options of every single-image analysis command. */
 export const IMAGE_ANALYSIS_OPTIONS = {
@@ -61,32 +59,6 @@ export function requestFields(
 /** `--image`, required; read first so a missing image is the first error reported. */
 export function imagePathOf(values: ImageAnalysisValues): string {
   return requireOption("image", values.image);
-}
-
-/**
- * Checks `--out` before any work, loads the model and checks the question against its
- * vocabulary. Model-dependent options are parsed after this, and the image opened
- * last.
- */
-export async function openAnalysisModel(values: ImageAnalysisValues): Promise<Headflow> {
-  if (values.out !== undefined) await checkWritableTarget(values.out);
-  const headflow = await openModel(values.model);
-  headflow.prompt(values.question);
-  return headflow;
-}
-
-/** Runs `work` with a progress bar on stderr, closing the bar however it ends. */
-export async function withProgress<T>(
-  io: CliIo,
-  label: string,
-  work: (bar: ProgressBar) => Promise<T>,
-): Promise<T> {
-  const bar = new ProgressBar(io, label);
-  try {
-    return await work(bar);
-  } finally {
-    bar.done();
-  }
 }
 
 const d = DEFAULT_ATTRIBUTION;

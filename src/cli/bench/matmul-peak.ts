@@ -62,3 +62,27 @@ export async function measureMatmulPeak(
   const best = bySize.reduce((a, b) => (b.gflops > a.gflops ? b : a));
   return { gflops: best.gflops, size: best.shape[0], bySize };
 }
+
+/**
+ * The peak beside the decoder's own matmul shapes at the attribution's batch (rows =
+ * batch x suffix tokens): what these small matrices can reach. The peak is the fastest
+ * rate seen at any shape.
+ */
+export async function measurePeakWithDecoderShapes(
+  ort: OrtModule,
+  options: OrtSessionOptions,
+  shape: { hiddenSize: number; intermediateSize: number },
+  rows: number,
+) {
+  const peak = await measureMatmulPeak(ort, options);
+  const d = shape.hiddenSize;
+  const decoderShapes: [number, number, number][] = [
+    [rows, d, 3 * d],
+    [rows, d, shape.intermediateSize],
+    [rows, shape.intermediateSize, d],
+  ];
+  const atDecoderShapes: MatmulRate[] = [];
+  for (const s of decoderShapes) atDecoderShapes.push(await measureMatmul(ort, options, s));
+  const gflops = Math.max(peak.gflops, ...atDecoderShapes.map((r) => r.gflops));
+  return { gflops, squares: peak.bySize, atDecoderShapes };
+}

@@ -4,15 +4,13 @@ import {
   ATTRIBUTION_OPTIONS,
   IMAGE_ANALYSIS_OPTIONS,
   attributionSettings,
-  emitResult,
   imagePathOf,
-  openAnalysisModel,
   requestFields,
-  withProgress,
 } from "../analysis-options";
-import { openBaseline, openImage } from "../context";
+import { DEVICE_HELP } from "../device";
 import { parseOptions, targetOption } from "../options";
 import type { CliIo } from "../output";
+import { MODEL_OPTIONS, runImageAnalysis } from "../preamble";
 
 const d = DEFAULT_ATTRIBUTION;
 export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [--samples N] [--alpha A] [--seed S]
@@ -21,7 +19,7 @@ export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [-
   Samples N random masks (each head ablated with probability A), fits the target by ridge
   least squares and reports per-head scores (-weight), the held-out Pearson r, settings and
   timings. Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --batch ${d.batchSize}.
-  --out writes the JSON to FILE (atomically) instead of stdout.`;
+  --out writes the JSON to FILE (atomically) instead of stdout. ${DEVICE_HELP}.`;
 
 export async function attributeCommand(
   args: string[],
@@ -30,6 +28,7 @@ export async function attributeCommand(
 ): Promise<number> {
   const options = parseOptions(args, {
     ...IMAGE_ANALYSIS_OPTIONS,
+    ...MODEL_OPTIONS,
     baseline: { type: "string" },
     target: { type: "string" },
     ...ATTRIBUTION_OPTIONS,
@@ -37,23 +36,22 @@ export async function attributeCommand(
   const imagePath = imagePathOf(options);
   const settings = attributionSettings(options);
   const target = targetOption(options.target);
-  const headflow = await openAnalysisModel(options);
-  const baseline = await openBaseline(options.baseline);
-  const image = await openImage(imagePath);
-  const result = await withProgress(io, "attribute", (bar) =>
-    attribute(headflow, image, {
-      settings,
-      baseline,
-      target,
-      ...requestFields(options, signal),
-      onProgress: ({ done, total, partial }) =>
-        bar.update(
-          done,
-          total,
-          partial?.heldOutR != null ? `held-out r ${partial.heldOutR.toFixed(3)}` : "",
-        ),
-    }),
-  );
-  await emitResult(io, options.out, result);
-  return 0;
+  return runImageAnalysis(io, options, {
+    label: "attribute",
+    imagePath,
+    baseline: options.baseline,
+    run: ({ headflow, image, baseline, bar }) =>
+      attribute(headflow, image, {
+        settings,
+        baseline,
+        target,
+        ...requestFields(options, signal),
+        onProgress: ({ done, total, partial }) =>
+          bar.update(
+            done,
+            total,
+            partial?.heldOutR != null ? `held-out r ${partial.heldOutR.toFixed(3)}` : "",
+          ),
+      }),
+  });
 }

@@ -5,13 +5,11 @@ import {
   ATTRIBUTION_OPTIONS_HELP,
   IMAGE_ANALYSIS_OPTIONS,
   attributionSettings,
-  emitResult,
   imagePathOf,
-  openAnalysisModel,
   requestFields,
-  withProgress,
 } from "../analysis-options";
-import { openBaseline, openImage } from "../context";
+import { DEVICE_HELP } from "../device";
+import { MODEL_OPTIONS, runImageAnalysis } from "../preamble";
 import { integerOption, numberOption, parseOptions, targetOption } from "../options";
 import type { CliIo } from "../output";
 
@@ -24,7 +22,7 @@ export const EVALUATE_HELP = `headflow evaluate --image FILE [--random K] [--ran
   the top-k intact) and completeness(k) (the top-k ablated) for k = 0..all heads, scaled
   so all-ablated = 0 and clean = 1, and the smallest k reaching L. Defaults: --random
   ${e.randomRankings} --random-seed ${e.randomSeed} --level ${e.level}.
-  Attribution options: ${ATTRIBUTION_OPTIONS_HELP}.`;
+  Attribution options: ${ATTRIBUTION_OPTIONS_HELP}. ${DEVICE_HELP}.`;
 
 export async function evaluateCommand(
   args: string[],
@@ -33,6 +31,7 @@ export async function evaluateCommand(
 ): Promise<number> {
   const options = parseOptions(args, {
     ...IMAGE_ANALYSIS_OPTIONS,
+    ...MODEL_OPTIONS,
     baseline: { type: "string" },
     target: { type: "string" },
     random: { type: "string" },
@@ -49,18 +48,17 @@ export async function evaluateCommand(
     randomSeed: integerOption("random-seed", options["random-seed"], e.randomSeed, 0, 0xffffffff),
     level: numberOption("level", options.level, e.level),
   };
-  const headflow = await openAnalysisModel(options);
-  const baseline = await openBaseline(options.baseline);
-  const image = await openImage(imagePath);
-  const result = await withProgress(io, "evaluate", (bar) =>
-    evaluate(headflow, image, {
-      settings,
-      baseline,
-      target,
-      ...requestFields(options, signal),
-      onProgress: (stage, done, total) => bar.update(done, total, stage),
-    }),
-  );
-  await emitResult(io, options.out, result);
-  return 0;
+  return runImageAnalysis(io, options, {
+    label: "evaluate",
+    imagePath,
+    baseline: options.baseline,
+    run: ({ headflow, image, baseline, bar }) =>
+      evaluate(headflow, image, {
+        settings,
+        baseline,
+        target,
+        ...requestFields(options, signal),
+        onProgress: (stage, done, total) => bar.update(done, total, stage),
+      }),
+  });
 }

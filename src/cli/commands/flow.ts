@@ -4,14 +4,12 @@ import {
   IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
   OBJECT_MASK_OPTIONS,
-  emitResult,
   imagePathOf,
   objectMaskSpec,
-  openAnalysisModel,
   requestFields,
-  withProgress,
 } from "../analysis-options";
-import { openImage } from "../context";
+import { DEVICE_HELP } from "../device";
+import { MODEL_OPTIONS, runImageAnalysis } from "../preamble";
 import { integerOption, parseOptions } from "../options";
 import type { CliIo } from "../output";
 
@@ -24,7 +22,8 @@ export const FLOW_HELP = `headflow flow --image FILE [--window W] [--pairs SRC->
   the answer probability and its relative change.
   Default W: a quarter of the layers (${defaultWindow(8)} for 8); default pairs: every group to
   every later group. Groups are defined in src/engine/analyses/flow/token-groups.ts.
-${OBJECT_MASK_HELP}`;
+${OBJECT_MASK_HELP}
+  ${DEVICE_HELP}.`;
 
 export async function flowCommand(
   args: string[],
@@ -33,6 +32,7 @@ export async function flowCommand(
 ): Promise<number> {
   const options = parseOptions(args, {
     ...IMAGE_ANALYSIS_OPTIONS,
+    ...MODEL_OPTIONS,
     window: { type: "string" },
     pairs: { type: "string" },
     batch: { type: "string" },
@@ -41,21 +41,23 @@ export async function flowCommand(
   const imagePath = imagePathOf(options);
   const pairs = options.pairs !== undefined ? parsePairs(options.pairs) : undefined;
   const batchSize = integerOption("batch", options.batch, 16, 1, 4096);
-  const headflow = await openAnalysisModel(options);
-  const { layers } = headflow.bundle.manifest;
-  const window = integerOption("window", options.window, defaultWindow(layers), 0, layers);
-  const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
-  const image = await openImage(imagePath);
-  const result = await withProgress(io, "flow", (bar) =>
-    flow(headflow, image, {
-      window,
-      objectMask,
-      batchSize,
-      ...(pairs ? { pairs } : {}),
-      ...requestFields(options, signal),
-      onProgress: (done, total) => bar.update(done, total),
-    }),
-  );
-  await emitResult(io, options.out, result);
-  return 0;
+  return runImageAnalysis(io, options, {
+    label: "flow",
+    imagePath,
+    prepare: async (headflow) => {
+      const { layers } = headflow.bundle.manifest;
+      return {
+        window: integerOption("window", options.window, defaultWindow(layers), 0, layers),
+        objectMask: await objectMaskSpec(options, imagePath, headflow.bundle.manifest),
+      };
+    },
+    run: ({ headflow, image, prepared, bar }) =>
+      flow(headflow, image, {
+        ...prepared,
+        batchSize,
+        ...(pairs ? { pairs } : {}),
+        ...requestFields(options, signal),
+        onProgress: (done, total) => bar.update(done, total),
+      }),
+  });
 }

@@ -4,13 +4,12 @@ import {
   IMAGE_ANALYSIS_OPTIONS,
   OBJECT_MASK_HELP,
   OBJECT_MASK_OPTIONS,
-  emitResult,
   imagePathOf,
   objectMaskSpec,
-  openAnalysisModel,
   requestFields,
 } from "../analysis-options";
-import { openImage } from "../context";
+import { DEVICE_HELP } from "../device";
+import { MODEL_OPTIONS, runImageAnalysis } from "../preamble";
 import { integerOption, parseOptions } from "../options";
 import type { CliIo } from "../output";
 
@@ -20,7 +19,8 @@ export const PATCHES_HELP = `headflow patches --image FILE [--answer WORD] [--qu
   Blocks the text's attention (every token after the image, every layer) to the object
   patches, to the background patches and to all patches, and to each single patch (the
   contribution map: p_clean - p_blocked per patch, [row][col]).
-${OBJECT_MASK_HELP}`;
+${OBJECT_MASK_HELP}
+  ${DEVICE_HELP}.`;
 
 export async function patchesCommand(
   args: string[],
@@ -29,19 +29,21 @@ export async function patchesCommand(
 ): Promise<number> {
   const options = parseOptions(args, {
     ...IMAGE_ANALYSIS_OPTIONS,
+    ...MODEL_OPTIONS,
     batch: { type: "string" },
     ...OBJECT_MASK_OPTIONS,
   });
   const imagePath = imagePathOf(options);
   const batchSize = integerOption("batch", options.batch, 16, 1, 4096);
-  const headflow = await openAnalysisModel(options);
-  const objectMask = await objectMaskSpec(options, imagePath, headflow.bundle.manifest);
-  const image = await openImage(imagePath);
-  const result = await objectVsBackground(headflow, image, {
-    objectMask,
-    batchSize,
-    ...requestFields(options, signal),
+  return runImageAnalysis(io, options, {
+    label: "patches",
+    imagePath,
+    prepare: (headflow) => objectMaskSpec(options, imagePath, headflow.bundle.manifest),
+    run: ({ headflow, image, prepared }) =>
+      objectVsBackground(headflow, image, {
+        objectMask: prepared,
+        batchSize,
+        ...requestFields(options, signal),
+      }),
   });
-  await emitResult(io, options.out, result);
-  return 0;
 }
