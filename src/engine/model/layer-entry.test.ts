@@ -6,9 +6,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { entryGraph, parseGraph, residualOutput, residualsGraph } from "./layer-entry";
+import { entryGraph, parseGraph, residualsGraph } from "./layer-entry";
 import { mulberry32 } from "../math/random";
 import { ort } from "../node";
+import { residual } from "./graph-names";
 
 const MODEL = process.env["HEADFLOW_TEST_MODEL"] ?? "public/models/emoji-vlm";
 const manifest = JSON.parse(readFileSync(join(MODEL, "headflow.json"), "utf8")) as {
@@ -61,7 +62,7 @@ describe("layer entry graphs", () => {
     for (let layer = 0; layer < layers; layer++) {
       const entry = await ort.InferenceSession.create(entryGraph(parts!, layer)!);
       expect(entry.outputNames).toEqual(["logits"]);
-      const hidden = layer === 0 ? feeds["inputs_embeds"]! : whole[residualOutput(layer)]!;
+      const hidden = layer === 0 ? feeds["inputs_embeds"]! : whole[residual(layer)]!;
       const out = await entry.run({ ...feeds, inputs_embeds: hidden });
       // The entered graphs compute the final position only: [batch, 1, vocab].
       expect(out["logits"]!.dims).toEqual([batch, 1, vocab]);

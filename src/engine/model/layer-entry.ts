@@ -24,6 +24,7 @@
  * byte, so nothing of the model (opsets, attributes, initialiser data) is lost. A schema
  * library such as protobufjs would need the whole onnx.proto to re-encode without loss.
  */
+import { residual } from "./graph-names";
 
 interface Field {
   number: number;
@@ -391,9 +392,6 @@ function countLayers(parts: GraphParts): number {
   return layers;
 }
 
-/** Output name of the residual stream entering layer l in `residualsGraph`. */
-export const residualOutput = (layer: number) => `residual.${layer}`;
-
 /**
  * The decoder with extra outputs `residual.{l}` (l = 1..layers-1): the residual stream
  * entering layer l, shaped like `inputs_embeds`. Null if the graph is not recognised.
@@ -421,13 +419,13 @@ export function residualsGraph(
       GRAPH.node,
       concat([
         delimited(NODE.input, encoder.encode(tensor)),
-        delimited(NODE.output, encoder.encode(residualOutput(i + 1))),
+        delimited(NODE.output, encoder.encode(residual(i + 1))),
         delimited(NODE.name, encoder.encode(`headflow_residual_${i + 1}`)),
         delimited(NODE.opType, encoder.encode("Identity")),
       ]),
     ),
   );
-  const outputs = residuals.map((_, i) => renamedValueInfo(graph, template, residualOutput(i + 1)));
+  const outputs = residuals.map((_, i) => renamedValueInfo(graph, template, residual(i + 1)));
   const body: Uint8Array[] = [];
   let placedNodes = false;
   let placedOutputs = false;

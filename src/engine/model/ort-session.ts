@@ -5,13 +5,7 @@
 import { HeadflowError, errorMessage } from "../errors";
 import type { ReadFile } from "./files";
 import type { KvCache } from "./kv";
-import {
-  entryGraph,
-  parseGraph,
-  residualOutput,
-  residualsGraph,
-  type DecoderParts,
-} from "./layer-entry";
+import { entryGraph, parseGraph, residualsGraph, type DecoderParts } from "./layer-entry";
 import type { Manifest } from "./manifest";
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort";
 import type {
@@ -21,6 +15,17 @@ import type {
   ModelDims,
   VlmSession,
 } from "./session";
+import {
+  attentionBias,
+  attentions,
+  pastKey,
+  pastNames,
+  pastValue,
+  presentKey,
+  presentNames,
+  presentValue,
+  residual,
+} from "./graph-names";
 
 export function dimsOf(manifest: Manifest): ModelDims {
   return {
@@ -112,13 +117,13 @@ export class OrtVlmSession implements VlmSession {
     { layerEntry = false }: { layerEntry?: boolean } = {},
   ): Promise<OrtVlmSession> {
     const layers = range(manifest.layers);
-    const pastNames = layers.flatMap((i) => [
-      `past_key_values.${i}.key`,
-      `past_key_values.${i}.value`,
-    ]);
-    const presentNames = layers.flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
-    const decoderInputs = ["inputs_embeds", "attention_mask", "position_ids", ...pastNames];
-    const decoderOutputs = ["logits", ...presentNames];
+    const decoderInputs = [
+      "inputs_embeds",
+      "attention_mask",
+      "position_ids",
+      ...pastNames(manifest.layers),
+    ];
+    const decoderOutputs = ["logits", ...presentNames(manifest.layers)];
     const { graphs } = manifest;
     const vision = await createGraph(
       read,
@@ -154,8 +159,8 @@ export class OrtVlmSession implements VlmSession {
         ort,
         graphs.analysis,
         options,
-        [...decoderInputs, ...layers.map((i) => `attention_bias.${i}`)],
-        [...decoderOutputs, ...layers.map((i) => `attentions.${i}`)],
+        [...decoderInputs, ...layers.map(attentionBias)],
+        [...decoderOutputs, ...layers.map(attentions)],
       );
     };
     return new OrtVlmSession(
@@ -258,12 +263,8 @@ export class OrtVlmSession implements VlmSession {
     const pastDims = [batch, heads, pastLength, headDim];
     const empty = new Float32Array(0);
     for (let i = 0; i < layers; i++) {
-      feeds[`past_key_values.${i}.key`] = new this.ort.Tensor(
-        "float32",
-        past ? past.keys[i]! : empty,
-        pastDims,
-      );
-      feeds[`past_key_values.${i}.value`] = new this.ort.Tensor(
+      feeds[pastKey(i)] = new this.ort.Tensor("float32", past ? past.keys[i]! : empty, pastDims);
+      feeds[pastValue(i)] = new this.ort.Tensor(
         "float32",
         past ? past.values[i]! : empty,
         pastDims,
@@ -272,16 +273,16 @@ export class OrtVlmSession implements VlmSession {
     if (graph.inputNames.includes("use_cache_branch")) {
       feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
     }
-    const isAnalysis = graph.inputNames.includes("attention_bias.0");
+    const isAnalysis = graph.inputNames.includes(attentionBias(0));
     if (isAnalysis) {
       const biasSize = batch * heads * length * total;
       for (let i = 0; i < layers; i++) {
         const bias = request.bias?.[i] ?? new Float32Array(biasSize);
         if (bias.length !== biasSize)
           throw new Error(
-            `decode: attention_bias.${i} has ${bias.length} values, expected ${biasSize}`,
+            `decode: ${attentionBias(i)} has ${bias.length} values, expected ${biasSize}`,
           );
-        feeds[`attention_bias.${i}`] = new this.ort.Tensor("float32", bias, [
+        feeds[attentionBias(i)] = new this.ort.Tensor("float32", bias, [
           batch,
           heads,
           length,
@@ -291,13 +292,13 @@ export class OrtVlmSession implements VlmSession {
     }
     const fetches = ["logits"];
     if (request.wantPresent) {
-      for (let i = 0; i < layers; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
+      for (let i = 0; i < layers; i++) fetches.push(presentKey(i), presentValue(i));
     }
     if (isAnalysis && request.wantAttentions) {
-      for (let i = 0; i < layers; i++) fetches.push(`attentions.${i}`);
+      for (let i = 0; i < layers; i++) fetches.push(attentions(i));
     }
     if (request.wantResiduals) {
-      for (let i = 1; i < layers; i++) fetches.push(residualOutput(i));
+      for (let i = 1; i < layers; i++) fetches.push(residual(i));
     }
     const out = await graph.run(feeds, fetches);
     const allLogits = floats(out["logits"]);
@@ -311,16 +312,16 @@ export class OrtVlmSession implements VlmSession {
         heads,
         length: total,
         headDim,
-        keys: range(layers).map((i) => floats(out[`present.${i}.key`])),
-        values: range(layers).map((i) => floats(out[`present.${i}.value`])),
+        keys: range(layers).map((i) => floats(out[presentKey(i)])),
+        values: range(layers).map((i) => floats(out[presentValue(i)])),
       } satisfies KvCache;
     }
     if (isAnalysis && request.wantAttentions) {
-      result.attentions = range(layers).map((i) => floats(out[`attentions.${i}`]));
+      result.attentions = range(layers).map((i) => floats(out[attentions(i)]));
     }
     if (request.wantResiduals) {
       result.residuals = range(layers).map((i) =>
-        i === 0 ? request.embeds : floats(out[residualOutput(i)]),
+        i === 0 ? request.embeds : floats(out[residual(i)]),
       );
     }
     return result;

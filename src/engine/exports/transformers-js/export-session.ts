@@ -19,6 +19,14 @@ import type {
 } from "../../model/session";
 import { graphPath, type ThirdPartyManifest } from "./config";
 import type { ProcessedInputs } from "./processor";
+import {
+  pastNames,
+  presentNames,
+  pastKey,
+  pastValue,
+  presentKey,
+  presentValue,
+} from "../../model/graph-names";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -134,8 +142,8 @@ export class ThirdPartySession implements VlmSession {
     options: OrtSessionOptions,
   ): Promise<ThirdPartySession> {
     const layers = range(tp.layers);
-    const past = layers.flatMap((i) => [`past_key_values.${i}.key`, `past_key_values.${i}.value`]);
-    const present = layers.flatMap((i) => [`present.${i}.key`, `present.${i}.value`]);
+    const past = pastNames(layers.length);
+    const present = presentNames(layers.length);
     const files = {
       vision: await readGraph(read, "vision", tp.dtypes),
       embed: await readGraph(read, "embed", tp.dtypes),
@@ -239,12 +247,8 @@ export class ThirdPartySession implements VlmSession {
     const pastDims = [batch, heads, pastLength, headDim];
     const empty = new Float32Array(0);
     for (let i = 0; i < layers; i++) {
-      feeds[`past_key_values.${i}.key`] = new this.ort.Tensor(
-        "float32",
-        past ? past.keys[i]! : empty,
-        pastDims,
-      );
-      feeds[`past_key_values.${i}.value`] = new this.ort.Tensor(
+      feeds[pastKey(i)] = new this.ort.Tensor("float32", past ? past.keys[i]! : empty, pastDims);
+      feeds[pastValue(i)] = new this.ort.Tensor(
         "float32",
         past ? past.values[i]! : empty,
         pastDims,
@@ -252,7 +256,7 @@ export class ThirdPartySession implements VlmSession {
     }
     const fetches = ["logits"];
     if (request.wantPresent) {
-      for (let i = 0; i < layers; i++) fetches.push(`present.${i}.key`, `present.${i}.value`);
+      for (let i = 0; i < layers; i++) fetches.push(presentKey(i), presentValue(i));
     }
     const out = await this.decoder.run(feeds, fetches);
     const logitsTensor = out["logits"];
@@ -268,8 +272,8 @@ export class ThirdPartySession implements VlmSession {
         heads,
         length: total,
         headDim,
-        keys: range(layers).map((i) => floats(out[`present.${i}.key`])),
-        values: range(layers).map((i) => floats(out[`present.${i}.value`])),
+        keys: range(layers).map((i) => floats(out[presentKey(i)])),
+        values: range(layers).map((i) => floats(out[presentValue(i)])),
       } satisfies KvCache;
     }
     return result;
