@@ -2,13 +2,15 @@
 import { readdir } from "node:fs/promises";
 import { extname, join } from "node:path";
 import { HeadflowError, errorMessage, ask } from "../../engine";
-import { openImage, openModel } from "../context";
+import { openImage } from "../context";
+import { DEVICE_HELP } from "../device";
 import { integerOption, parseOptions } from "../options";
 import { printJson, type CliIo } from "../output";
+import { MODEL_OPTIONS, openCommandModel } from "../preamble";
 
 export const ASK_HELP = `headflow ask --image FILE | --images DIR [--question Q] [--top K] [--max-tokens N] [--model DIR|URL]
   Answers the question about the image (greedy) and reports the top-K probabilities of the
-  first answer token. --images writes one JSON line per image file in DIR.`;
+  first answer token. --images writes one JSON line per image file in DIR. ${DEVICE_HELP}.`;
 
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".webp", ".gif"]);
 
@@ -19,7 +21,7 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
     question: { type: "string" },
     top: { type: "string" },
     "max-tokens": { type: "string" },
-    model: { type: "string" },
+    ...MODEL_OPTIONS,
   });
   if ((options.image === undefined) === (options.images === undefined)) {
     throw new HeadflowError("bad-argument", "give exactly one of --image FILE or --images DIR");
@@ -27,9 +29,8 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
   const top = integerOption("top", options.top, 5, 1, 1000);
   const maxTokens = integerOption("max-tokens", options["max-tokens"], 4, 1, 32);
   const files = options.image !== undefined ? null : await imageFiles(options.images!);
-  const headflow = await openModel(options.model);
-  // Check the question before touching any image, so a bad question fails once, clearly.
-  headflow.prompt(options.question);
+  // The question is checked before any image is touched, so a bad one fails once, clearly.
+  const headflow = await openCommandModel(options);
   const request = {
     top,
     maxTokens,
