@@ -67,6 +67,12 @@ describe("chooseDevice", () => {
     expect((error as Error).message).toBe(
       "--device cuda: onnxruntime could not start the cuda provider: libcudart.so.12: cannot open shared object file",
     );
+    const loader = new HeadflowError("bad-model", "model file a.onnx is corrupt: no adapter");
+    expect((deviceLoadError(cuda, loader) as Error).message).toBe(
+      "--device cuda: onnxruntime could not start the cuda provider: model file a.onnx is corrupt: no adapter",
+    );
+    const question = new HeadflowError("bad-question", "unknown word");
+    expect(deviceLoadError(cuda, question)).toBe(question);
     const cpuError = new Error("x");
     expect(deviceLoadError(chooseDevice("cpu", probe()), cpuError)).toBe(cpuError);
   });

@@ -95,10 +95,13 @@ export function chooseDevice(
 
 /**
  * A failure to start a provider (a missing system library such as libcudart, no GPU), as
- * a one-line error naming the device.
+ * a one-line error naming the device. The bundle loader reports a session that would not
+ * start as a bad model file; on a device that is said to be the device's failure first,
+ * with the loader's words kept.
  */
 export function deviceLoadError(choice: DeviceChoice, error: unknown): unknown {
-  if (choice.device === "cpu" || error instanceof HeadflowError) return error;
+  if (choice.device === "cpu") return error;
+  if (error instanceof HeadflowError && error.code !== "bad-model") return error;
   const message = error instanceof Error ? error.message : String(error);
   const firstLine = message.split("\n").find((line) => line.trim() !== "") ?? message;
   return new HeadflowError(
