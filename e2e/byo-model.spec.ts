@@ -1,5 +1,5 @@
 /**
- * Bring your own VLM (issue #7) in the browser: a third-party export in the
+ * Bring your own VLM in the browser: a third-party export in the
  * transformers.js layout (the tiny fixtures of scripts/fixtures/make-tiny-vlms.py) loaded
  * from a picked folder or from a URL, then asked and attributed. Tests check structure
  * (the model's layers x key/value groups, the capability notes), never answers: the

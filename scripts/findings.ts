@@ -1,7 +1,7 @@
 /**
  * `npm run findings`: regenerates docs/FINDINGS.md (and its SVG figures and the CLI JSON
  * behind every number) from `headflow ask`, `evaluate`, `flow`, `patches` and `sets` runs
- * on the bundled model, testing the paper's four findings (shared/PAPER.md).
+ * on the bundled model, testing the paper's four findings (docs/PAPER.md).
  *
  *   npx tsx scripts/findings.ts [--quick] [--images N] [--model DIR] [--out FILE]
  *

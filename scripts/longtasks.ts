@@ -1,6 +1,6 @@
 /**
  * Measures how long the main thread blocks while an attribution runs in the browser
- * (issue 6: "never more than 100 ms"). Opens the built app (dist/) in Debian's Chromium,
+ * (the explorer's goal: the main thread never blocked more than 100 ms). Opens the built app (dist/) in Debian's Chromium,
  * chooses a bundled sample, waits for the model, then records every long task (> 50 ms)
  * and long animation frame from "Run attribution" until the fit summary appears. The
  * long-animation-frame entries name the scripts that ran, which is what finds a cause.

@@ -1,4 +1,4 @@
-/** The CLI on third-party exports (issue #7): `--model DIR` with a transformers.js export. */
+/** The CLI on third-party exports (bring your own VLM): `--model DIR` with a transformers.js export. */
 import { describe, expect, it } from "vitest";
 import { parseAttributionResult } from "../engine";
 import { runCliCaptured } from "./cli";

@@ -25,7 +25,7 @@ import {
 import { decodeBase64Url, encodeBase64Url } from "./permalink/base64url";
 import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
 
-/** Written for analyses with an attribution (and the only version before issue 6). */
+/** Written for analyses with an attribution (and the only version before flow-only links). */
 export const ANALYSIS_SCHEMA = "headflow.analysis/1";
 /** Written for analyses without an attribution: token flow and/or object vs background. */
 export const ANALYSIS_SCHEMA_NO_ATTRIBUTION = "headflow.analysis/2";

@@ -1,6 +1,6 @@
 /**
  * Which model the explorer runs: the bundled one, or a third-party export the user
- * brought (a folder or a URL; issue #7). Loading goes through the inference worker; on
+ * brought (a folder or a URL). Loading goes through the inference worker; on
  * success the backend store's model info is replaced, so every view follows the new model.
  */
 import * as Comlink from "comlink";

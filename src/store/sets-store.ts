@@ -1,5 +1,5 @@
 /**
- * Image sets (issue 5 item 4 in the browser): the sets the user added, each image decoded
+ * Image sets in the browser: the sets the user added, each image decoded
  * (image worker) and brought to model resolution (inference worker) as soon as it is added,
  * so a file that is not an image is listed with its reason at once and skipped by the run;
  * the run (attribution of every image, then the scoring worker's per-set means, similarity

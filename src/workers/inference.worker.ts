@@ -192,7 +192,7 @@ const api = {
     }
   },
 
-  /** Replaces the model with a third-party export (a picked folder or a URL; issue #7). */
+  /** Replaces the model with a third-party export (a picked folder or a URL). */
   async loadThirdParty(
     source: ThirdPartySource,
     onProgress?: (progress: DownloadProgress) => void,

@@ -1,5 +1,5 @@
 /**
- * The inference worker's side of "bring your own VLM" (issue #7): opens a third-party
+ * The inference worker's side of "bring your own VLM": opens a third-party
  * export from a picked folder or a URL (downloads streamed, kept in the Cache API) on
  * onnxruntime-web. Everything else is the engine's (src/engine/exports/transformers-js).
  */

@@ -1,5 +1,5 @@
 /**
- * Head ablation (shared/PAPER.md): ablating head (l, h) replaces the keys and values of
+ * Head ablation (docs/PAPER.md): ablating head (l, h) replaces the keys and values of
  * the image positions in that head, as read by every text token after the image, with a
  * baseline's. With the prefix + image cache computed once, this is a substitution in the
  * cache rows the suffix reads: exactly the paper's intervention, and nothing else changes.

@@ -1,6 +1,6 @@
 /**
  * Baselines: what an ablated head reads at the image positions instead of the image's own
- * key/values (shared/PAPER.md). `mean`: the mean over the bundle's reference images
+ * key/values (docs/PAPER.md). `mean`: the mean over the bundle's reference images
  * (default); `blank`: a uniform gray image; `image`: another image (a counterfactual).
  */
 import { HeadflowError } from "../errors";

@@ -1,5 +1,5 @@
 /**
- * Head attribution (shared/PAPER.md, after COAR): run N random masks, each head ablated
+ * Head attribution (docs/PAPER.md, after COAR): run N random masks, each head ablated
  * independently with probability alpha; fit target ~ b + sum_h w_h m_h by ridge least
  * squares on the training masks; attribution_h = -w_h; check the fit by the Pearson r of
  * predicted vs actual targets on held-out masks.

@@ -1,5 +1,5 @@
 /**
- * The JSON of the paper's analyses (issue 5): `headflow evaluate`, `flow`, `patches` and
+ * The JSON of the paper's analyses: `headflow evaluate`, `flow`, `patches` and
  * `sets` (and `merge`, which writes a sets result). Like result.ts, each kind carries a
  * versioned `schema` tag and a zod schema the browser UI validates an opened file with.
  * Heads are written `L.H`; per-head numbers are `[layer][head]` arrays, as in an

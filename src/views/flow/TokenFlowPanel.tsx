@@ -1,5 +1,5 @@
 /**
- * The token flow view (shared/PAPER.md, "Token-level flow"): attention knockout between
+ * The token flow view (docs/PAPER.md, "Token-level flow"): attention knockout between
  * token groups across sliding layer windows, as a group graph at one window and as curves
  * over all windows; and the prompt's tokens beside the image's patch grid, where hovering
  * a token lights the patches it reads and hovering a patch lights the tokens that read it.

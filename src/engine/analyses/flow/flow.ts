@@ -1,5 +1,5 @@
 /**
- * Token-level flow (shared/PAPER.md): for each (source -> target) pair of token groups,
+ * Token-level flow (docs/PAPER.md): for each (source -> target) pair of token groups,
  * block the target's attention to the source within a window of w consecutive layers,
  * slide the window across the layers and record the answer probability. One curve per
  * pair, one point per window start layer l (window = layers l .. min(l + w, L) - 1, so the

@@ -1,5 +1,5 @@
 /**
- * Token groups of a prompt for the token-level flow analysis (shared/PAPER.md, "Token-level
+ * Token groups of a prompt for the token-level flow analysis (docs/PAPER.md, "Token-level
  * flow"), defined from the chat layout `<prefix> <image> <question> <roles> <final>`:
  *
  * - `prefix`: every position before the image (BOS, system text, the user role `USER :`);

@@ -1,5 +1,5 @@
 /**
- * The evaluation of head rankings (shared/PAPER.md, "Evaluation"): rank heads by
+ * The evaluation of head rankings (docs/PAPER.md, "Evaluation"): rank heads by
  * attribution, attention weight, single-head ablation effect and at random (several
  * seeds); faithfulness(k) and completeness(k) for k = 0..all heads for each; and the
  * smallest k that reaches `level` (0.8) for each. Every mask run goes through one

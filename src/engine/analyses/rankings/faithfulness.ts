@@ -1,5 +1,5 @@
 /**
- * Faithfulness and completeness of a head ranking (shared/PAPER.md, "Evaluation"), for
+ * Faithfulness and completeness of a head ranking (docs/PAPER.md, "Evaluation"), for
  * k = 0..all heads:
  * - faithfulness(k): the target with only the top-k heads intact (all others ablated);
  * - completeness(k): the drop of the target when the top-k heads are ablated;

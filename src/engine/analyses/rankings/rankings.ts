@@ -1,5 +1,5 @@
 /**
- * Head rankings for the evaluation (shared/PAPER.md, "Evaluation"): the order in which a
+ * Head rankings for the evaluation (docs/PAPER.md, "Evaluation"): the order in which a
  * method would pick heads, from a per-head score (attribution, attention weight,
  * single-head ablation effect), or a seeded random order as the floor to beat.
  */

@@ -1,5 +1,5 @@
 /**
- * Third-party exports (issue #7) on the tiny fixtures of scripts/fixtures/make-tiny-vlms.py:
+ * Third-party exports (bring your own VLM) on the tiny fixtures of scripts/fixtures/make-tiny-vlms.py:
  * manifest derivation, the transformers.js processor's prompt, ablation exactness against
  * the PyTorch whole-sequence reference, ask and a small attribution, and clear errors.
  */
