@@ -20,27 +20,7 @@ export function fetchReader(
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
   return async (path) => {
     const url = new URL(path, base).href;
-    let timed: TimedResponse;
-    try {
-      timed = await timedFetch(url, `model file ${path}`, fetchFn, timeouts);
-    } catch (error) {
-      if (error instanceof HeadflowError) throw error;
-      throw new HeadflowError(
-        "bad-model",
-        `model file ${path} could not be fetched from ${url}: ${errorMessage(error)}`,
-      );
-    }
-    const { response } = timed;
-    if (!response.ok) await response.body?.cancel().catch(() => undefined);
-    if (response.status === 404) {
-      throw new HeadflowError("bad-model", `model file ${path} is missing (${url} answered 404)`);
-    }
-    if (!response.ok) {
-      throw new HeadflowError(
-        "bad-model",
-        `model file ${path} could not be fetched: ${url} answered ${response.status}`,
-      );
-    }
+    const timed = await fetchModelFile(url, path, fetchFn, timeouts);
     const chunks = await timed.readBody(() => undefined);
     const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
     let at = 0;
@@ -60,4 +40,39 @@ export async function readJson(read: ReadFile, path: string): Promise<unknown> {
   } catch (error) {
     throw new HeadflowError("bad-model", `model file ${path} is corrupt: ${errorMessage(error)}`);
   }
+}
+
+/**
+ * Fetches one model file with the download timeouts; a failed request, a 404 or another
+ * error status becomes one clear `bad-model` error naming the file. The body is left to
+ * the caller (read whole, or streamed with progress).
+ */
+export async function fetchModelFile(
+  url: string,
+  path: string,
+  fetchFn: typeof fetch,
+  timeouts: FetchTimeouts,
+): Promise<TimedResponse> {
+  let timed: TimedResponse;
+  try {
+    timed = await timedFetch(url, `model file ${path}`, fetchFn, timeouts);
+  } catch (error) {
+    if (error instanceof HeadflowError) throw error;
+    throw new HeadflowError(
+      "bad-model",
+      `model file ${path} could not be fetched from ${url}: ${errorMessage(error)}`,
+    );
+  }
+  const { response } = timed;
+  if (!response.ok) await response.body?.cancel().catch(() => undefined);
+  if (response.status === 404) {
+    throw new HeadflowError("bad-model", `model file ${path} is missing (${url} answered 404)`);
+  }
+  if (!response.ok) {
+    throw new HeadflowError(
+      "bad-model",
+      `model file ${path} could not be fetched: ${url} answered ${response.status}`,
+    );
+  }
+  return timed;
 }

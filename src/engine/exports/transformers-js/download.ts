@@ -5,8 +5,8 @@
  * sending is given up on (connect and stall timeouts), and a signal cancels the download.
  */
 import { HeadflowError, errorMessage } from "../../errors";
-import type { ReadFile } from "../../model/files";
-import { timedFetch, type FetchTimeouts, type TimedResponse } from "../../model/timed-fetch";
+import { fetchModelFile, type ReadFile } from "../../model/files";
+import type { FetchTimeouts, TimedResponse } from "../../model/timed-fetch";
 
 /** The part of the Cache API used here (a `Cache` from `caches.open`). */
 export interface ResponseCache {
@@ -80,27 +80,8 @@ export function downloadReader(baseUrl: string, options: DownloadOptions = {}): 
       report({ path, loaded: bytes.length, total: bytes.length, cached: true });
       return bytes;
     }
-    let timed: TimedResponse;
-    try {
-      timed = await timedFetch(url, `model file ${path}`, fetchFn, options);
-    } catch (error) {
-      if (error instanceof HeadflowError) throw error;
-      throw new HeadflowError(
-        "bad-model",
-        `model file ${path} could not be fetched from ${url}: ${errorMessage(error)}`,
-      );
-    }
+    const timed = await fetchModelFile(url, path, fetchFn, options);
     const { response } = timed;
-    if (!response.ok) await response.body?.cancel().catch(() => undefined);
-    if (response.status === 404) {
-      throw new HeadflowError("bad-model", `model file ${path} is missing (${url} answered 404)`);
-    }
-    if (!response.ok) {
-      throw new HeadflowError(
-        "bad-model",
-        `model file ${path} could not be fetched: ${url} answered ${response.status}`,
-      );
-    }
     const header = response.headers.get("content-length");
     const total = header !== null && /^\d+$/.test(header) ? Number(header) : null;
     if (total !== null && total > maxBytes) {
