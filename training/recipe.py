@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The LLaVA recipe in miniature (issue #19, item 3), resumable, one command:
+"""The LLaVA recipe in miniature, resumable, one command:
 
     nice -n 19 /usr/bin/python3 training/recipe.py --run v2          # start, or resume where it stopped
     /usr/bin/python3 training/recipe.py --run v2 --status             # stage, step, last evals

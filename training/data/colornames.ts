@@ -1,6 +1,6 @@
 /**
- * Named colours for colours drawn from the whole colour space (domain-randomised data,
- * issue #19, and the robustness set).
+ * Named colours for colours drawn from the whole colour space (domain-randomised data
+ * and the robustness set).
  *
  * The answer to "What color is the background?" is one of the 11 colour words of the
  * question table. Any sRGB colour is named by its nearest prototype in CIELAB (D65, CIE76

@@ -7,7 +7,7 @@
  *   npx tsx training/data/generate.ts --hold-out-style openmoji   # train-no-openmoji
  *   npx tsx training/data/generate.ts --gallery                   # public/samples only
  *
- *   npx tsx training/data/generate.ts --split train-dr            # domain-randomised (issue #19)
+ *   npx tsx training/data/generate.ts --split train-dr            # domain-randomised
  *
  * Flags: --split NAME, --seed N, --count N, --styles a,b,c, --dr, --out DIR (default
  * training/data/out), --hold-out-style STYLE, --png (also write PNGs; on for
@@ -53,7 +53,7 @@ export const DEFAULT_SPLITS: readonly Omit<SplitOptions, "out">[] = [
 ];
 
 /**
- * Domain-randomised splits (randomise.ts, issue #19): not part of `npm run model:data`;
+ * Domain-randomised splits (randomise.ts): not part of `npm run model:data`;
  * written with `--split train-dr` / `--split heldout-dr` (or any name with `--dr`).
  */
 export const DR_SPLITS: readonly Omit<SplitOptions, "out">[] = [

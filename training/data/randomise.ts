@@ -1,5 +1,5 @@
 /**
- * Domain-randomised scenes (issue #19, item 1): the same categories, styles, questions and
+ * Domain-randomised scenes: the same categories, styles, questions and
  * record format as the default generator, drawn with much wider variation so that a model
  * trained on them is right on images it did not draw:
  *

@@ -1,5 +1,5 @@
 /**
- * The robustness set (issue #19, item 2): emoji scenes drawn by a second renderer that
+ * The robustness set: emoji scenes drawn by a second renderer that
  * shares no drawing code with the training generator (training/data/scene.ts and
  * friends), for measuring whether the model is right on images it did not draw. Never
  * used for training or for choosing a model.
