@@ -11,6 +11,7 @@
  * - Attribution: settings, masks, the streaming fit.
  * - Results: the versioned JSON every front end reads and writes.
  * - Rankings, token flow, object vs background, image sets: the paper's analyses.
+ * - Trust views: attention vs causal effect, baseline sensitivity, comparing two results.
  * - Third-party exports: transformers.js-layout models (llava, SmolVLM).
  */
 
@@ -68,6 +69,7 @@ export {
   DEFAULT_ATTRIBUTION,
   MAX_ATTRIBUTION_SAMPLES,
   StreamingFit,
+  fitScheduleOf,
 } from "./attribution/attribute-heads";
 export type {
   AttributionSettings,
@@ -76,7 +78,10 @@ export type {
   EvaluateMasks,
   MaskFitter,
   MaskFitterFactory,
+  StoppingRecord,
 } from "./attribution/attribute-heads";
+export { DEFAULT_STOP_RULE, topKOverlap, ConvergenceTracker } from "./attribution/stop-rule";
+export type { StopRule, StopMode, ConvergenceCheck } from "./attribution/stop-rule";
 export { sampleMasks, maskRow, isHeldOut } from "./attribution/masks";
 export { RidgeAccumulator, predict } from "./attribution/ridge";
 export { coefficientStandardErrors } from "./attribution/coefficient-se";
@@ -122,6 +127,9 @@ export {
   setsFingerprint,
 } from "./analyses/sets/run-sets";
 export type { SetsContext } from "./analyses/sets/run-sets";
+
+// --- Trust views (attention vs effect, baseline sensitivity, comparisons) -------------
+export * from "./analyses/trust";
 
 // --- Third-party exports (transformers.js layout) -----------------------------------
 export {
