@@ -10,9 +10,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { format } from "prettier";
 import { onnxSchemaFromProto } from "./onnx-schema-source";
 
 const here = (name: string) => fileURLToPath(new URL(name, import.meta.url));
 const json = onnxSchemaFromProto(readFileSync(here("./onnx.proto3"), "utf8"));
-writeFileSync(here("./onnx-schema.json"), `${JSON.stringify(json)}\n`);
+// Written as the repository's formatter writes JSON, so `prettier --check` passes.
+writeFileSync(here("./onnx-schema.json"), await format(JSON.stringify(json), { parser: "json" }));
 console.log(`wrote ${here("./onnx-schema.json")}`);
