@@ -90,6 +90,12 @@ export default defineConfig({
   // pre-bundling would move the module away from the runtime, so it is excluded, and the build
   // emits the runtime as an asset of the app itself (no CDN).
   optimizeDeps: { exclude: ["onnxruntime-web"] },
+  // One onnxruntime in the build: @huggingface/transformers pins its own onnxruntime-web
+  // (nested in its node_modules), whose 25 MB wasm runtime the build would emit a second
+  // time. At run time transformers.js already uses the app's (registered under
+  // Symbol.for("onnxruntime"), src/workers/third-party-model.ts), so its imports resolve
+  // to the app's copy too.
+  resolve: { dedupe: ["onnxruntime-web", "onnxruntime-common"] },
   build: { target: "es2022", chunkSizeWarningLimit: 2000 },
   test: {
     include: [

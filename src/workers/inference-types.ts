@@ -42,6 +42,19 @@ export interface ModelInfo {
   loadMs: number;
   /** Time spent after loading on the first attribution's one-off work (Headflow.warmUp). */
   warmUpMs?: number;
+  /** Layer-entry graphs opened before the first attribution (entry-graphs.ts). */
+  entryGraphs?: { layers: number; milliseconds: number };
+}
+
+/**
+ * How the worker runs the model, before `start`: the browser benchmark compares settings
+ * with these (src/cli/bench/browser-page); the app leaves them at their defaults.
+ */
+export interface WorkerTuning {
+  /** onnxruntime-web's wasm threads (default: its own choice, see ort-web.ts). */
+  wasmThreads?: number;
+  /** Enter the decoder at each mask's first ablated layer on wasm (default: true). */
+  layerEntry?: boolean;
 }
 
 export interface BackendReport extends BackendChoice {

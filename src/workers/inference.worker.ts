@@ -12,6 +12,7 @@ import { decodeWithCanvas } from "./canvas-image-decoder";
 import { isCancelRaised } from "./cancel-flag";
 import { toModelResolution } from "./model-image";
 import { createFitLink } from "./fit-link";
+import { openEntryGraphs } from "./entry-graphs";
 import type { ScoringApi } from "./scoring-api";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
@@ -23,9 +24,12 @@ import type {
   ModelInfo,
   RankingKind,
   SelfTest,
+  WorkerTuning,
 } from "./inference-types";
+import { keepTiming, keptTiming, timeBackends, timingKey } from "./backend-timing";
 import {
   chooseBackend,
+  chooseByTiming,
   fallbackAfterSessionError,
   type BackendChoice,
   type BackendPreference,
@@ -71,10 +75,30 @@ async function runSelfTest(session: ort.InferenceSession): Promise<Omit<SelfTest
   return { outputShape: [...first.dims], milliseconds: performance.now() - started };
 }
 
+/** A backend for `preference`: `auto` times both on a hardware adapter (backend-timing.ts). */
+async function decideBackend(
+  preference: BackendPreference,
+  modelBaseUrl: string,
+): Promise<BackendChoice> {
+  const decision = chooseBackend(preference, await probeWebGpu());
+  if (decision.backend !== "measure") return decision;
+  const key = timingKey(modelBaseUrl, decision.adapter);
+  let timing = await keptTiming(key);
+  if (timing === null) {
+    try {
+      timing = await timeBackends(modelBaseUrl);
+    } catch (error) {
+      return fallbackAfterSessionError(error);
+    }
+    await keepTiming(key, timing);
+  }
+  return chooseByTiming(decision.adapter, timing);
+}
+
 /** Picks a backend, falling back to wasm when a WebGPU session cannot start. */
 async function pickBackend(preference: BackendPreference, modelBaseUrl: string) {
   const graphUrl = new URL(SELF_TEST_GRAPH, modelBaseUrl).href;
-  let choice = chooseBackend(preference, await probeWebGpu());
+  let choice = await decideBackend(preference, modelBaseUrl);
   let session: ort.InferenceSession;
   try {
     session = await createSession(graphUrl, choice.backend);
@@ -103,6 +127,9 @@ const engineReady = new Promise<Headflow>((resolve, reject) => {
 });
 // A failed start is reported by `start` itself; later requests reject with the same error.
 engineReady.catch(() => {});
+
+/** Set by `tune` before `start` (the benchmark's knobs). */
+let tuning: WorkerTuning = {};
 
 /** The running attribution's cancel switch (one long run at a time). */
 let running: AbortController | null = null;
@@ -164,13 +191,28 @@ async function cancellable<T>(
 }
 
 const api = {
+  /** Settings for the next `start`: the browser benchmark's knobs (inference-types.ts). */
+  tune(options: WorkerTuning): void {
+    if (options.wasmThreads !== undefined) {
+      if (!Number.isInteger(options.wasmThreads) || options.wasmThreads < 1)
+        throw new Error(`wasm threads must be a positive integer (got ${options.wasmThreads})`);
+      ort.env.wasm.numThreads = options.wasmThreads;
+    }
+    tuning = { ...options };
+  },
+
   /** Chooses the backend, proves it on a real graph, then loads the whole bundle on it. */
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
     try {
       const { choice, selfTest } = await pickBackend(preference, modelBaseUrl);
       const started = performance.now();
+      // Layer entry on wasm, as in Node: it skips the layers below each mask's first
+      // ablated one (src/engine/README.md). Not on WebGPU, where each entered layer's
+      // session compiles its own GPU pipelines: not measured (no GPU here).
+      const layerEntry = choice.backend === "wasm" && (tuning.layerEntry ?? true);
       const bundle = await loadBundle(fetchReader(modelBaseUrl), ort, {
         sessionOptions: { executionProviders: [choice.backend] },
+        layerEntry,
       });
       engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
       const loadMs = performance.now() - started;
@@ -179,12 +221,18 @@ const api = {
       // WebGPU, where first runs compile GPU pipelines instead: not measured (no GPU here).
       // A failure is left to the analysis that meets it; the model itself loaded.
       const warmUp = choice.backend === "wasm" ? await engine.warmUp().catch(() => null) : null;
+      // The entry graphs too, one session per layer, built once per model and kept.
+      const entryGraphs = layerEntry ? await openEntryGraphs(engine).catch(() => null) : null;
       engineLoaded(engine);
       const model = modelInfo(engine, loadMs);
       return {
         ...choice,
         selfTest,
-        model: warmUp ? { ...model, warmUpMs: warmUp.milliseconds } : model,
+        model: {
+          ...model,
+          ...(warmUp ? { warmUpMs: warmUp.milliseconds } : {}),
+          ...(entryGraphs ? { entryGraphs } : {}),
+        },
       };
     } catch (error) {
       engineFailed(error);

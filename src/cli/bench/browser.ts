@@ -38,20 +38,54 @@ const TYPES: Record<string, string> = {
 
 export type BrowserBackend = "wasm" | "webgpu";
 
-interface PageRun {
+interface PageStart {
   backend: string;
   reason: string;
-  loadMs: number;
   question: string;
-  samples: number;
-  heldOutR: number | null;
-  attributionMs: number[];
+  loadMs: number;
+  warmUpMs: number | null;
+  entryGraphs: { layers: number; milliseconds: number } | null;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
 }
 
-export async function browserTimings(
-  options: { image: NamedImage; repeats: number; modelDir: string; backends: BrowserBackend[] },
+export interface PageAttribution {
+  wallMs: number;
+  workerTotalMs: number;
+  prefillMs: number;
+  masksMs: number;
+  fitMs: number;
+  samples: number;
+  heldOutR: number | null;
+  updates: number;
+}
+
+/** The worker settings a browser run may change (src/workers/inference-types.ts). */
+export interface BrowserTuning {
+  wasmThreads?: number;
+  layerEntry?: boolean;
+}
+
+/** One Chromium with the bench page, its model started: attributions on demand. */
+export interface BrowserRun {
+  start: PageStart;
+  browserVersion: string;
+  /** One default attribution; `batchSize`: masks per run instead of the default. */
+  attribute(image: NamedImage, batchSize?: number): Promise<PageAttribution>;
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** The bench page built and served (with the bundle at /model/); Chromium runs on demand. */
+export interface BrowserBench {
+  open(backend: BrowserBackend, tuning?: BrowserTuning): Promise<BrowserRun>;
+  close(): Promise<void>;
+}
+
+export async function openBrowserBench(
+  modelDir: string,
   log: (text: string) => void,
-): Promise<unknown> {
+): Promise<BrowserBench> {
   const [{ build }, { chromium }, { findChromium }] = await Promise.all([
     import("vite"),
     import("@playwright/test"),
@@ -59,6 +93,10 @@ export async function browserTimings(
   ]);
   const outDir = await mkdtemp(join(tmpdir(), "headflow-bench-page-"));
   let server: Server | undefined;
+  const cleanUp = async () => {
+    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+    await rm(outDir, { recursive: true, force: true });
+  };
   try {
     log("building the browser bench page");
     await build({
@@ -70,79 +108,130 @@ export async function browserTimings(
       worker: { format: "es" },
       build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4000 },
     });
-    server = await serve(outDir, resolve(options.modelDir));
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("no server address");
-    const origin = `http://127.0.0.1:${address.port}`;
-    const executablePath = findChromium();
-    const runs = [];
-    for (const backend of options.backends) {
-      log(`headless Chromium, ${backend}: ${options.repeats} attributions`);
+    server = await serve(outDir, resolve(modelDir));
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no server address");
+  const origin = `http://127.0.0.1:${address.port}`;
+  const executablePath = findChromium();
+  return {
+    async open(backend, tuning = {}) {
       const args = backend === "webgpu" ? [...BASE_ARGS, "--enable-unsafe-webgpu"] : BASE_ARGS;
       const browser = await chromium.launch({ executablePath, args, headless: true });
       try {
         const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on("pageerror", (error) => errors.push(error.message));
+        const pageErrors: string[] = [];
+        page.on("pageerror", (error) => pageErrors.push(error.message));
         await page.goto(`${origin}/`);
         await page.waitForFunction(() => "headflowBench" in window);
-        const loadBefore = loadavg()[0]!;
-        const { image } = options;
-        const run = await page.evaluate(
-          ([preference, modelUrl, picture, repeats]) =>
-            (
-              window as unknown as {
-                headflowBench: {
-                  run(p: string, u: string, i: unknown, r: number): Promise<PageRun>;
-                };
-              }
-            ).headflowBench.run(preference, modelUrl, picture, repeats),
-          [
-            backend,
-            `${origin}/model/`,
-            {
-              name: image.name,
-              width: image.width,
-              height: image.height,
-              data: Array.from(image.data),
-            },
-            options.repeats,
-          ] as const,
+        const start = await page.evaluate(
+          ([preference, modelUrl, settings]) =>
+            (window as unknown as { headflowBench: PageApi }).headflowBench.start(
+              preference,
+              modelUrl,
+              settings,
+            ),
+          [backend, `${origin}/model/`, tuning] as const,
         );
-        // The first attribution also computes the mean baseline; later ones reuse it.
-        const later = run.attributionMs.slice(1);
-        runs.push({
-          requested: backend,
-          backend: run.backend,
-          reason: run.reason,
-          browser: browser.version(),
-          modelLoadMs: round(run.loadMs, 1),
-          samples: run.samples,
-          heldOutR: run.heldOutR,
-          firstAttributionMs: round(run.attributionMs[0]!, 1),
-          attributionMs: later.length > 0 ? round(median(later), 1) : null,
-          attributionMsRuns: run.attributionMs.map((x) => round(x, 1)),
-          loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
-          pageErrors: errors,
-        });
+        return {
+          start,
+          browserVersion: browser.version(),
+          pageErrors,
+          attribute: (image, batchSize) =>
+            page.evaluate(
+              ([picture, question, batch]) =>
+                (window as unknown as { headflowBench: PageApi }).headflowBench.attribute(
+                  picture,
+                  question,
+                  batch ?? undefined,
+                ),
+              [
+                {
+                  name: image.name,
+                  width: image.width,
+                  height: image.height,
+                  data: Array.from(image.data),
+                },
+                start.question,
+                batchSize ?? null,
+              ] as const,
+            ),
+          close: () => browser.close(),
+        };
+      } catch (error) {
+        await browser.close();
+        throw error;
+      }
+    },
+    close: cleanUp,
+  };
+}
+
+interface PageApi {
+  start(preference: string, modelUrl: string, tuning: BrowserTuning): Promise<PageStart>;
+  attribute(
+    image: { name: string; width: number; height: number; data: number[] },
+    question: string,
+    batchSize?: number,
+  ): Promise<PageAttribution>;
+}
+
+export async function browserTimings(
+  options: { image: NamedImage; repeats: number; modelDir: string; backends: BrowserBackend[] },
+  log: (text: string) => void,
+): Promise<unknown> {
+  const bench = await openBrowserBench(options.modelDir, log);
+  try {
+    const runs = [];
+    for (const backend of options.backends) {
+      log(`headless Chromium, ${backend}: ${options.repeats} attributions`);
+      try {
+        const run = await bench.open(backend);
+        try {
+          const loadBefore = loadavg()[0]!;
+          const attributions: PageAttribution[] = [];
+          for (let r = 0; r < options.repeats; r++)
+            attributions.push(await run.attribute(options.image));
+          const wall = attributions.map((a) => a.wallMs);
+          // The first attribution may also compute the mean baseline; later ones reuse it.
+          const later = wall.slice(1);
+          runs.push({
+            requested: backend,
+            backend: run.start.backend,
+            reason: run.start.reason,
+            browser: run.browserVersion,
+            modelLoadMs: round(run.start.loadMs, 1),
+            warmUpMs: run.start.warmUpMs === null ? null : round(run.start.warmUpMs, 1),
+            entryGraphs: run.start.entryGraphs,
+            samples: attributions[0]!.samples,
+            heldOutR: attributions[attributions.length - 1]!.heldOutR,
+            firstAttributionMs: round(wall[0]!, 1),
+            attributionMs: later.length > 0 ? round(median(later), 1) : null,
+            attributionMsRuns: wall.map((x) => round(x, 1)),
+            loadAverage: [round(loadBefore, 2), round(loadavg()[0]!, 2)],
+            pageErrors: run.pageErrors,
+          });
+        } finally {
+          await run.close();
+        }
       } catch (error) {
         // One backend failing (say, no WebGPU adapter) still leaves the other's figures.
         runs.push({ requested: backend, error: errorMessage(error) });
-      } finally {
-        await browser.close();
       }
     }
     return {
-      page: "src/cli/bench/browser-page (the app's inference worker alone)",
+      page: "src/cli/bench/browser-page (the app's client and workers alone)",
       flags: BASE_ARGS,
       webgpuFlag: "--enable-unsafe-webgpu",
       image: options.image.name,
-      note: "attributionMs: median wall time (page side: call to result) of the attributions after the first, which also computes the mean baseline; default settings, mean baseline, logit target",
+      note: "attributionMs: median wall time (page side: call to result) of the attributions after the first; default settings, mean baseline, logit target",
       runs,
     };
   } finally {
-    await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
-    await rm(outDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

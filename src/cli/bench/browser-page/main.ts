@@ -1,65 +1,94 @@
 /**
- * The browser half of `headflow bench --browser`: a page with nothing but the app's real
- * inference worker (src/workers/inference-client.ts), exposed as `window.headflowBench`
- * for the benchmark to drive through Playwright. Built into a temporary folder by
- * src/cli/bench/browser.ts; never part of the app's build.
+ * The browser half of the browser benchmark: a page with nothing but the app's real
+ * client (src/client: the inference worker runs the masks, the scoring worker fits them,
+ * the two talk over their own channel), exposed as `window.headflowBench` for
+ * src/cli/bench/browser.ts to drive through Playwright. Built into a temporary folder;
+ * never part of the app's build.
  */
-import * as Comlink from "comlink";
+import { attribute, startModel } from "../../../client/analysis-client";
 import { inferenceWorker } from "../../../workers/inference-client";
 import type { BackendPreference } from "../../../workers/backend-choice";
+import type { WorkerTuning } from "../../../workers/inference-types";
 
-export interface BrowserBenchRun {
+export interface BrowserBenchStart {
   backend: string;
   reason: string;
-  loadMs: number;
   question: string;
+  loadMs: number;
+  warmUpMs: number | null;
+  entryGraphs: { layers: number; milliseconds: number } | null;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+}
+
+export interface BrowserBenchAttribution {
+  /** On the page: from the call to the result (what a user waits). */
+  wallMs: number;
+  /** In the inference worker (the engine's result timings). */
+  workerTotalMs: number;
+  prefillMs: number;
+  masksMs: number;
+  /** Handing batches to the scoring worker, and waiting for its final fit. */
+  fitMs: number;
   samples: number;
   heldOutR: number | null;
-  /** Wall time of each attribution, from the call to the result, in order. */
-  attributionMs: number[];
+  /** Progress updates the page received (each one crossed from the scoring worker). */
+  updates: number;
 }
 
 export interface BrowserBench {
-  run(
+  start(
     preference: BackendPreference,
     modelUrl: string,
+    tuning: WorkerTuning,
+  ): Promise<BrowserBenchStart>;
+  attribute(
     image: { name: string; width: number; height: number; data: number[] },
-    repeats: number,
-  ): Promise<BrowserBenchRun>;
+    question: string,
+    batchSize?: number,
+  ): Promise<BrowserBenchAttribution>;
 }
 
 const bench: BrowserBench = {
-  async run(preference, modelUrl, image, repeats) {
-    const worker = inferenceWorker();
-    const report = await worker.start(preference, modelUrl);
-    const question = report.model.questions[0] ?? "";
-    const attributionMs: number[] = [];
-    let heldOutR: number | null = null;
-    let samples = 0;
-    for (let r = 0; r < repeats; r++) {
-      const started = performance.now();
-      const result = await worker.attribute(
-        {
-          image: { ...image, data: Uint8Array.from(image.data) },
-          question,
-          baseline: "mean",
-          target: "logit",
-          settings: {},
-        },
-        Comlink.proxy(() => {}),
-      );
-      attributionMs.push(performance.now() - started);
-      heldOutR = result.fit.heldOutR;
-      samples = result.settings.samples;
-    }
+  async start(preference, modelUrl, tuning) {
+    await inferenceWorker().tune(tuning);
+    const report = await startModel(preference, modelUrl);
     return {
       backend: report.backend,
       reason: report.reason,
+      question: report.model.questions[0] ?? "",
       loadMs: report.model.loadMs,
-      question,
-      samples,
-      heldOutR,
-      attributionMs,
+      warmUpMs: report.model.warmUpMs ?? null,
+      entryGraphs: report.model.entryGraphs ?? null,
+      crossOriginIsolated: self.crossOriginIsolated,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+    };
+  },
+
+  async attribute(image, question, batchSize) {
+    let updates = 0;
+    const started = performance.now();
+    const result = await attribute(
+      {
+        image: { ...image, data: Uint8Array.from(image.data) },
+        question,
+        baseline: "mean",
+        target: "logit",
+      },
+      batchSize === undefined ? {} : { batchSize },
+      () => updates++,
+    ).result;
+    const wallMs = performance.now() - started;
+    const { timings } = result;
+    return {
+      wallMs,
+      workerTotalMs: timings.totalMs,
+      prefillMs: timings.prefillMs ?? 0,
+      masksMs: timings.masksMs ?? 0,
+      fitMs: timings.fitMs ?? 0,
+      samples: result.settings.samples,
+      heldOutR: result.fit.heldOutR,
+      updates,
     };
   },
 };
