@@ -7,6 +7,7 @@ import { ABLATE_HELP, ablateCommand } from "./commands/ablate";
 import { ASK_HELP, askCommand } from "./commands/ask";
 import { ATTRIBUTE_HELP, attributeCommand } from "./commands/attribute";
 import { BENCH_HELP, benchCommand } from "./commands/bench";
+import { COMPARE_HELP, compareCommand } from "./commands/compare";
 // The paper's analyses.
 import { EVALUATE_HELP, evaluateCommand } from "./commands/evaluate";
 import { FLOW_HELP, flowCommand } from "./commands/flow";
@@ -28,6 +29,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   patches: { run: patchesCommand, help: PATCHES_HELP },
   sets: { run: setsCommand, help: SETS_HELP },
   merge: { run: mergeCommand, help: MERGE_HELP },
+  compare: { run: compareCommand, help: COMPARE_HELP },
   status: { run: statusCommand, help: STATUS_HELP },
 };
 

@@ -11,6 +11,7 @@ import { DEVICE_HELP } from "../device";
 import { parseOptions, targetOption } from "../options";
 import type { CliIo } from "../output";
 import { MODEL_OPTIONS, runImageAnalysis } from "../preamble";
+import { BASELINES_HELP, BASELINES_OPTIONS, attributeBaselines } from "./attribute-baselines";
 
 const d = DEFAULT_ATTRIBUTION;
 export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [--samples N] [--alpha A] [--seed S]
@@ -19,7 +20,8 @@ export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [-
   Samples N random masks (each head ablated with probability A), fits the target by ridge
   least squares and reports per-head scores (-weight), the held-out Pearson r, settings and
   timings. Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --batch ${d.batchSize}.
-  --out writes the JSON to FILE (atomically) instead of stdout. ${DEVICE_HELP}.`;
+  --out writes the JSON to FILE (atomically) instead of stdout. ${DEVICE_HELP}.
+${BASELINES_HELP}`;
 
 export async function attributeCommand(
   args: string[],
@@ -32,10 +34,19 @@ export async function attributeCommand(
     baseline: { type: "string" },
     target: { type: "string" },
     ...ATTRIBUTION_OPTIONS,
+    ...BASELINES_OPTIONS,
   });
   const imagePath = imagePathOf(options);
   const settings = attributionSettings(options);
   const target = targetOption(options.target);
+  if (options.baselines !== undefined) {
+    const { baselines } = options;
+    return attributeBaselines(
+      io,
+      { ...options, baselines },
+      { imagePath, settings, target, signal },
+    );
+  }
   return runImageAnalysis(io, options, {
     label: "attribute",
     imagePath,
