@@ -1,6 +1,7 @@
 /**
  * `headflow <command>`: dispatch, help, and the error policy — bad input gives one line
- * on stderr and exit code 2; an internal failure exit code 1; a cancel (Ctrl-C) 130.
+ * on stderr and exit code 2; an internal failure exit code 1; a cancel 130 (Ctrl-C) or
+ * 143 (SIGTERM), see interrupt.ts.
  */
 import { HeadflowError, errorMessage } from "../engine";
 import { ABLATE_HELP, ablateCommand } from "./commands/ablate";
@@ -15,6 +16,7 @@ import { MERGE_HELP, mergeCommand } from "./commands/merge";
 import { PATCHES_HELP, patchesCommand } from "./commands/patches";
 import { SETS_HELP, setsCommand } from "./commands/sets";
 import { STATUS_HELP, statusCommand } from "./commands/status";
+import { interruptOutcome } from "./interrupt";
 import type { CliIo } from "./output";
 
 type Command = (args: string[], io: CliIo, signal?: AbortSignal) => Promise<number>;
@@ -68,8 +70,9 @@ export async function runCli(argv: string[], io: CliIo, signal?: AbortSignal): P
     return await command.run(args, io, signal);
   } catch (error) {
     if (signal?.aborted) {
-      io.stderr("headflow: cancelled\n");
-      return 130;
+      const { code, line } = interruptOutcome(signal);
+      io.stderr(line);
+      return code;
     }
     io.stderr(`headflow: error: ${errorMessage(error)}\n`);
     return error instanceof HeadflowError ? 2 : 1;

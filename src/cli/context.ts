@@ -7,13 +7,13 @@ import {
   loadBundleNode,
   nodeImageDecoder,
   isThirdPartyLocation,
+  isUrl,
   loadThirdPartyNode,
-  folderReader,
+  modelReader,
 } from "../engine/node";
 import {
   Headflow,
   HeadflowError,
-  fetchReader,
   parseBaselineArg,
   type BaselineSpec,
   type NamedImage,
@@ -25,30 +25,39 @@ export const DEFAULT_MODEL = fileURLToPath(
   new URL("../../public/models/emoji-vlm", import.meta.url),
 );
 
+export interface ModelLoad {
+  sessionOptions?: OrtSessionOptions;
+  layerEntry?: boolean;
+  /** Ctrl-C: stops a download at once, a folder read before its next file. */
+  signal?: AbortSignal | undefined;
+}
+
 /**
- * The model at `location` (default: the bundled one). `load` (bundles only) sets the
- * onnxruntime session options and whether ablation runs may enter the decoder at a later
- * layer; the benchmark uses them.
+ * The model at `location` (default: the bundled one); every file of it is read through
+ * the checked, cancellable reader (src/engine/node/files.ts). `load` (bundles only) sets
+ * the onnxruntime session options and whether ablation runs may enter the decoder at a
+ * later layer; the benchmark uses them.
  */
 export async function openModel(
   location: string | undefined,
-  load: { sessionOptions?: OrtSessionOptions; layerEntry?: boolean } = {},
+  load: ModelLoad = {},
 ): Promise<Headflow> {
+  const { signal } = load;
   // A folder with config.json but no headflow.json is a third-party transformers.js export.
   if (location !== undefined) {
     await requireFolder(location);
-    if (await isThirdPartyLocation(location)) return loadThirdPartyNode(location);
-    await requireModelFiles(location);
+    if (await isThirdPartyLocation(location, { signal })) {
+      return loadThirdPartyNode(location, { signal });
+    }
+    await requireModelFiles(location, signal);
   }
   const bundle = await loadBundleNode(
     location ?? DEFAULT_MODEL,
     load.sessionOptions ?? NODE_SESSION_OPTIONS,
-    load.layerEntry === undefined ? {} : { layerEntry: load.layerEntry },
+    { ...(load.layerEntry === undefined ? {} : { layerEntry: load.layerEntry }), signal },
   );
   return new Headflow(bundle, nodeImageDecoder, "onnxruntime-node (cpu)");
 }
-
-const isUrl = (location: string) => /^https?:\/\//.test(location);
 
 /** A local --model must be a folder: said plainly, before any of its files is looked for. */
 async function requireFolder(location: string): Promise<void> {
@@ -65,8 +74,8 @@ async function requireFolder(location: string): Promise<void> {
  * the bundle's headflow.json, which would hide that a transformers.js export lacks its
  * config.json).
  */
-async function requireModelFiles(location: string): Promise<void> {
-  const read = isUrl(location) ? fetchReader(location) : folderReader(location);
+async function requireModelFiles(location: string, signal?: AbortSignal): Promise<void> {
+  const read = modelReader(location, { signal });
   const missing = await read("headflow.json").then(
     () => false,
     (error: unknown) => error instanceof HeadflowError && / is missing/.test(error.message),

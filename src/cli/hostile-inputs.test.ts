@@ -7,6 +7,7 @@ import { execFileSync } from "node:child_process";
 import {
   lstatSync,
   mkdirSync,
+  readdirSync,
   mkdtempSync,
   readFileSync,
   readlinkSync,
@@ -16,11 +17,12 @@ import {
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import sharp from "sharp";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCliCaptured } from "./cli";
 import { checkWritableTarget, writeFileAtomic } from "./output";
+import { readSetList } from "./set-list";
 
 const dir = mkdtempSync(join(tmpdir(), "headflow-hostile-"));
 const image = join(dir, "red.png");
@@ -165,5 +167,155 @@ describe("--out", () => {
     const fresh = join(dir, "fresh.json");
     await writeFileAtomic(fresh, "{}");
     expect(statSync(fresh).mode & 0o777).toBe(0o666 & ~process.umask());
+  });
+});
+
+/**
+ * A copy of the model folder `source` made of links to its files, with `change` applied to
+ * the named files (each is removed first, then made again as a FIFO, a link, a big file).
+ */
+function modelCopy(source: string, change: Record<string, (path: string) => void>): string {
+  const copy = mkdtempSync(join(dir, "model-"));
+  const walk = (from: string, to: string) => {
+    for (const entry of readdirSync(from, { withFileTypes: true })) {
+      if (entry.isDirectory()) {
+        mkdirSync(join(to, entry.name));
+        walk(join(from, entry.name), join(to, entry.name));
+      } else symlinkSync(resolve(from, entry.name), join(to, entry.name));
+    }
+  };
+  walk(source, copy);
+  for (const [file, make] of Object.entries(change)) {
+    const path = join(copy, file);
+    execFileSync("rm", ["-f", path]);
+    mkdirSync(dirname(path), { recursive: true });
+    make(path);
+  }
+  return copy;
+}
+
+const asFifo = (path: string) => execFileSync("mkfifo", [path]);
+const toDevZero = (path: string) => symlinkSync("/dev/zero", path);
+const sparse = (bytes: number) => (path: string) => {
+  writeFileSync(path, "");
+  truncateSync(path, bytes);
+};
+const BUNDLE = "public/models/emoji-vlm";
+const EXPORT = "e2e/fixtures/models/tiny-smolvlm";
+
+describe("--model folders with hostile files", () => {
+  const ask = (model: string) => ["ask", "--image", image, "--model", model];
+
+  it("refuses a FIFO, a link to /dev/zero and an oversized file in a bundle, by name", async () => {
+    await refused(
+      ask(modelCopy(BUNDLE, { "headflow.json": asFifo })),
+      /cannot read model file \(JSON file\) .*\/headflow\.json: it is a FIFO \(named pipe\), not a regular file/,
+    );
+    await refused(
+      ask(modelCopy(BUNDLE, { "config.json": toDevZero })),
+      /cannot read model file \(JSON file\) .*\/config\.json: it is a device, not a regular file/,
+    );
+    await refused(
+      ask(modelCopy(BUNDLE, { "onnx/vision_encoder.onnx": toDevZero })),
+      /cannot read model file \(ONNX graph\) .*\/onnx\/vision_encoder\.onnx: it is a device/,
+    );
+    await refused(
+      ask(modelCopy(BUNDLE, { "onnx/decoder_model_merged.onnx": asFifo })),
+      /onnx\/decoder_model_merged\.onnx: it is a FIFO/,
+    );
+    await refused(
+      ask(modelCopy(BUNDLE, { "tokenizer.json": sparse(65 * 2 ** 20) })),
+      /model file \(tokenizer file\) .*\/tokenizer\.json: it is 65 MB, over the 64 MB limit/,
+    );
+    await refused(
+      ask(modelCopy(BUNDLE, { "onnx/embed_tokens.onnx": sparse(2 ** 31) })),
+      /onnx\/embed_tokens\.onnx: it is 2147483648 bytes, over the 2147483647 bytes limit/,
+    );
+  });
+
+  it("refuses a FIFO reference image when the mean baseline reads it", async () => {
+    await refused(
+      [
+        "ablate",
+        "--image",
+        image,
+        "--heads",
+        "0.0",
+        "--model",
+        modelCopy(BUNDLE, { "reference/000.png": asFifo }),
+      ],
+      /cannot read model file \(image\) .*\/reference\/000\.png: it is a FIFO/,
+    );
+  });
+
+  it("refuses a FIFO and a link to /dev/zero in a transformers.js export", async () => {
+    await refused(
+      ask(modelCopy(EXPORT, { "config.json": asFifo })),
+      /cannot read model file \(JSON file\) .*\/config\.json: it is a FIFO/,
+    );
+    await refused(
+      ask(modelCopy(EXPORT, { "onnx/decoder_model_merged.onnx": toDevZero })),
+      /cannot read model file \(ONNX graph\) .*\/onnx\/decoder_model_merged\.onnx: it is a device/,
+    );
+    await refused(
+      ask(modelCopy(EXPORT, { "tokenizer.json": asFifo })),
+      /tokenizer\.json: it is a FIFO \(named pipe\)/,
+    );
+  });
+});
+
+describe("labels.json of --set folders", () => {
+  /** A set folder with one image and `labels` made by `make` (none when null). */
+  function setFolder(make: ((path: string) => void) | null): string {
+    const folder = mkdtempSync(join(dir, "set-"));
+    writeFileSync(join(folder, "a.png"), readFileSync(image));
+    if (make) make(join(folder, "labels.json"));
+    return folder;
+  }
+  const sets = (folder: string) => ["sets", "--set", folder, "--baseline", "blank"];
+  const text = (content: string) => (path: string) => writeFileSync(path, content);
+
+  it("reads a folder without labels.json as unlabelled, and one with labels", async () => {
+    const none = await readSetList(undefined, [setFolder(null)]);
+    expect(none.entries.map((e) => [e.category, e.style])).toEqual([[null, null]]);
+    const labelled = await readSetList(undefined, [
+      setFolder(text('[{"file": "a.png", "category": "cat", "style": "noto"}]')),
+    ]);
+    expect(labelled.entries.map((e) => [e.category, e.style])).toEqual([["cat", "noto"]]);
+  });
+
+  it("refuses a labels.json that is there but broken, naming it and the problem", async () => {
+    await refused(sets(setFolder(text("{not json"))), /labels\.json is not valid JSON: /, 5000);
+    await refused(
+      sets(setFolder(text(""))),
+      /labels\.json is not valid JSON: the file is empty/,
+      5000,
+    );
+    await refused(
+      sets(setFolder(text('{"file": "a.png"}'))),
+      /labels\.json: expected a JSON list of \{file, set\?, category\?, style\?\}/,
+      5000,
+    );
+    await refused(
+      sets(setFolder(text('[{"file": "a.png", "category": 3}]'))),
+      /labels\.json: item 0: "category" must be a string/,
+      5000,
+    );
+    await refused(
+      sets(setFolder(asFifo)),
+      /cannot read JSON file .*\/labels\.json: it is a FIFO/,
+      5000,
+    );
+    await refused(
+      sets(setFolder(toDevZero)),
+      /cannot read JSON file .*\/labels\.json: it is a device/,
+      5000,
+    );
+    await refused(sets(setFolder((path) => mkdirSync(path))), /labels\.json: it is a folder/, 5000);
+    await refused(
+      sets(setFolder((path) => symlinkSync(join(dir, "gone.json"), path))),
+      /cannot read labels .*\/labels\.json: it is a symbolic link to a missing file/,
+      5000,
+    );
   });
 });

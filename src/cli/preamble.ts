@@ -25,14 +25,20 @@ export interface ModelValues {
   question?: string | undefined;
 }
 
-/** Checks `--out`, opens the model on its device and checks the question. */
-export async function openCommandModel(values: ModelValues): Promise<Headflow> {
+/**
+ * Checks `--out`, opens the model on its device and checks the question: the one place
+ * the commands open a model. `signal` (Ctrl-C) cancels the load, a download included.
+ */
+export async function openCommandModel(
+  values: ModelValues,
+  signal?: AbortSignal,
+): Promise<Headflow> {
   if (values.out !== undefined) await checkWritableTarget(values.out);
   const choice = chooseDevice(values.device);
   if (
     choice.device !== "cpu" &&
     values.model !== undefined &&
-    (await isThirdPartyLocation(values.model))
+    (await isThirdPartyLocation(values.model, { signal }))
   ) {
     throw new HeadflowError(
       "bad-argument",
@@ -41,8 +47,9 @@ export async function openCommandModel(values: ModelValues): Promise<Headflow> {
   }
   let headflow: Headflow;
   try {
-    headflow = await openModel(values.model, { sessionOptions: choice.sessionOptions });
+    headflow = await openModel(values.model, { sessionOptions: choice.sessionOptions, signal });
   } catch (error) {
+    if (signal?.aborted) throw error;
     throw deviceLoadError(choice, error);
   }
   // Results name the provider that computed them.
@@ -70,6 +77,8 @@ export interface ImageAnalysis<P, R> {
   /** The progress bar's label. */
   label: string;
   imagePath: string;
+  /** Ctrl-C: cancels the model load (a download at once) and the analysis. */
+  signal?: AbortSignal | undefined;
   /** `--baseline` (a spec is opened only when the command takes a baseline). */
   baseline?: string | undefined;
   /** Options that need the model (its grid, its layer count), parsed once it is open. */
@@ -89,7 +98,7 @@ export async function runImageAnalysis<P, R>(
   values: ModelValues,
   analysis: ImageAnalysis<P, R>,
 ): Promise<number> {
-  const headflow = await openCommandModel(values);
+  const headflow = await openCommandModel(values, analysis.signal);
   const prepared = (await analysis.prepare?.(headflow)) as P;
   const baseline = await openBaseline(analysis.baseline);
   const image = await openImage(analysis.imagePath);

@@ -3,9 +3,10 @@
  * style?}]`, files relative to the list) or folders (`--set DIR`, repeatable: the folder's
  * name is the set, its images sorted by name, labels from DIR/labels.json when present).
  */
-import { readdir } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { HeadflowError, errorMessage, type SetEntry } from "../engine";
+import { isMissingFileError } from "../engine/node";
 import { readJsonFile } from "./analysis-options";
 
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".webp", ".gif"]);
@@ -49,6 +50,31 @@ function entryOf(item: ListItem, fallbackSet: string): SetEntry {
   };
 }
 
+/**
+ * A folder's labels: none when labels.json does not exist; a labels.json that is there but
+ * cannot be read, is not JSON or is not a list of items is an error naming the file (read
+ * as "no labels", a typo would silently drop every category and style from the test).
+ */
+async function readFolderLabels(path: string): Promise<ListItem[]> {
+  let value: unknown;
+  try {
+    value = await readJsonFile(path);
+  } catch (error) {
+    if (!isMissingFileError(error)) throw error;
+    // A link whose target is gone is a broken labels.json, not an absent one.
+    const dangling = await lstat(path).then(
+      (stats) => stats.isSymbolicLink(),
+      () => false,
+    );
+    if (!dangling) return [];
+    throw new HeadflowError(
+      "bad-argument",
+      `cannot read labels ${path}: it is a symbolic link to a missing file`,
+    );
+  }
+  return checkItems(value, path);
+}
+
 export async function readSetList(list: string | undefined, folders: string[]): Promise<SetList> {
   if ((list === undefined) === (folders.length === 0)) {
     throw new HeadflowError("bad-argument", "give either --list FILE or one or more --set DIR");
@@ -75,11 +101,7 @@ export async function readSetList(list: string | undefined, folders: string[]): 
       );
     }
     if (files.length === 0) throw new HeadflowError("bad-argument", `no image files in ${folder}`);
-    const labelsPath = join(folder, "labels.json");
-    const labels = await readJsonFile(labelsPath).then(
-      (value) => checkItems(value, labelsPath),
-      () => [] as ListItem[],
-    );
+    const labels = await readFolderLabels(join(folder, "labels.json"));
     const byFile = new Map(labels.map((item) => [basename(item.file), item]));
     for (const file of files) {
       const item = byFile.get(file) ?? { file };

@@ -11,7 +11,11 @@ export const ABLATE_HELP = `headflow ablate --image FILE --heads L.H[,L.H...] [-
   Ablates the listed heads (0-based layer.head) and reports the clean and ablated target
   of the clean answer token, the answers and the top-K tokens. ${DEVICE_HELP}.`;
 
-export async function ablateCommand(args: string[], io: CliIo): Promise<number> {
+export async function ablateCommand(
+  args: string[],
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
   const options = parseOptions(args, {
     image: { type: "string" },
     heads: { type: "string" },
@@ -25,7 +29,7 @@ export async function ablateCommand(args: string[], io: CliIo): Promise<number> 
   const headsText = requireOption("heads", options.heads);
   const target = targetOption(options.target);
   const top = integerOption("top", options.top, 5, 1, 1000);
-  const headflow = await openCommandModel(options);
+  const headflow = await openCommandModel(options, signal);
   const { layers, heads } = headflow.bundle.manifest;
   const headList = parseHeadList(headsText, layers, heads);
   const baseline = await openBaseline(options.baseline);

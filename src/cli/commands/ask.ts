@@ -14,7 +14,7 @@ export const ASK_HELP = `headflow ask --image FILE | --images DIR [--question Q]
 
 const IMAGE_EXTENSIONS = new Set([".png", ".jpg", ".jpeg", ".webp", ".gif"]);
 
-export async function askCommand(args: string[], io: CliIo): Promise<number> {
+export async function askCommand(args: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const options = parseOptions(args, {
     image: { type: "string" },
     images: { type: "string" },
@@ -30,7 +30,7 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
   const maxTokens = integerOption("max-tokens", options["max-tokens"], 4, 1, 32);
   const files = options.image !== undefined ? null : await imageFiles(options.images!);
   // The question is checked before any image is touched, so a bad one fails once, clearly.
-  const headflow = await openCommandModel(options);
+  const headflow = await openCommandModel(options, signal);
   const request = {
     top,
     maxTokens,
@@ -42,6 +42,7 @@ export async function askCommand(args: string[], io: CliIo): Promise<number> {
   }
   let failures = 0;
   for (const file of files) {
+    signal?.throwIfAborted();
     try {
       printJson(io, await ask(headflow, await openImage(file), request), false);
     } catch (error) {

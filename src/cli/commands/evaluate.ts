@@ -51,6 +51,7 @@ export async function evaluateCommand(
   return runImageAnalysis(io, options, {
     label: "evaluate",
     imagePath,
+    signal,
     baseline: options.baseline,
     run: ({ headflow, image, baseline, bar }) =>
       evaluate(headflow, image, {

@@ -44,6 +44,7 @@ export async function flowCommand(
   return runImageAnalysis(io, options, {
     label: "flow",
     imagePath,
+    signal,
     prepare: async (headflow) => {
       const { layers } = headflow.bundle.manifest;
       return {

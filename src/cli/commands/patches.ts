@@ -38,6 +38,7 @@ export async function patchesCommand(
   return runImageAnalysis(io, options, {
     label: "patches",
     imagePath,
+    signal,
     prepare: (headflow) => objectMaskSpec(options, imagePath, headflow.bundle.manifest),
     run: ({ headflow, image, prepared }) =>
       objectVsBackground(headflow, image, {

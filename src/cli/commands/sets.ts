@@ -81,7 +81,7 @@ export async function setsCommand(
   if (jobDir !== undefined && jobDir.trim() === "")
     throw new HeadflowError("bad-argument", "--job-dir needs a folder");
   const list = await readSetList(options.list, options.set ?? []);
-  const headflow = await openCommandModel(options);
+  const headflow = await openCommandModel(options, signal);
   const baseline = await openBaseline(options.baseline);
   const progress = new JobProgress(io, "sets", shard);
   const job =

@@ -15,7 +15,21 @@ export interface CheckedReadOptions {
   what: string;
   /** The HeadflowError code of a refusal. */
   code: HeadflowErrorCode;
+  /** Stops a long read (a large graph) between chunks. */
+  signal?: AbortSignal | undefined;
 }
+
+/** Whether `error` is a refusal because the file does not exist (its `cause` is ENOENT). */
+export function isMissingFileError(error: unknown): boolean {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return (
+    error instanceof HeadflowError &&
+    (cause as NodeJS.ErrnoException | undefined)?.code === "ENOENT"
+  );
+}
+
+/** Large files are read in chunks of this size, so a cancel lands between two of them. */
+const CHUNK_BYTES = 64 * 2 ** 20;
 
 const sizeText = (bytes: number) =>
   bytes < 2 ** 20 ? `${bytes} bytes` : `${(bytes / 2 ** 20).toFixed(0)} MB`;
@@ -55,11 +69,16 @@ function openFailure(error: unknown): string {
 }
 
 /** Reads exactly `size` bytes, and refuses a file that grew or shrank while being read. */
-async function readExactly(handle: FileHandle, size: number): Promise<Uint8Array> {
+async function readExactly(
+  handle: FileHandle,
+  size: number,
+  signal: AbortSignal | undefined,
+): Promise<Uint8Array> {
   const bytes = new Uint8Array(size);
   let at = 0;
   while (at < size) {
-    const { bytesRead } = await handle.read(bytes, at, size - at, at);
+    signal?.throwIfAborted();
+    const { bytesRead } = await handle.read(bytes, at, Math.min(CHUNK_BYTES, size - at), at);
     if (bytesRead === 0) break;
     at += bytesRead;
   }
@@ -73,24 +92,29 @@ export async function readCheckedFile(
   path: string,
   options: CheckedReadOptions,
 ): Promise<Uint8Array> {
-  const refuse = (why: string) =>
-    new HeadflowError(options.code, `cannot read ${options.what} ${path}: ${why}`);
+  const refuse = (why: string, cause?: unknown) =>
+    new HeadflowError(options.code, `cannot read ${options.what} ${path}: ${why}`, { cause });
   if (path === "") throw refuse("the path is empty");
+  options.signal?.throwIfAborted();
   let handle: FileHandle;
   try {
     handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
-    throw refuse(openFailure(error));
+    // The errno error stays as `cause`: a caller may treat a missing file as optional.
+    throw refuse(openFailure(error), error);
   }
   try {
     const stats = await handle.stat();
     if (!stats.isFile()) throw refuse(`it is ${kindOf(stats)}, not a regular file`);
     if (stats.size > options.maxBytes) {
-      throw refuse(`it is ${sizeText(stats.size)}, over the ${sizeText(options.maxBytes)} limit`);
+      // Exact bytes when rounding would show the size equal to the limit ("16 MB, over 16 MB").
+      const exact = sizeText(stats.size) === sizeText(options.maxBytes);
+      const text = (bytes: number) => (exact ? `${bytes} bytes` : sizeText(bytes));
+      throw refuse(`it is ${text(stats.size)}, over the ${text(options.maxBytes)} limit`);
     }
-    return await readExactly(handle, stats.size);
+    return await readExactly(handle, stats.size, options.signal);
   } catch (error) {
-    if (error instanceof HeadflowError) throw error;
+    if (error instanceof HeadflowError || options.signal?.aborted) throw error;
     throw refuse(errorMessage(error));
   } finally {
     await handle.close().catch(() => undefined);

@@ -2,10 +2,9 @@
 import * as ort from "onnxruntime-node";
 import type { ImageDecoder } from "../ablation/baseline";
 import { loadBundle, type Bundle } from "../model/bundle";
-import { fetchReader } from "../model/files";
 import type { OrtSessionOptions } from "../model/ort";
 import { decodeImageBytes } from "./decode-image";
-import { folderReader } from "./files";
+import { modelReader } from "./files";
 
 /**
  * Default CPU session options for Node (the CLI, tests and the benchmark). Spinning
@@ -19,14 +18,16 @@ export const NODE_SESSION_OPTIONS: OrtSessionOptions = {
   extra: { session: { intra_op: { allow_spinning: "0" } } },
 };
 
-/** Loads a bundle from a local folder or an http(s) URL with onnxruntime-node. */
+/**
+ * Loads a bundle from a local folder or an http(s) URL with onnxruntime-node; `signal`
+ * cancels it (a download at once, a folder before its next file).
+ */
 export async function loadBundleNode(
   location: string,
   sessionOptions = NODE_SESSION_OPTIONS,
-  { layerEntry = true }: { layerEntry?: boolean } = {},
+  { layerEntry = true, signal }: { layerEntry?: boolean; signal?: AbortSignal | undefined } = {},
 ): Promise<Bundle> {
-  const read = /^https?:\/\//.test(location) ? fetchReader(location) : folderReader(location);
-  return loadBundle(read, ort, { sessionOptions, layerEntry });
+  return loadBundle(modelReader(location, { signal }), ort, { sessionOptions, layerEntry });
 }
 
 /** Decodes reference images (and `image:` baselines) with sharp. */

@@ -79,6 +79,14 @@ export class VlmProcessor {
     const run = async () => {
       const { env } = lib;
       const saved = { ...env };
+      // transformers.js words any failed fetch as "file was not found locally": the
+      // reader's own error (a cancel, a FIFO or an oversized file refused) is kept instead.
+      let readerError: unknown = null;
+      const fetchFile = (url: string | URL) =>
+        serveFrom(read, String(url)).catch((error: unknown) => {
+          readerError ??= error;
+          throw error;
+        });
       Object.assign(env, {
         allowRemoteModels: false,
         allowLocalModels: true,
@@ -87,7 +95,7 @@ export class VlmProcessor {
         useBrowserCache: false,
         useCustomCache: false,
         localModelPath: ROOT,
-        fetch: (url: string | URL) => serveFrom(read, String(url)),
+        fetch: fetchFile,
       });
       try {
         const processor = await lib.AutoProcessor.from_pretrained(MODEL);
@@ -100,6 +108,7 @@ export class VlmProcessor {
         return new VlmProcessor(lib, processor, architecture);
       } catch (error) {
         if (error instanceof HeadflowError) throw error;
+        if (readerError !== null) throw readerError;
         throw new HeadflowError(
           "bad-model",
           `the export's processor could not be loaded by transformers.js: ${errorMessage(error)}`,
