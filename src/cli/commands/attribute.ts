@@ -50,6 +50,7 @@ export async function attributeCommand(
   return runImageAnalysis(io, options, {
     label: "attribute",
     imagePath,
+    signal,
     baseline: options.baseline,
     run: ({ headflow, image, baseline, bar }) =>
       attribute(headflow, image, {
