@@ -4,11 +4,12 @@
  * (models/modeling_utils.js: decoder_forward, addPastKeyValues, image_text_to_text_forward).
  * With grouped-query attention the past cache has num_key_value_heads heads, so
  * `dims.heads` is that number: the unit an ablation through past_key_values acts on.
- * There is no analysis graph: attention-level requests fail with a clear message.
+ * A decoder with onnxruntime's GroupQueryAttention is opened in its rewritten, unfused
+ * form (analysable-decoder.ts), which runs batched suffixes over a past. There is no
+ * analysis graph yet: attention-level requests fail with a clear message.
  */
 import { HeadflowError, errorMessage } from "../../errors";
 import type { ReadFile } from "../../model/files";
-import type { KvCache } from "../../model/kv";
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "../../model/ort";
 import type {
   AnalysisRequest,
@@ -19,14 +20,9 @@ import type {
 } from "../../model/session";
 import { graphPath, type ThirdPartyManifest } from "./config";
 import type { ProcessedInputs } from "./processor";
-import {
-  pastNames,
-  presentNames,
-  pastKey,
-  pastValue,
-  presentKey,
-  presentValue,
-} from "../../model/graph-names";
+import { pastNames, presentNames } from "../../model/graph-names";
+import { ExportDecoder, floats } from "./export-decoder";
+import { analysableDecoder } from "./analysable-decoder";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -122,17 +118,23 @@ export class ThirdPartySession implements VlmSession {
   private readonly vision: OrtSession;
   private readonly embedder: OrtSession;
   private readonly decoder: OrtSession;
+  private readonly runner: ExportDecoder;
+  /** Why a fused decoder could not be rewritten (then it runs one sequence after a past). */
+  private readonly batchRefusal: string | null;
 
   private constructor(
     ort: OrtModule,
     dims: ModelDims,
     graphs: { vision: OrtSession; embed: OrtSession; decoder: OrtSession },
+    batchRefusal: string | null,
   ) {
     this.ort = ort;
     this.dims = dims;
     this.vision = graphs.vision;
     this.embedder = graphs.embed;
     this.decoder = graphs.decoder;
+    this.runner = new ExportDecoder(ort, graphs.decoder, dims);
+    this.batchRefusal = batchRefusal;
   }
 
   static async create(
@@ -157,9 +159,10 @@ export class ThirdPartySession implements VlmSession {
       ["image_features"],
     );
     const embed = await openGraph(ort, files.embed, options, ["input_ids"], ["inputs_embeds"]);
+    const analysable = analysableDecoder(files.decoder.bytes, tp);
     const decoder = await openGraph(
       ort,
-      files.decoder,
+      { path: files.decoder.path, bytes: analysable.bytes },
       options,
       ["inputs_embeds", "attention_mask", ...past],
       ["logits", ...present],
@@ -181,7 +184,7 @@ export class ThirdPartySession implements VlmSession {
       imageTokens: tp.tokenGrid[0] * tp.tokenGrid[1],
       imageSize: tp.inputSize,
     };
-    return new ThirdPartySession(ort, dims, { vision, embed, decoder });
+    return new ThirdPartySession(ort, dims, { vision, embed, decoder }, analysable.refusal);
   }
 
   /** Image features `[images * tokens, hiddenSize]` of the processor's pixel inputs. */
@@ -213,70 +216,17 @@ export class ThirdPartySession implements VlmSession {
     return floats(out["inputs_embeds"]);
   }
 
-  async decode(request: DecodeRequest): Promise<AnalysisResult> {
-    const { layers, heads, headDim, hiddenSize, vocabSize } = this.dims;
+  decode(request: DecodeRequest): Promise<AnalysisResult> {
     const { batch, length, past } = request;
-    const pastLength = past ? past.length : 0;
-    if (past && past.batch !== batch)
-      throw new Error("decode: past batch differs from input batch");
-    const total = pastLength + length;
-    const positions = request.positions ?? range(length).map((i) => pastLength + i);
-    const positionIds = new BigInt64Array(batch * length);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < length; t++) positionIds[b * length + t] = BigInt(positions[t]!);
-    }
-    const feeds: Record<string, OrtTensor> = {
-      inputs_embeds: new this.ort.Tensor("float32", request.embeds, [batch, length, hiddenSize]),
-      attention_mask: new this.ort.Tensor("int64", new BigInt64Array(batch * total).fill(1n), [
-        batch,
-        total,
-      ]),
-    };
-    const names = this.decoder.inputNames;
-    if (names.includes("position_ids")) {
-      feeds["position_ids"] = new this.ort.Tensor("int64", positionIds, [batch, length]);
-    }
-    if (names.includes("use_cache_branch")) {
-      feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
-    }
-    if (names.includes("num_logits_to_keep")) {
-      // 1: only the last position (what every analysis reads); 0: all positions.
-      const keep = request.logits === "last" ? 1n : 0n;
-      feeds["num_logits_to_keep"] = new this.ort.Tensor("int64", BigInt64Array.of(keep), []);
-    }
-    const pastDims = [batch, heads, pastLength, headDim];
-    const empty = new Float32Array(0);
-    for (let i = 0; i < layers; i++) {
-      feeds[pastKey(i)] = new this.ort.Tensor("float32", past ? past.keys[i]! : empty, pastDims);
-      feeds[pastValue(i)] = new this.ort.Tensor(
-        "float32",
-        past ? past.values[i]! : empty,
-        pastDims,
+    if (this.batchRefusal && batch > 1 && length > 1 && past && past.length > 0) {
+      return Promise.reject(
+        new HeadflowError(
+          "bad-model",
+          `this export's decoder cannot run ${batch} sequences after a past cache (onnxruntime's GroupQueryAttention takes one), and its attention could not be rewritten: ${this.batchRefusal}`,
+        ),
       );
     }
-    const fetches = ["logits"];
-    if (request.wantPresent) {
-      for (let i = 0; i < layers; i++) fetches.push(presentKey(i), presentValue(i));
-    }
-    const out = await this.decoder.run(feeds, fetches);
-    const logitsTensor = out["logits"];
-    const allLogits = floats(logitsTensor);
-    const rows = logitsTensor!.dims[1] ?? length;
-    const result: AnalysisResult = {
-      logits:
-        request.logits === "all" ? allLogits : lastPosition(allLogits, batch, rows, vocabSize),
-    };
-    if (request.wantPresent) {
-      result.present = {
-        batch,
-        heads,
-        length: total,
-        headDim,
-        keys: range(layers).map((i) => floats(out[presentKey(i)])),
-        values: range(layers).map((i) => floats(out[presentValue(i)])),
-      } satisfies KvCache;
-    }
-    return result;
+    return this.runner.decode(request);
   }
 
   readonly attentionUnavailable = `${ATTENTION_UNAVAILABLE}: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input`;
@@ -288,19 +238,4 @@ export class ThirdPartySession implements VlmSession {
   async release(): Promise<void> {
     await Promise.all([this.vision, this.embedder, this.decoder].map((s) => s.release()));
   }
-}
-
-function floats(tensor: OrtTensor | undefined): Float32Array {
-  if (!tensor || tensor.type !== "float32") throw new Error("expected a float32 output tensor");
-  return tensor.data as Float32Array;
-}
-
-function lastPosition(logits: Float32Array, batch: number, rows: number, vocab: number) {
-  if (rows === 1) return logits;
-  const out = new Float32Array(batch * vocab);
-  for (let b = 0; b < batch; b++) {
-    const from = (b * rows + rows - 1) * vocab;
-    out.set(logits.subarray(from, from + vocab), b * vocab);
-  }
-  return out;
 }
