@@ -3,7 +3,7 @@
  * over the workers' own MessageChannel, never through the main thread, which watches the
  * fit's progress in the scoring worker instead (scoring-api.ts `watchFit`).
  */
-import type { Remote } from "comlink";
+import { transfer, type Remote } from "comlink";
 import type { AttributionEstimate } from "../engine";
 import type { ScoringApi } from "./scoring-api";
 import type { FitSink } from "./scoring-types";
@@ -16,7 +16,8 @@ export interface FitLink extends FitSink {
 /**
  * Fit `id` in `scoring`. Batches are posted in arrival order (each call is posted at once,
  * and the scoring worker handles one message at a time), never awaited: the next batch of
- * model runs starts at once. A batch that fails makes `finish` fail.
+ * model runs starts at once. A batch that fails makes `finish` fail. `batch` takes
+ * ownership of its arrays: their buffers are transferred to the scoring worker.
  */
 export function createFitLink(scoring: Remote<ScoringApi>, id: number): FitLink {
   let failure: unknown = null;
@@ -29,7 +30,9 @@ export function createFitLink(scoring: Remote<ScoringApi>, id: number): FitLink 
       scoring.startFit(id, size, settings).catch(remember);
     },
     batch(masks, values) {
-      scoring.addBatch(id, masks, values).catch(remember);
+      // Moved, not copied: the caller hands over arrays it no longer uses (scoring-fitter.ts).
+      const moved = transfer(masks, [masks.buffer as ArrayBuffer]);
+      scoring.addBatch(id, moved, transfer(values, [values.buffer as ArrayBuffer])).catch(remember);
     },
     async finish(): Promise<AttributionEstimate> {
       const estimate = await scoring.finishFit(id);

@@ -42,8 +42,6 @@ export interface ModelInfo {
   loadMs: number;
   /** Time spent after loading on the first attribution's one-off work (Headflow.warmUp). */
   warmUpMs?: number;
-  /** Layer-entry graphs opened before the first attribution (entry-graphs.ts). */
-  entryGraphs?: { layers: number; milliseconds: number };
 }
 
 /**

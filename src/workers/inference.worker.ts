@@ -12,7 +12,7 @@ import { decodeWithCanvas } from "./canvas-image-decoder";
 import { isCancelRaised } from "./cancel-flag";
 import { toModelResolution } from "./model-image";
 import { createFitLink } from "./fit-link";
-import { openEntryGraphs } from "./entry-graphs";
+import { openEntryGraphs, type EntryGraphsReport } from "./entry-graphs";
 import type { ScoringApi } from "./scoring-api";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
@@ -128,6 +128,9 @@ const engineReady = new Promise<Headflow>((resolve, reject) => {
 // A failed start is reported by `start` itself; later requests reject with the same error.
 engineReady.catch(() => {});
 
+/** The layer-entry graphs being opened after `start` (null: none, or they failed). */
+let entryGraphs: Promise<EntryGraphsReport | null> = Promise.resolve(null);
+
 /** Set by `tune` before `start` (the benchmark's knobs). */
 let tuning: WorkerTuning = {};
 
@@ -201,6 +204,11 @@ const api = {
     tuning = { ...options };
   },
 
+  /** Once the layer-entry graphs `start` began opening are open: how long they took. */
+  entryGraphs(): Promise<EntryGraphsReport | null> {
+    return entryGraphs;
+  },
+
   /** Chooses the backend, proves it on a real graph, then loads the whole bundle on it. */
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
     try {
@@ -221,18 +229,17 @@ const api = {
       // WebGPU, where first runs compile GPU pipelines instead: not measured (no GPU here).
       // A failure is left to the analysis that meets it; the model itself loaded.
       const warmUp = choice.backend === "wasm" ? await engine.warmUp().catch(() => null) : null;
-      // The entry graphs too, one session per layer, built once per model and kept.
-      const entryGraphs = layerEntry ? await openEntryGraphs(engine).catch(() => null) : null;
       engineLoaded(engine);
+      // The entry graphs, one session per layer, built once per model and kept: after
+      // "ready", so they do not delay it (8-14 s on the loaded 2-core machine); they are
+      // usually open before the user has chosen an image. Their runs queue with any
+      // analysis's (SerialSession), and one that meets them first only waits.
+      entryGraphs = layerEntry ? openEntryGraphs(engine).catch(() => null) : Promise.resolve(null);
       const model = modelInfo(engine, loadMs);
       return {
         ...choice,
         selfTest,
-        model: {
-          ...model,
-          ...(warmUp ? { warmUpMs: warmUp.milliseconds } : {}),
-          ...(entryGraphs ? { entryGraphs } : {}),
-        },
+        model: warmUp ? { ...model, warmUpMs: warmUp.milliseconds } : model,
       };
     } catch (error) {
       engineFailed(error);

@@ -12,7 +12,8 @@ export function forwardingFitter(sink: FitSink): MaskFitterFactory {
     void sink.start(size, settings);
     return {
       add(masks, values) {
-        // Copies: a subarray would clone its whole buffer (every mask of the run).
+        // Copies of their own, which the sink may take over (fit-link.ts transfers them):
+        // the engine keeps its arrays, and a subarray's buffer holds other masks too.
         void sink.batch(masks.slice(), values.slice());
         return undefined;
       },

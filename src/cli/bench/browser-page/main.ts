@@ -53,13 +53,14 @@ const bench: BrowserBench = {
   async start(preference, modelUrl, tuning) {
     await inferenceWorker().tune(tuning);
     const report = await startModel(preference, modelUrl);
+    const entryGraphs = await inferenceWorker().entryGraphs();
     return {
       backend: report.backend,
       reason: report.reason,
       question: report.model.questions[0] ?? "",
       loadMs: report.model.loadMs,
       warmUpMs: report.model.warmUpMs ?? null,
-      entryGraphs: report.model.entryGraphs ?? null,
+      entryGraphs,
       crossOriginIsolated: self.crossOriginIsolated,
       hardwareConcurrency: navigator.hardwareConcurrency,
     };
