@@ -1,7 +1,8 @@
 /**
- * The token flow and object vs background results an analysis may carry besides its
+ * The token flow and object vs background results a payload may carry besides its
  * attribution (payload fields `flow` and `patches`, both optional so that permalinks made
- * before they existed stay valid). Zod schemas: a link is never trusted.
+ * before they existed stay valid). Zod schemas: a link is never trusted. In the app they
+ * live in stores of their own (token-flow-store.ts, object-background-store.ts).
  */
 import { z } from "zod";
 import { FlowResultSchema, PatchesResultSchema } from "../engine";
@@ -31,8 +32,6 @@ export const AnalysisExtrasSchema = z.object({
 });
 
 export type AnalysisExtras = z.infer<typeof AnalysisExtrasSchema>;
-
-export const NO_EXTRAS: AnalysisExtras = {};
 
 /** The extras of a parsed payload (or any object with those optional fields). */
 export function extrasOf(value: AnalysisExtras): AnalysisExtras {

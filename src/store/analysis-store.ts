@@ -1,44 +1,22 @@
 /**
- * The analysis being explored: the image (at model resolution), the question, the
- * attribution settings, the model's answer and the attribution with its live estimates.
+ * The model's answer and the attribution of the session's image and question (session-store.ts),
+ * with the attribution's live estimates, and the recomputation of an opened attribution.
  * Model work goes through the workers' client (src/client); this store only keeps what
- * the views show, and turns worker failures into one-line messages (run-state.ts).
+ * the views show, and turns worker failures into one-line messages (run-state.ts). It
+ * reads the session and the loaded model, and no other store.
  */
 import { create } from "zustand";
 import { analysisClient, type Running } from "../client";
+import type { AnswerResult, AttributionResult } from "../engine";
+import type { AnalysisInput, AttributionUpdate } from "../workers/inference-types";
+import { endedBy, failed, latestRequest, type ResultSource } from "./run-state";
 import {
-  DEFAULT_ATTRIBUTION,
-  type AnswerResult,
-  type AttributionResult,
-  type TargetKind,
-} from "../engine";
-import type { AnalysisInput, AttributionUpdate, BaselineKind } from "../workers/inference-types";
-import { useBackendStore } from "./backend-store";
-import {
-  buildPayload,
-  hasResultsToShow,
-  unpackImage,
-  type AnalysisPayload,
-  type NamedRgbaImage,
-} from "./analysis-payload";
-import { NO_EXTRAS, extrasOf, type AnalysisExtras } from "./analysis-extras";
-import { endedBy, failed, latestRequest } from "./run-state";
-
-export interface UserSettings {
-  samples: number;
-  alpha: number;
-  seed: number;
-  baseline: BaselineKind;
-  target: TargetKind;
-}
-
-export const DEFAULT_SETTINGS: UserSettings = {
-  samples: DEFAULT_ATTRIBUTION.samples,
-  alpha: DEFAULT_ATTRIBUTION.alpha,
-  seed: DEFAULT_ATTRIBUTION.seed,
-  baseline: "mean",
-  target: "logit",
-};
+  loadedModel,
+  sessionInput,
+  settingsOf,
+  useSessionStore,
+  type UserSettings,
+} from "./session-store";
 
 export type AskState =
   | { status: "idle" }
@@ -47,7 +25,7 @@ export type AskState =
   | { status: "failed"; message: string };
 
 /** Where a shown attribution came from: this page's run, a permalink/history, a file. */
-export type AttributionSource = "run" | "link" | "file";
+export type AttributionSource = ResultSource;
 
 export type AttributionState =
   | { status: "idle" }
@@ -72,22 +50,11 @@ export type Comparison =
   | { status: "failed"; message: string };
 
 export interface AnalysisStore {
-  image: NamedRgbaImage | null;
-  /** The question box's text. */
-  question: string;
-  /** The question the shown analyses are about (committed by Ask or Run attribution). */
-  asked: string;
-  settings: UserSettings;
   ask: AskState;
   attribution: AttributionState;
   comparison: Comparison | null;
   /** Why an opened permalink could not be shown. */
   linkError: string | null;
-  /** Token flow and object vs background results (analysis-extras.ts), carried by the payload. */
-  extras: AnalysisExtras;
-  setExtras(extras: AnalysisExtras): void;
-  setQuestion(question: string): void;
-  setSettings(settings: Partial<UserSettings>): void;
   /** A newly decoded image: resized to model resolution in the worker, then asked about. */
   analyseImage(
     name: string,
@@ -98,16 +65,20 @@ export interface AnalysisStore {
   askQuestion(): Promise<void>;
   runAttribution(): Promise<void>;
   cancel(): void;
-  /** Shows a saved analysis at once (no model work), from a permalink or the history. */
-  openPayload(payload: AnalysisPayload): void;
+  /**
+   * Shows the answer and attribution of an opened analysis at once (no model work); the
+   * session gets its image and question from the opener (shown-analysis.ts).
+   */
+  openResults(
+    answer: AnswerResult | null,
+    attribution: AttributionResult | null,
+    source: Exclude<ResultSource, "run">,
+  ): void;
   /** Shows an attribution JSON written by the CLI (no image: head detail is unavailable). */
   openAttributionFile(result: AttributionResult): void;
   showLinkError(message: string | null): void;
   /** Recomputes the shown attribution with its own settings and reports the difference. */
   recompute(): Promise<void>;
-  /** The shown analysis as a permalink payload, or null when there is none. */
-  payload(): AnalysisPayload | null;
-  input(): AnalysisInput | null;
 }
 
 function emptyScores(result: { layers: number; heads: number }): Float64Array {
@@ -125,23 +96,6 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
   /** The running attribution or recompute. */
   let running: Running<AttributionResult> | null = null;
 
-  /**
-   * Commits the question box as the question analysed: results of another question (the
-   * token flow's, object vs background's) no longer apply.
-   */
-  const commitQuestion = () => {
-    const { question, asked } = get();
-    if (question !== asked) set({ asked: question, extras: NO_EXTRAS });
-  };
-
-  const settingsOf = (result: AttributionResult): UserSettings => ({
-    samples: result.settings.samples,
-    alpha: result.settings.alpha,
-    seed: result.settings.seed,
-    baseline: result.baseline === "blank" ? "blank" : "mean",
-    target: result.target,
-  });
-
   const attributeNow = (
     input: AnalysisInput,
     settings: UserSettings,
@@ -152,28 +106,26 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     return running.result;
   };
 
+  /** The question box becomes the question analysed; then the session's input. */
+  const committedInput = () => {
+    useSessionStore.getState().commitQuestion();
+    return sessionInput();
+  };
+
   return {
-    image: null,
-    question: "",
-    asked: "",
-    settings: DEFAULT_SETTINGS,
     ask: { status: "idle" },
     attribution: { status: "idle" },
     comparison: null,
     linkError: null,
-    extras: NO_EXTRAS,
-
-    setExtras: (extras) => set({ extras }),
-    setQuestion: (question) => set({ question }),
-    setSettings: (settings) => set({ settings: { ...get().settings, ...settings } }),
 
     async analyseImage(name, width, height, pixels) {
       get().cancel();
       set({ ask: { status: "running" }, attribution: { status: "idle" }, comparison: null });
       try {
         const small = await analysisClient.prepareImage({ width, height, data: pixels });
-        // The old image's token flow and object vs background results go with it.
-        set({ image: { ...small, name }, linkError: null, extras: NO_EXTRAS });
+        set({ linkError: null });
+        // A new session: what the old image's results were (resets.ts) goes with it.
+        useSessionStore.getState().startImage({ ...small, name });
       } catch (error) {
         set({ ask: failed(error, `${name} could not be prepared`) });
         return;
@@ -182,8 +134,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     async askQuestion() {
-      commitQuestion();
-      const input = get().input();
+      const input = committedInput();
       if (input === null) return;
       const isLatest = askRequests.start();
       set({ ask: { status: "running" } });
@@ -196,10 +147,9 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     async runAttribution() {
-      commitQuestion();
-      const input = get().input();
+      const input = committedInput();
       if (input === null) return;
-      const { settings } = get();
+      const { settings } = useSessionStore.getState();
       const { layers, heads } = layersOf(get());
       const startedAt = performance.now();
       set({
@@ -242,47 +192,31 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
       }
     },
 
-    openPayload(payload) {
+    openResults(answer, attribution, source) {
       get().cancel();
       askRequests.invalidate();
-      const { attribution } = payload;
       set({
-        image: unpackImage(payload.image),
-        question: payload.question,
-        asked: payload.question,
-        // Without an attribution (token flow only) the link has no settings: keep the user's.
-        settings: attribution ? settingsOf(attribution) : get().settings,
-        ask: payload.answer ? { status: "done", result: payload.answer } : { status: "idle" },
+        ask: answer ? { status: "done", result: answer } : { status: "idle" },
         attribution: attribution
-          ? { status: "done", result: attribution, source: "link" }
+          ? { status: "done", result: attribution, source }
           : { status: "idle" },
         comparison: null,
         linkError: null,
-        extras: extrasOf(payload),
       });
     },
 
     openAttributionFile(result) {
-      get().cancel();
-      askRequests.invalidate();
-      set({
-        image: null,
-        question: result.question,
-        asked: result.question,
-        settings: settingsOf(result),
-        ask: { status: "idle" },
-        attribution: { status: "done", result, source: "file" },
-        comparison: null,
-        linkError: null,
-        extras: NO_EXTRAS,
-      });
+      get().openResults(null, result, "file");
+      useSessionStore
+        .getState()
+        .open({ image: null, question: result.question, settings: settingsOf(result) });
     },
 
     showLinkError: (linkError) => set({ linkError }),
 
     async recompute() {
       const shown = get().attribution;
-      const input = get().input();
+      const input = sessionInput();
       if (shown.status !== "done" || input === null) return;
       set({ comparison: { status: "running" } });
       try {
@@ -302,38 +236,18 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         set({ comparison: failed(error) });
       }
     },
-
-    payload() {
-      const { image, ask, extras } = get();
-      const attribution = shownAttribution(get());
-      if (image === null || !hasResultsToShow(attribution, extras)) return null;
-      return buildPayload(image, ask.status === "done" ? ask.result : null, attribution, extras);
-    },
-
-    input() {
-      const { image, asked, settings } = get();
-      if (image === null) return null;
-      return { image, question: asked, baseline: settings.baseline, target: settings.target };
-    },
   };
 });
 
 /** The finished attribution on show, or null (none yet, running, failed, cancelled). */
-function shownAttribution(state: AnalysisStore): AttributionResult | null {
+export function shownAttribution(
+  state: Pick<AnalysisStore, "attribution">,
+): AttributionResult | null {
   return state.attribution.status === "done" ? state.attribution.result : null;
-}
-
-/**
- * Whether the shown analysis can be shared or kept: an image with an attribution, a token
- * flow or an object vs background result (a selector: payload() would pack the image).
- */
-export function canSharePayload(state: AnalysisStore): boolean {
-  return state.image !== null && hasResultsToShow(shownAttribution(state), state.extras);
 }
 
 /** The loaded model's shape (layers x heads), for the empty map of a starting run. */
 function layersOf(state: AnalysisStore): { layers: number; heads: number } {
   if (state.attribution.status === "done") return state.attribution.result;
-  const backend = useBackendStore.getState().state;
-  return backend.status === "ready" ? backend.report.model : { layers: 0, heads: 0 };
+  return loadedModel() ?? { layers: 0, heads: 0 };
 }

@@ -6,8 +6,8 @@
 import { create } from "zustand";
 import type { EvaluateResult } from "../engine";
 import { analysisClient } from "../client";
-import { useAnalysisStore } from "./analysis-store";
 import { failed, latestRequest } from "./run-state";
+import { useSessionStore } from "./session-store";
 
 export type EvaluateState =
   | { status: "idle" }
@@ -27,13 +27,13 @@ export const useEvaluateStore = create<EvaluateStore>((set) => {
   return {
     state: { status: "idle" },
     async run() {
-      const analysis = useAnalysisStore.getState();
-      const input = analysis.input();
+      const session = useSessionStore.getState();
+      const input = session.input();
       if (input === null) return;
       const isLatest = requests.start();
       set({ state: { status: "running" } });
       try {
-        const { samples, seed } = analysis.settings;
+        const { samples, seed } = session.settings;
         const result = await analysisClient.evaluate(input, samples, seed);
         if (isLatest()) set({ state: { status: "done", result } });
       } catch (error) {

@@ -1,14 +1,13 @@
 /**
  * The head detail: the selected head's ablation impact and its final-token attention over
  * the image, and a set of heads ablated together. Cleared by a new image or question
- * (resets.ts).
+ * (resets.ts). Reads the session's input and the loaded model's info.
  */
 import { create } from "zustand";
 import { analysisClient } from "../client";
 import { formatHead, type HeadRef, type AblationResult } from "../engine";
-import { useAnalysisStore } from "./analysis-store";
-import { useBackendStore } from "./backend-store";
 import { failed, latestRequest } from "./run-state";
+import { loadedModel, sessionInput } from "./session-store";
 
 export type DetailState =
   | { status: "idle" }
@@ -37,8 +36,7 @@ interface HeadStore {
 
 /** Whether the loaded model's graphs expose attention weights (its model info says). */
 function hasAttentionMaps(): boolean {
-  const backend = useBackendStore.getState().state;
-  return backend.status === "ready" && backend.report.model.attentionMaps;
+  return loadedModel()?.attentionMaps ?? false;
 }
 
 const sameHead = (a: HeadRef, b: HeadRef) => a.layer === b.layer && a.head === b.head;
@@ -52,7 +50,7 @@ export const useHeadStore = create<HeadStore>((set, get) => {
     joint: { status: "idle" },
 
     async select(head) {
-      const input = useAnalysisStore.getState().input();
+      const input = sessionInput();
       const isLatest = requests.start();
       set({ selected: head, detail: input === null ? { status: "idle" } : { status: "running" } });
       if (input === null) return;
@@ -79,7 +77,7 @@ export const useHeadStore = create<HeadStore>((set, get) => {
     },
 
     async ablateSet() {
-      const input = useAnalysisStore.getState().input();
+      const input = sessionInput();
       const { heads } = get();
       if (input === null || heads.length === 0) return;
       set({ joint: { status: "running" } });

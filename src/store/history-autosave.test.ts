@@ -9,10 +9,13 @@ vi.hoisted(() => {
 
 import { createHistoryStore } from "./history/history-store";
 import { createMemoryHistory } from "./history/repository";
-import { NO_EXTRAS } from "./analysis-extras";
 import { useAnalysisStore } from "./analysis-store";
 import { buildPayload } from "./analysis-payload";
 import { startHistoryAutosave } from "./history-autosave";
+import { useObjectBackgroundStore } from "./object-background-store";
+import { useSessionStore } from "./session-store";
+import { openAnalysis } from "./shown-analysis";
+import { useTokenFlowStore } from "./token-flow-store";
 import * as fixtures from "./testing/analysis-fixtures";
 
 const THUMBNAIL = "data:image/png;base64,AA==";
@@ -24,18 +27,24 @@ beforeEach(async () => {
   history = createHistoryStore(async () => createMemoryHistory());
   await history.getState().load();
   stop = startHistoryAutosave({ history, thumbnail: async () => THUMBNAIL });
+  useSessionStore.getState().startImage(fixtures.modelImage());
   useAnalysisStore.setState({
-    image: fixtures.modelImage(),
     ask: { status: "done", result: fixtures.answer() },
     attribution: { status: "idle" },
-    extras: NO_EXTRAS,
   });
+  useTokenFlowStore.getState().forget();
+  useObjectBackgroundStore.getState().forget();
 });
 
 afterEach(() => stop());
 
 const analyses = () => history.getState().analyses;
 const analysis = useAnalysisStore.getState;
+
+/** A token flow or object vs background run on this page finishing. */
+const flowRun = () => useTokenFlowStore.setState({ result: fixtures.flow(), source: "run" });
+const patchesRun = () =>
+  useObjectBackgroundStore.setState({ result: fixtures.patches(), source: "run" });
 
 /** Waits until the history holds `count` records (saves are asynchronous). */
 async function records(count: number) {
@@ -56,12 +65,12 @@ const attributionRun = (createdAt = "2026-11-23T21:00:00.000Z") =>
 
 describe("the history autosave", () => {
   it("keeps a token flow without attribution, then adds later results to the same record", async () => {
-    analysis().setExtras({ flow: fixtures.flow() });
+    flowRun();
     const [first] = await records(1);
     expect(first!.title).toBe("taco — sample-00.png (token flow)");
     expect(first!.payload).toMatchObject({ schema: "headflow.analysis/2", attribution: null });
 
-    analysis().setExtras({ ...analysis().extras, patches: fixtures.patches() });
+    patchesRun();
     await vi.waitFor(() => expect(analyses()[0]!.payload).toHaveProperty("patches"));
     attributionRun();
     await vi.waitFor(() => expect(analyses()[0]!.payload).toHaveProperty("attribution.layers", 8));
@@ -80,8 +89,8 @@ describe("the history autosave", () => {
   });
 
   it("writes results that arrive together into one record", async () => {
-    analysis().setExtras({ flow: fixtures.flow() });
-    analysis().setExtras({ ...analysis().extras, patches: fixtures.patches() });
+    flowRun();
+    patchesRun();
     const [only] = await records(1);
     expect(only!.title).toBe("taco — sample-00.png (token flow, object vs background)");
   });
@@ -97,10 +106,10 @@ describe("the history autosave", () => {
     const opened = { flow: fixtures.flow() };
     const image = fixtures.modelImage();
     const payload = buildPayload(image, null, null, opened);
-    analysis().openPayload(payload);
+    openAnalysis(payload);
     expect(analysis().attribution.status).toBe("idle");
-    expect(analysis().extras.flow).toEqual(fixtures.flow());
-    analysis().setExtras(NO_EXTRAS);
+    expect(useTokenFlowStore.getState().result).toEqual(fixtures.flow());
+    useTokenFlowStore.getState().forget();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(analyses()).toHaveLength(0);
   });

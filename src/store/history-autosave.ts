@@ -5,29 +5,37 @@
  * already saved (a token flow after its attribution, an attribution or object vs
  * background result after its token flow) rewrites that record under the same id, date
  * and thumbnail (saved-record.ts). Analyses opened from a link or file are not re-saved.
+ * The record is the analysis on show (shown-analysis.ts).
  */
 import { newAnalysisId } from "./history/analysis-record";
 import { useHistoryStore, type HistoryStore } from "./history/history-store";
 import type { AnalysisPayload, NamedRgbaImage } from "./analysis-payload";
-import { useAnalysisStore, type AnalysisStore } from "./analysis-store";
+import { useAnalysisStore, type AttributionState } from "./analysis-store";
+import { useObjectBackgroundStore } from "./object-background-store";
+import type { ResultSource } from "./run-state";
 import { savedRecordOf, titleOf } from "./saved-record";
+import { shownParts, payloadOf } from "./shown-analysis";
 import { thumbnailOf } from "./thumbnail";
+import { useTokenFlowStore } from "./token-flow-store";
 
-/** Whether this change of the analysis store brought a result of a run to keep. */
-function isNewResult(
-  state: Pick<AnalysisStore, "attribution" | "extras" | "image">,
-  previous: Pick<AnalysisStore, "attribution" | "extras" | "image">,
+/** Whether the attribution store's change brought an attribution run to keep. */
+function isNewAttribution(state: AttributionState, previous: AttributionState): boolean {
+  return state !== previous && state.status === "done" && state.source === "run";
+}
+
+/**
+ * Whether a token flow or object vs background store's change brought a result of a run
+ * to keep. Results cleared for a new session never erase the saved ones, and results
+ * added to an opened or imported attribution are not saved: it was not made here.
+ */
+function isNewOtherResult(
+  state: { result: unknown; source: ResultSource },
+  previous: { result: unknown },
 ): boolean {
-  const done = state.attribution;
-  if (done !== previous.attribution && done.status === "done" && done.source === "run") {
-    return true;
-  }
-  // Only results of a run on the shown image (an opened analysis changes the image too).
-  if (state.extras === previous.extras || state.image !== previous.image) return false;
-  // Results cleared for a new question never erase the saved ones.
-  if (!state.extras.flow && !state.extras.patches) return false;
-  // Results added to an opened or imported attribution are not saved: it was not made here.
-  return done.status !== "done" || done.source === "run";
+  if (state.result === previous.result || state.result === null) return false;
+  if (state.source !== "run") return false;
+  const attribution = useAnalysisStore.getState().attribution;
+  return attribution.status !== "done" || attribution.source === "run";
 }
 
 /** Where analyses are kept, and how their thumbnails are drawn (replaced in Node tests). */
@@ -55,10 +63,10 @@ export function startHistoryAutosave(target: AutosaveTarget = BROWSER): () => vo
   // One save at a time: a result arriving while the previous one is being written then
   // finds that record (in the refreshed list) instead of adding a second one.
   let saving = Promise.resolve();
-  return useAnalysisStore.subscribe((state, previous) => {
-    if (!isNewResult(state, previous)) return;
-    const payload = state.payload();
-    const image = state.image;
+  const save = () => {
+    const parts = shownParts();
+    const payload = payloadOf(parts);
+    const image = parts.image;
     if (payload === null || image === null) return;
     saving = saving
       .then(() => keep(payload, image, target))
@@ -66,5 +74,17 @@ export function startHistoryAutosave(target: AutosaveTarget = BROWSER): () => vo
         // The history store reports storage failures itself; this is a record it refused.
         console.error("HeadFlow could not save this analysis to the history:", error);
       });
-  });
+  };
+  const stops = [
+    useAnalysisStore.subscribe((state, previous) => {
+      if (isNewAttribution(state.attribution, previous.attribution)) save();
+    }),
+    useTokenFlowStore.subscribe((state, previous) => {
+      if (isNewOtherResult(state, previous)) save();
+    }),
+    useObjectBackgroundStore.subscribe((state, previous) => {
+      if (isNewOtherResult(state, previous)) save();
+    }),
+  ];
+  return () => stops.forEach((stop) => stop());
 }

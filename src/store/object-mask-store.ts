@@ -3,15 +3,14 @@
  * flow's image-object group: scene metadata, a painted mask or a contribution threshold
  * (object-mask-spec.ts). A new image starts from its scene metadata when it has any (once
  * it is shown to be the bundled sample it is named after: scene-sample.ts); an opened
- * analysis starts from the mask its results were computed with.
+ * analysis starts from the mask its results were computed with. It reads the session's
+ * image, the loaded model's patch grid and the samples list, and no store above them.
  */
 import { create } from "zustand";
-import { DEFAULT_CONTRIBUTION_THRESHOLD, type RgbaImage } from "../engine";
-import { useAnalysisStore } from "./analysis-store";
-import type { AnalysisExtras } from "./analysis-extras";
-import { useBackendStore } from "./backend-store";
+import { DEFAULT_CONTRIBUTION_THRESHOLD, type ObjectMaskSpec, type RgbaImage } from "../engine";
 import {
   defaultChoice,
+  objectMaskSpecOf,
   sceneCoverageOf,
   type MaskChoice,
   type MaskInputs,
@@ -20,6 +19,7 @@ import { fetchSample, useSamplesStore, type SampleImage } from "./samples-store"
 import { decodeImageFile } from "./image-store";
 import { verifySceneSample, type SceneSample } from "./scene-sample";
 import { analysisClient } from "../client";
+import { loadedModel, useSessionStore, type OpenedMask } from "./session-store";
 
 interface ObjectMaskStore {
   choice: MaskChoice;
@@ -36,16 +36,16 @@ interface ObjectMaskStore {
 
 /** Patches of the loaded model's image (0 before the model is ready). */
 export function patchCount(): number {
-  const backend = useBackendStore.getState().state;
-  if (backend.status !== "ready") return 0;
-  const [rows, cols] = backend.report.model.grid;
+  const model = loadedModel();
+  if (model === null) return 0;
+  const [rows, cols] = model.grid;
   return rows * cols;
 }
 
 /** The analysed image's scene coverage, when it is a bundled sample. */
 export function currentCoverage(): number[] | null {
   const { scene } = useObjectMaskStore.getState();
-  const image = useAnalysisStore.getState().image;
+  const image = useSessionStore.getState().image;
   return scene !== null && image !== null && scene.image === image ? scene.coverage : null;
 }
 
@@ -67,7 +67,7 @@ let startFromScene = false;
  * a new image (not an opened analysis) then starts from the scene mask.
  */
 export async function checkScene(): Promise<void> {
-  const image = useAnalysisStore.getState().image;
+  const image = useSessionStore.getState().image;
   const samples = useSamplesStore.getState().state;
   if (image === null || samples.status !== "ready") return;
   const sample = samples.samples.find((s) => s.file === image.name);
@@ -76,7 +76,7 @@ export async function checkScene(): Promise<void> {
   const scene = await verifySceneSample(image, coverage, () =>
     loadSampleImage(samples.baseUrl, sample),
   );
-  if (scene === null || useAnalysisStore.getState().image !== image) return;
+  if (scene === null || useSessionStore.getState().image !== image) return;
   const { choice, painted } = useObjectMaskStore.getState();
   // Unless the user already chose another mask for this image.
   const untouched = choice === defaultChoice(null) && !painted.some(Boolean);
@@ -116,10 +116,13 @@ export function currentMaskInputs(): MaskInputs {
   };
 }
 
-/** The mask choice an opened analysis's results were made with, if it carries any. */
-function choiceOfExtras(extras: AnalysisExtras): Partial<ObjectMaskStore> | null {
-  const mask = extras.patches?.objectMask ?? extras.flow?.result.objectMask;
-  if (!mask) return null;
+/** The object mask a run takes now; throws, with the reason, when the choice cannot give one. */
+export function currentMaskSpec(): ObjectMaskSpec {
+  return objectMaskSpecOf(useObjectMaskStore.getState().choice, currentMaskInputs());
+}
+
+/** The mask choice an opened analysis's results were made with. */
+function choiceOfOpened(mask: OpenedMask): Partial<ObjectMaskStore> {
   const painted = emptyMask();
   if (mask.source === "mask")
     for (const p of mask.patches) if (p < painted.length) painted[p] = true;
@@ -133,12 +136,12 @@ function choiceOfExtras(extras: AnalysisExtras): Partial<ObjectMaskStore> | null
 }
 
 /**
- * Starts the mask of a newly analysed image: an opened analysis's `extras` bring the mask
- * its results were made with; otherwise the default, then the scene mask once the image
- * is known to be a bundled sample (checkScene).
+ * Starts the mask of a newly analysed image: an opened analysis's results bring the mask
+ * they were made with; otherwise the default, then the scene mask once the image is known
+ * to be a bundled sample (checkScene).
  */
-export function startMaskForImage(openedExtras: AnalysisExtras | null): void {
-  const opened = openedExtras ? choiceOfExtras(openedExtras) : null;
+export function startMaskForImage(openedMask: OpenedMask | null): void {
+  const opened = openedMask ? choiceOfOpened(openedMask) : null;
   useObjectMaskStore.setState({
     ...(opened ?? { choice: defaultChoice(null), painted: emptyMask() }),
     scene: null,

@@ -8,6 +8,7 @@ import { encodePermalink, type SchemaTagged } from "./permalink/codec";
 import { decodeAnalysisLink } from "./permalink/analysis-link";
 import { errorMessage } from "../engine";
 import { useAnalysisStore } from "./analysis-store";
+import { openAnalysis } from "./shown-analysis";
 
 export function showPermalink(payload: SchemaTagged): void {
   const fragment = encodePermalink(payload);
@@ -44,7 +45,7 @@ export async function openLocationPermalink(): Promise<void> {
   try {
     const payload = await decodeAnalysisLink(hash);
     if (opening !== latestOpening) return;
-    useAnalysisStore.getState().openPayload(payload);
+    openAnalysis(payload);
   } catch (error) {
     if (opening !== latestOpening) return;
     clearLocationPermalink(hash);

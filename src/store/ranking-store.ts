@@ -1,13 +1,14 @@
 /**
  * Which per-head score the heatmap shows: the attribution, the attention weight (final
  * token -> image mass) or the single-head ablation effect. The last two are the engine's
- * rankings (rankings.ts), computed on demand in the worker and kept for the current image.
+ * rankings (rankings.ts), computed on demand in the worker and kept for the session's
+ * input (resets.ts refreshes them when it changes).
  */
 import { create } from "zustand";
 import type { RankingKind } from "../workers/inference-types";
 import { analysisClient } from "../client";
-import { useAnalysisStore } from "./analysis-store";
 import { failed, latestRequest } from "./run-state";
+import { sessionInput } from "./session-store";
 
 export type ScoreMode = "attribution" | RankingKind;
 
@@ -39,7 +40,7 @@ export const useRankingStore = create<RankingStore>((set, get) => {
     async setMode(mode) {
       set({ mode });
       if (mode === "attribution" || get().rankings[mode]?.status === "done") return;
-      const input = useAnalysisStore.getState().input();
+      const input = sessionInput();
       if (input === null) return;
       const current = generation.current();
       const update = (state: RankingState) => {

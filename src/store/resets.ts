@@ -1,12 +1,12 @@
 /**
- * What a change of the analysis clears, declared in one place (the stores themselves
- * subscribe to nothing):
+ * What a change of the analysis session (session-store.ts) clears, declared in one place
+ * (the stores themselves subscribe to nothing):
  *
  * | change                        | clears                                                  |
  * | ----------------------------- | ------------------------------------------------------- |
  * | new image or question         | head detail and head set, ranking curves, token flow    |
- * |                               | and object vs background runs (the analysis store drops |
- * |                               | their results itself)                                   |
+ * |                               | and object vs background (runs and results; an opened   |
+ * |                               | analysis brings its own results right after)            |
  * | new image, question, baseline | rankings (the one on show is recomputed)                |
  * | or target                     |                                                         |
  * | new image                     | the object mask: the opened analysis's, else the scene  |
@@ -15,36 +15,44 @@
  *
  * Installed once by the app (useAnalysisWiring); returns the uninstall.
  */
-import { NO_EXTRAS } from "./analysis-extras";
-import { useAnalysisStore, type AnalysisStore } from "./analysis-store";
 import { useBackendStore } from "./backend-store";
 import { useEvaluateStore } from "./evaluate-store";
 import { useHeadStore } from "./head-store";
+import { useObjectBackgroundStore } from "./object-background-store";
 import { checkScene, startMaskForImage } from "./object-mask-store";
 import { useRankingStore } from "./ranking-store";
 import { useSamplesStore } from "./samples-store";
+import { useSessionStore } from "./session-store";
 import { useTokenFlowStore } from "./token-flow-store";
 
-/** An opened analysis (permalink, history) brings results together with its image. */
-function openedExtras(state: AnalysisStore, previous: AnalysisStore) {
-  return state.extras !== previous.extras && state.extras !== NO_EXTRAS ? state.extras : null;
-}
+/** What resets.ts clears, one action per store (looked up once, at install). */
+const clearers = () => ({
+  head: useHeadStore.getState().reset,
+  evaluate: useEvaluateStore.getState().reset,
+  flow: useTokenFlowStore.getState().forget,
+  objectBackground: useObjectBackgroundStore.getState().forget,
+  rankings: useRankingStore.getState().refresh,
+});
 
 export function installResets(): () => void {
+  const clear = clearers();
   const stops = [
-    useAnalysisStore.subscribe((state, previous) => {
+    useSessionStore.subscribe((state, previous) => {
       const newImage = state.image !== previous.image;
       const newQuestion = state.asked !== previous.asked;
       if (newImage || newQuestion) {
-        useHeadStore.getState().reset();
-        useEvaluateStore.getState().reset();
-        useTokenFlowStore.getState().forget();
+        clear.head();
+        clear.evaluate();
+        clear.flow();
+        clear.objectBackground();
       }
       const { baseline, target } = state.settings;
       const newScoring =
         baseline !== previous.settings.baseline || target !== previous.settings.target;
-      if (newImage || newQuestion || newScoring) useRankingStore.getState().refresh();
-      if (newImage) startMaskForImage(openedExtras(state, previous));
+      if (newImage || newQuestion || newScoring) clear.rankings();
+      if (newImage) {
+        startMaskForImage(state.origin.kind === "opened" ? state.origin.objectMask : null);
+      }
     }),
     // An analysis opened before the samples list or the model arrived is checked once they do.
     useSamplesStore.subscribe((state, previous) => {

@@ -50,3 +50,13 @@ export function failed(error: unknown, context?: string): Failed {
 export function endedBy(error: unknown): Failed | { status: "cancelled" } {
   return isCancellation(error) ? { status: "cancelled" } : failed(error);
 }
+
+/** Where a shown result came from: this page's run, a permalink or the history, a file. */
+export type ResultSource = "run" | "link" | "file";
+
+/** A run with progress (token flow, object vs background) that keeps no result itself. */
+export type RunState =
+  | { status: "idle" }
+  | { status: "running"; done: number; total: number }
+  | { status: "failed"; message: string }
+  | { status: "cancelled" };

@@ -7,16 +7,17 @@
 import { useId, type FormEvent } from "react";
 import { useAnalysisStore } from "../store/analysis-store";
 import { useBackendStore } from "../store/backend-store";
+import { useSessionStore } from "../store/session-store";
 import { AnalysedImage } from "./AnalysedImage";
 import { TopAnswers } from "./TopAnswers";
 
 export function AskPanel() {
   const questionId = useId();
   const backend = useBackendStore((store) => store.state);
-  const image = useAnalysisStore((store) => store.image);
-  const question = useAnalysisStore((store) => store.question);
+  const image = useSessionStore((store) => store.image);
+  const question = useSessionStore((store) => store.question);
   const ask = useAnalysisStore((store) => store.ask);
-  const setQuestion = useAnalysisStore((store) => store.setQuestion);
+  const setQuestion = useSessionStore((store) => store.setQuestion);
   const askQuestion = useAnalysisStore((store) => store.askQuestion);
   const templates = backend.status === "ready" ? backend.report.model.questions : [];
   const canAsk = backend.status === "ready" && image !== null && ask.status !== "running";

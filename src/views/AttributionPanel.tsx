@@ -7,6 +7,7 @@ import { flatScores, useAnalysisStore, type AttributionState } from "../store/an
 import { useBackendStore } from "../store/backend-store";
 import { useHeadStore } from "../store/head-store";
 import { MODE_LABELS, useRankingStore } from "../store/ranking-store";
+import { useSessionStore } from "../store/session-store";
 import { AttributionProgress } from "./AttributionProgress";
 import { AttributionSettingsForm } from "./AttributionSettingsForm";
 import { Heatmap } from "./heatmap/Heatmap";
@@ -15,7 +16,7 @@ import { ScoreModeSwitch } from "./ScoreModeSwitch";
 
 export function AttributionPanel() {
   const backend = useBackendStore((store) => store.state);
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   const attribution = useAnalysisStore((store) => store.attribution);
   const runAttribution = useAnalysisStore((store) => store.runAttribution);
   const cancel = useAnalysisStore((store) => store.cancel);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useId } from "react";
 import { MAX_ATTRIBUTION_SAMPLES, TARGET_KINDS } from "../engine";
-import { useAnalysisStore } from "../store/analysis-store";
+import { useSessionStore } from "../store/session-store";
 
 export function AttributionSettingsForm({
   referenceImages,
@@ -15,8 +15,8 @@ export function AttributionSettingsForm({
   disabled: boolean;
 }) {
   const id = useId();
-  const settings = useAnalysisStore((store) => store.settings);
-  const setSettings = useAnalysisStore((store) => store.setSettings);
+  const settings = useSessionStore((store) => store.settings);
+  const setSettings = useSessionStore((store) => store.setSettings);
   const meanAvailable = referenceImages > 0;
 
   useEffect(() => {

@@ -3,15 +3,15 @@
  * image; and the set of heads to ablate together.
  */
 import { formatHead } from "../engine";
-import { useAnalysisStore } from "../store/analysis-store";
 import { useBackendStore } from "../store/backend-store";
 import { useHeadStore } from "../store/head-store";
+import { useSessionStore } from "../store/session-store";
 import { AblationImpact } from "./AblationImpact";
 import { AnalysedImage } from "./AnalysedImage";
 
 export function HeadDetail() {
   const backend = useBackendStore((store) => store.state);
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   const selected = useHeadStore((store) => store.selected);
   const detail = useHeadStore((store) => store.detail);
   const addToSet = useHeadStore((store) => store.addToSet);

@@ -5,7 +5,7 @@
 import { line, max, min, scaleLinear } from "d3";
 import type { EvaluateResult } from "../engine";
 import { useEvaluateStore } from "../store/evaluate-store";
-import { useAnalysisStore } from "../store/analysis-store";
+import { useSessionStore } from "../store/session-store";
 
 const COLOURS = {
   attribution: "#c0392b",
@@ -19,7 +19,7 @@ const HEIGHT = 150;
 const MARGIN = { top: 8, right: 8, bottom: 24, left: 32 };
 
 export function RankingCurves() {
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   const state = useEvaluateStore((store) => store.state);
   const run = useEvaluateStore((store) => store.run);
   return (

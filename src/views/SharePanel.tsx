@@ -5,20 +5,21 @@
  */
 import { useId, useState } from "react";
 import { errorMessage, parseAttributionResult } from "../engine";
-import { canSharePayload, useAnalysisStore } from "../store/analysis-store";
+import { useAnalysisStore } from "../store/analysis-store";
 import { permalinkUrl } from "../store/permalink-location";
+import { useSessionStore } from "../store/session-store";
+import { shownPayload, useShareable } from "../store/shown-analysis";
 import { downloadText, safeFileName } from "./download";
 import { scoresCsv } from "./scores-csv";
 
 export function SharePanel() {
   const importId = useId();
   const attribution = useAnalysisStore((store) => store.attribution);
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   // A token flow or object vs background result alone is shareable too (no attribution).
-  const shareable = useAnalysisStore(canSharePayload);
+  const shareable = useShareable();
   const comparison = useAnalysisStore((store) => store.comparison);
   const linkError = useAnalysisStore((store) => store.linkError);
-  const payload = useAnalysisStore((store) => store.payload);
   const recompute = useAnalysisStore((store) => store.recompute);
   const openFile = useAnalysisStore((store) => store.openAttributionFile);
   const [link, setLink] = useState<string | null>(null);
@@ -26,7 +27,7 @@ export function SharePanel() {
   const done = attribution.status === "done" ? attribution : null;
 
   const copyPermalink = async () => {
-    const current = payload();
+    const current = shownPayload();
     if (current === null) return;
     const url = permalinkUrl(current);
     setLink(url);

@@ -1,8 +1,8 @@
 /**
- * Connects the app's stores once, at the top: what a new analysis clears (resets.ts), a
- * decoded image becomes the analysed image
- * (once the model is loaded), the question box starts with the model's default question,
- * the URL fragment opens permalinks, and finished attributions are saved to the history.
+ * Connects the app's stores once, at the top: what a new analysis session clears
+ * (resets.ts), a decoded image becomes the analysed image (once the model is loaded),
+ * the question box starts with the model's default
+ * question, the URL fragment opens permalinks, and finished results are saved to the history.
  */
 import { useEffect } from "react";
 import { useAnalysisStore } from "../store/analysis-store";
@@ -11,28 +11,29 @@ import { startHistoryAutosave } from "../store/history-autosave";
 import { useImageStore } from "../store/image-store";
 import { followLocationPermalink } from "../store/permalink-location";
 import { installResets } from "../store/resets";
+import { useSessionStore } from "../store/session-store";
 
 export function useAnalysisWiring(): void {
   const backend = useBackendStore((store) => store.state);
   const imageState = useImageStore((store) => store.state);
   const analyseImage = useAnalysisStore((store) => store.analyseImage);
-  const setQuestion = useAnalysisStore((store) => store.setQuestion);
+  const setQuestion = useSessionStore((store) => store.setQuestion);
 
   useEffect(() => installResets(), []);
   useEffect(() => startHistoryAutosave(), []);
   useEffect(() => followLocationPermalink(), []);
 
-  const defaultQuestion =
-    backend.status === "ready" ? backend.report.model.questions[0] : undefined;
+  const model = backend.status === "ready" ? backend.report.model : null;
+  const defaultQuestion = model?.questions[0];
   useEffect(() => {
     // Only fill an untouched box: an opened permalink brings its own question.
-    if (defaultQuestion !== undefined && useAnalysisStore.getState().question === "") {
+    if (defaultQuestion !== undefined && useSessionStore.getState().question === "") {
       setQuestion(defaultQuestion);
     }
   }, [defaultQuestion, setQuestion]);
 
   const decoded = imageState.status === "ready" ? imageState.image : null;
-  const ready = backend.status === "ready";
+  const ready = model !== null;
   useEffect(() => {
     if (decoded === null || !ready) return;
     void analyseImage(decoded.name, decoded.width, decoded.height, decoded.pixels);

@@ -1,5 +1,5 @@
 /** A running knockout analysis: its progress bar, runs done, and Cancel. */
-import type { RunState } from "../../store/token-flow-store";
+import type { RunState } from "../../store/run-state";
 
 export function RunProgress({
   state,

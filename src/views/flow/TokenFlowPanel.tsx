@@ -8,7 +8,9 @@ import { useDeferredValue, useMemo, useState } from "react";
 import { defaultWindow, type TokenGroup } from "../../engine";
 import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
+import { useObjectBackgroundStore } from "../../store/object-background-store";
 import { useObjectMaskStore } from "../../store/object-mask-store";
+import { useSessionStore } from "../../store/session-store";
 import { useTokenFlowStore } from "../../store/token-flow-store";
 import { formatDuration, formatProbability } from "../numbers";
 import { FlowCurves } from "./FlowCurves";
@@ -30,16 +32,16 @@ const SOURCE_NAMES = {
 
 export function TokenFlowPanel() {
   const backend = useBackendStore((store) => store.state);
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   const attribution = useAnalysisStore((store) => store.attribution);
   // Deferred: the views of a new result render in the background, in slices, so the page
   // keeps answering input while they mount.
-  const flow = useDeferredValue(useAnalysisStore((store) => store.extras.flow));
-  const state = useTokenFlowStore((store) => store.flow);
-  const patchesState = useTokenFlowStore((store) => store.patches);
+  const flow = useDeferredValue(useTokenFlowStore((store) => store.result));
+  const state = useTokenFlowStore((store) => store.state);
+  const patchesState = useObjectBackgroundStore((store) => store.state);
   const windowSize = useTokenFlowStore((store) => store.windowSize);
   const setWindowSize = useTokenFlowStore((store) => store.setWindowSize);
-  const runFlow = useTokenFlowStore((store) => store.runFlow);
+  const runFlow = useTokenFlowStore((store) => store.run);
   const cancel = useTokenFlowStore((store) => store.cancel);
   const maskChoice = useObjectMaskStore((store) => store.choice);
   const model = backend.status === "ready" ? backend.report.model : null;
@@ -108,7 +110,7 @@ function FlowView({
   grid,
 }: {
   run: TokenFlowRun;
-  image: NonNullable<ReturnType<typeof useAnalysisStore.getState>["image"]>;
+  image: NonNullable<ReturnType<typeof useSessionStore.getState>["image"]>;
   grid: [number, number];
 }) {
   const { result, tokenAttention } = run;

@@ -8,9 +8,11 @@
 import { useDeferredValue, useMemo, useRef } from "react";
 import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
+import { useObjectBackgroundStore } from "../../store/object-background-store";
 import { previewMask, type MaskChoice } from "../../store/object-mask-spec";
 import { currentCoverage, useObjectMaskStore } from "../../store/object-mask-store";
 import { useSamplesStore } from "../../store/samples-store";
+import { useSessionStore } from "../../store/session-store";
 import { useTokenFlowStore } from "../../store/token-flow-store";
 import { PatchGrid } from "../flow/PatchGrid";
 import { patchName } from "../flow/patch-name";
@@ -27,17 +29,17 @@ const CHOICES: { value: MaskChoice; label: string }[] = [
 
 export function ObjectMaskPanel() {
   const backend = useBackendStore((store) => store.state);
-  const image = useAnalysisStore((store) => store.image);
+  const image = useSessionStore((store) => store.image);
   const attribution = useAnalysisStore((store) => store.attribution);
-  const patches = useDeferredValue(useAnalysisStore((store) => store.extras.patches));
+  const patches = useDeferredValue(useObjectBackgroundStore((store) => store.result));
   // Re-render when the samples arrive: the scene coverage comes from them.
   useSamplesStore((store) => store.state);
   const { choice, painted, threshold, setChoice, setPatch, clearPainted, setThreshold } =
     useObjectMaskStore();
-  const state = useTokenFlowStore((store) => store.patches);
-  const flowState = useTokenFlowStore((store) => store.flow);
-  const runPatches = useTokenFlowStore((store) => store.runPatches);
-  const cancel = useTokenFlowStore((store) => store.cancel);
+  const state = useObjectBackgroundStore((store) => store.state);
+  const flowState = useTokenFlowStore((store) => store.state);
+  const runPatches = useObjectBackgroundStore((store) => store.run);
+  const cancel = useObjectBackgroundStore((store) => store.cancel);
   const model = backend.status === "ready" ? backend.report.model : null;
   const coverage = image !== null && model !== null ? currentCoverage() : null;
   const grid = model?.grid;
