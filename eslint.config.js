@@ -3,6 +3,9 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
 
+const SPREAD_MIN_MAX =
+  "Math.min/max(...values) overflows the stack on large arrays: use minOf/maxOf (src/engine/math/extent.ts, exported by src/engine), which loop";
+
 export default tseslint.config(
   {
     ignores: [
@@ -23,6 +26,22 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": [
         "error",
         { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      // Spreading an array into arguments puts every item on the stack: Node 20 throws
+      // "Maximum call stack size exceeded" for Math.max over 200,000 items (120,000 pass),
+      // a size a link's token-flow curves reached.
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.object.name='Math'][callee.property.name=/^(min|max)$/] > SpreadElement",
+          message: SPREAD_MIN_MAX,
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name='apply'][callee.object.object.name='Math'][callee.object.property.name=/^(min|max)$/]",
+          message: SPREAD_MIN_MAX,
+        },
       ],
     },
   },

@@ -14,6 +14,7 @@ import {
   type Page,
   type TestInfo,
 } from "@playwright/test";
+import { maxOf } from "../src/engine";
 import { wasmOnly } from "./app";
 
 async function chooseSample(page: Page) {
@@ -153,17 +154,17 @@ test("token flow on a bundled sample: curves, group graph, token <-> patch hover
   // Hovering the final token lights the patches it reads.
   const patches = imagePatches(page);
   await expect(patches).toHaveCount(64);
-  expect(Math.max(...(await numbers(patches, "data-light")))).toBe(0);
+  expect(maxOf(await numbers(patches, "data-light"))).toBe(0);
   const tokens = promptTokens(page);
   await tokens.last().hover();
   const lit = await numbers(patches, "data-light");
-  expect(Math.max(...lit)).toBe(1);
+  expect(maxOf(lit)).toBe(1);
   expect(lit.filter((v) => v > 0).length).toBeGreaterThan(1);
 
   // Hovering the patch the final token reads most lights the tokens that read it.
   await patches.nth(lit.indexOf(1)).hover();
   const tokenLights = await numbers(tokens, "data-light");
-  expect(Math.max(...tokenLights)).toBe(1);
+  expect(maxOf(tokenLights)).toBe(1);
   // The prefix (before the image) cannot read a patch.
   expect(await tokens.first().getAttribute("data-light")).toBe("0.0000");
 });
@@ -285,7 +286,7 @@ test("a token flow without attribution has a permalink: a fresh browser shows th
   const changes = await numbers(flow.locator("path[data-change]"), "data-change");
   await promptTokens(page).last().hover();
   const lit = await numbers(imagePatches(page), "data-light");
-  expect(Math.max(...lit)).toBe(1);
+  expect(maxOf(lit)).toBe(1);
   await expect(page.getByText("Run attribution to fill the map.")).toBeVisible();
 
   const link = await openPermalinkFresh(page, browser, testInfo, async (other) => {

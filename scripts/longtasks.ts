@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
+import { maxOf } from "../src/engine";
 import { startPreview } from "./preview-server";
 
 const { values } = parseArgs({
@@ -174,7 +175,7 @@ try {
       run: run + 1,
       attributionMs: Math.round(endedAt - startedAt),
       longTasks: tasks.length,
-      maxLongTaskMs: Math.round(Math.max(0, ...tasks.map((task) => task.duration))),
+      maxLongTaskMs: Math.round(Math.max(0, maxOf(tasks.map((task) => task.duration)))),
       longTasksMs: tasks.map((task) => Math.round(task.duration)),
       maxFrameMs: Math.round(frames[0]?.duration ?? 0),
       ...(hottest ? { hottest } : {}),
@@ -282,8 +283,10 @@ function mainThreadTasks(buffer: Buffer) {
       cpuMs: Math.round((task.tdur ?? 0) / 1000),
     })),
     maxCpuMs: Math.round(
-      Math.max(0, ...tasks.filter((t) => `${t.pid}:${t.tid}` === page).map((t) => t.tdur ?? 0)) /
-        1000,
+      Math.max(
+        0,
+        maxOf(tasks.filter((t) => `${t.pid}:${t.tid}` === page).map((t) => t.tdur ?? 0)),
+      ) / 1000,
     ),
   };
 }

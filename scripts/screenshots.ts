@@ -12,6 +12,7 @@ import { mkdirSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium, type Locator, type Page } from "@playwright/test";
 import { findChromium } from "../e2e/chromium-path";
+import { maxOf, minOf } from "../src/engine";
 import { startPreview } from "./preview-server";
 
 interface Shot {
@@ -98,10 +99,10 @@ async function unionBox(regions: Locator[]) {
     if (box === null) throw new Error(`a region to frame is not visible: ${String(region)}`);
     boxes.push(box);
   }
-  const x = Math.min(...boxes.map((b) => b.x));
-  const y = Math.min(...boxes.map((b) => b.y));
-  const right = Math.max(...boxes.map((b) => b.x + b.width));
-  const bottom = Math.max(...boxes.map((b) => b.y + b.height));
+  const x = minOf(boxes.map((b) => b.x));
+  const y = minOf(boxes.map((b) => b.y));
+  const right = maxOf(boxes.map((b) => b.x + b.width));
+  const bottom = maxOf(boxes.map((b) => b.y + b.height));
   const margin = 8;
   return {
     x: Math.max(0, x - margin),

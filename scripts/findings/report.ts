@@ -6,7 +6,13 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { format, resolveConfig } from "prettier";
-import type { EvaluateResult, FlowResult, PatchesResult, SetsResult } from "../../src/engine";
+import {
+  maxOf,
+  type EvaluateResult,
+  type FlowResult,
+  type PatchesResult,
+  type SetsResult,
+} from "../../src/engine";
 import type { ModelIdentity } from "./model-identity";
 import type { GalleryCheck } from "./selection";
 import {
@@ -258,7 +264,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
   const contributionSum = patches[0]!.contributions.flat().reduce((a, b) => a + b, 0);
 
   // Reading the disagreements: each note appears only when the numbers it cites say so.
-  const topLayer = one.profile.indexOf(Math.max(...one.profile));
+  const topLayer = one.profile.indexOf(maxOf(one.profile));
   const imageRoute = three.image;
   const notes: string[] = [];
   if (one.verdicts[1]!.agrees === false && topLayer < one.early) {

@@ -8,6 +8,7 @@ import {
   type FlowResult,
   type PatchesResult,
   type SetsResult,
+  maxOf,
   pearson,
 } from "../../src/engine";
 
@@ -27,7 +28,7 @@ export const f1 = (x: number | null | undefined) =>
 
 /** Mean of each index over several curves (nulls skipped). */
 export function meanCurve(curves: readonly (readonly (number | null)[])[]): (number | null)[] {
-  const length = Math.max(0, ...curves.map((c) => c.length));
+  const length = Math.max(0, maxOf(curves.map((c) => c.length)));
   return Array.from({ length }, (_, i) => {
     const known = curves.map((c) => c[i]).filter((v): v is number => v !== null && v !== undefined);
     return known.length ? mean(known) : null;

@@ -3,6 +3,7 @@
  * (curves over k or layers), grouped bars, and a heatmap. d3 picks round axis ticks.
  */
 import { scaleLinear } from "d3";
+import { maxOf, minOf } from "../../src/engine";
 
 const FONT = `font-family="system-ui, sans-serif" font-size="11"`;
 export const PALETTE = [
@@ -107,7 +108,7 @@ export function lineChart(
   const all = series.flatMap((s) =>
     s.values.filter((v): v is number => v !== null && Number.isFinite(v)),
   );
-  const axis = niceAxis(...(yDomain ?? [Math.min(0, ...all), Math.max(0, ...all)]), 5);
+  const axis = niceAxis(...(yDomain ?? [Math.min(0, minOf(all)), Math.max(0, maxOf(all))]), 5);
   const domain = yDomain ?? axis.domain;
   const x = scale([xs[0]!, xs[xs.length - 1]!], [f.left, f.width - f.right]);
   const y = scale(domain, [f.height - f.bottom, f.top]);
@@ -142,7 +143,7 @@ export function barChart(
 ): string {
   const f = frame(620, 300);
   const all = series.flatMap((s) => s.values);
-  const axis = niceAxis(Math.min(0, ...all), Math.max(0, ...all), 5);
+  const axis = niceAxis(Math.min(0, minOf(all)), Math.max(0, maxOf(all)), 5);
   const y = scale(axis.domain, [f.height - f.bottom, f.top]);
   const band = (f.width - f.left - f.right) / groups.length;
   const bar = (band * 0.8) / series.length;
@@ -177,14 +178,14 @@ export function heatmap(
 ): string {
   const rows = values.length;
   const cols = values[0]?.length ?? 0;
-  const left = 8 + 6 * Math.max(4, ...rowLabels.map((l) => l.length));
+  const left = 8 + 6 * Math.max(4, maxOf(rowLabels.map((l) => l.length)));
   const top = 28 + (colLabels.some((l) => l) ? 70 : 0);
   const f = {
     ...frame(Math.max(left + cols * cell + 130, 60 + 7 * title.length), top + rows * cell + 20),
   };
   const known = values.flat().filter((v): v is number => v !== null);
-  const max = Math.max(1e-12, ...known.map(Math.abs));
-  const [lo, hi] = [Math.min(...known), Math.max(...known)];
+  const max = Math.max(1e-12, maxOf(known.map(Math.abs)));
+  const [lo, hi] = [minOf(known), maxOf(known)];
   const colour = (v: number | null) => {
     if (v === null) return "#ccc";
     const t = sequential

@@ -86,6 +86,7 @@ export { sampleMasks, maskRow, isHeldOut } from "./attribution/masks";
 export { RidgeAccumulator, predict } from "./attribution/ridge";
 export { coefficientStandardErrors } from "./attribution/coefficient-se";
 export type { CovarianceEstimator } from "./attribution/coefficient-se";
+export { maxOf, minOf } from "./math/extent";
 export { mulberry32 } from "./math/random";
 export { pearson } from "./math/stats";
 

@@ -145,9 +145,9 @@ export function similarFraction(sprite: Sprite, colors: readonly RGB[], radius =
  * backgrounds, light on dark ones, by at least 0.35 in luma, in a random hue.
  */
 export function contrastingTint(background: BackgroundSpec, rng: Rng): RGB {
-  const lumas = [luma(background.rgb), luma(background.rgb2)];
-  const lo = Math.min(...lumas);
-  const hi = Math.max(...lumas);
+  const [first, second] = [luma(background.rgb), luma(background.rgb2)];
+  const lo = Math.min(first, second);
+  const hi = Math.max(first, second);
   const dark = hi > 0.5;
   for (let attempt = 0; attempt < 24; attempt++) {
     const tint = hsvToRgb(

@@ -11,6 +11,8 @@
 import {
   isHeldOut,
   maskRow,
+  maxOf,
+  minOf,
   pearson,
   predict,
   RidgeAccumulator,
@@ -57,7 +59,7 @@ export async function sweepDefaults(
   const { holdout, ridge } = DEFAULT_ATTRIBUTION;
   const prompt = headflow.prompt(options.question);
   const vocab = headflow.bundle.manifest.vocabSize;
-  const nMax = Math.max(...options.sizes);
+  const nMax = maxOf(options.sizes);
   const cells = new Map<string, Cell>();
   const cell = (alpha: number, samples: number) => {
     const key = `${alpha}|${samples}`;
@@ -116,9 +118,9 @@ export async function sweepDefaults(
       alpha: c.alpha,
       samples: c.samples,
       heldOutR: round(median(c.heldOutR), 4),
-      heldOutRMin: round(Math.min(...c.heldOutR), 4),
+      heldOutRMin: round(minOf(c.heldOutR), 4),
       seedAgreement: round(median(c.seedAgreement), 4),
-      seedAgreementMin: round(Math.min(...c.seedAgreement), 4),
+      seedAgreementMin: round(minOf(c.seedAgreement), 4),
     })),
   };
 }

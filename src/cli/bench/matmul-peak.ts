@@ -1,5 +1,5 @@
 /** The fp32 matrix-multiply rate of this machine, measured in the engine's runtime. */
-import type { OrtModule, OrtSessionOptions } from "../../engine";
+import { maxOf, type OrtModule, type OrtSessionOptions } from "../../engine";
 import { matmulModel } from "./onnx-matmul";
 import { median, round } from "./stats";
 
@@ -46,7 +46,7 @@ export async function measureMatmul(
   await session.release();
   return {
     shape: [m, k, n],
-    gflops: round(Math.max(...rates), 2),
+    gflops: round(maxOf(rates), 2),
     medianGflops: round(median(rates), 2),
   };
 }
@@ -83,6 +83,6 @@ export async function measurePeakWithDecoderShapes(
   ];
   const atDecoderShapes: MatmulRate[] = [];
   for (const s of decoderShapes) atDecoderShapes.push(await measureMatmul(ort, options, s));
-  const gflops = Math.max(peak.gflops, ...atDecoderShapes.map((r) => r.gflops));
+  const gflops = Math.max(peak.gflops, maxOf(atDecoderShapes.map((r) => r.gflops)));
   return { gflops, squares: peak.bySize, atDecoderShapes };
 }

@@ -13,6 +13,7 @@ import {
   BLANK_GRAY,
   DEFAULT_ATTRIBUTION,
   Headflow,
+  maxOf,
   normalisationOf,
   pearson,
   sampleMasks,
@@ -125,9 +126,7 @@ export async function compareWithPytorch(
       batchSize: settings.batchSize,
       maxAbsTargetDifference: maxTargetDiff,
       scoresPearson: pearson(engineScores, reference.scores),
-      maxAbsScoreDifference: Math.max(
-        ...engineScores.map((s, i) => Math.abs(s - reference.scores[i]!)),
-      ),
+      maxAbsScoreDifference: maxOf(engineScores.map((s, i) => Math.abs(s - reference.scores[i]!))),
       heldOutR: { engine: engine.fit.heldOutR, pytorch: reference.heldOutR },
       wallMs: { engine: round(engineMs, 1), pytorch: round(torchMs, 1) },
       engineSpeedup: round(torchMs / engineMs, 2),

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { maxOf } from "../../engine";
 import type { ProgressLine } from "../progress";
 import { round } from "./stats";
 
@@ -103,7 +104,7 @@ export async function measureSetsThroughput(options: ThroughputOptions) {
         imagesPerHour: round((files.length / wall) * 3600, 0),
         // Without each process's start-up (model load, baseline): the steady rate.
         imagesPerHourSteady: round(
-          (files.length / Math.max(...shards.map((s) => s.imageSeconds))) * 3600,
+          (files.length / maxOf(shards.map((s) => s.imageSeconds))) * 3600,
           0,
         ),
         secondsPerImagePerProcess: round(imageSeconds / files.length, 2),

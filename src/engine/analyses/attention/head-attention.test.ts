@@ -4,6 +4,7 @@ import { normalisationOf } from "../../ablation/baseline";
 import type { Bundle } from "../../model/bundle";
 import { solidImage, toPixelValues } from "../../model/image";
 import { prefill, type Prefilled } from "../../model/prefill";
+import { minOf } from "../../math/extent";
 import { loadBundleNode } from "../../node";
 import { attentionToImage } from "../rankings/rankings";
 import { cleanAttentions } from "./clean-attentions";
@@ -31,7 +32,7 @@ describe("final-token attention over the image patches", () => {
     ] as const) {
       const map = finalTokenImageAttention(attentions, prefilled, layer, head);
       expect(map).toHaveLength(image.tokens);
-      expect(Math.min(...map)).toBeGreaterThanOrEqual(0);
+      expect(minOf(map)).toBeGreaterThanOrEqual(0);
       const sum = map.reduce((a, b) => a + b, 0);
       expect(sum).toBeCloseTo(totals[layer * heads + head]!, 6);
     }

@@ -8,6 +8,7 @@
  */
 import { formatHead } from "../../ablation/heads";
 import { HeadflowError } from "../../errors";
+import { maxOf, minOf } from "../../math/extent";
 import { pearson } from "../../math/stats";
 import type { AttributionResult } from "../../results/attribution-results";
 import { baselineMismatch } from "./baseline-match";
@@ -60,7 +61,7 @@ export function compareBaselines(
       head: index % heads,
       ranks: headRanks,
       scores: scores.map((s) => s[index]!),
-      rankSpread: Math.max(...headRanks) - Math.min(...headRanks),
+      rankSpread: maxOf(headRanks) - minOf(headRanks),
     };
   });
   // Most-moved first; equal spreads in layer-major order.
