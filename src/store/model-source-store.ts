@@ -1,16 +1,14 @@
 /**
  * Which model the explorer runs: the bundled one, or a third-party export the user
- * brought (a folder or a URL). Loading goes through the inference worker; on
- * success the backend store's model info is replaced, so every view follows the new model.
+ * brought (a folder or a URL). Loading goes through the workers' client (src/client); on
+ * success the backend store's model info is replaced, so every view follows the new model
+ * (and the app analyses the shown image again with it: useAnalysisWiring).
  */
-import * as Comlink from "comlink";
 import { create } from "zustand";
-import type { DownloadProgress, PickedFile } from "../engine";
-import { inferenceWorker } from "../workers/inference-client";
+import { analysisClient } from "../client";
+import { errorMessage, type DownloadProgress, type PickedFile } from "../engine";
 import type { ThirdPartyInfo, ThirdPartySource } from "../workers/third-party-model";
-import { useAnalysisStore } from "./analysis-store";
 import { useBackendStore } from "./backend-store";
-import { useImageStore } from "./image-store";
 
 export type ModelSourceState =
   | { status: "bundled" }
@@ -36,11 +34,11 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
     current = attempt;
     set({ state: { status: "loading", label, progress: null } });
     try {
-      const onProgress = Comlink.proxy((progress: DownloadProgress) => {
+      const onProgress = (progress: DownloadProgress) => {
         const state = get().state;
         if (state.status === "loading") set({ state: { ...state, progress } });
-      });
-      const { model, thirdParty } = await inferenceWorker().loadThirdParty(source, onProgress);
+      };
+      const { model, thirdParty } = await analysisClient.loadThirdParty(source, onProgress);
       if (attempt.cancelled) return;
       useBackendStore.setState((store) =>
         store.state.status === "ready"
@@ -48,20 +46,13 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
           : store,
       );
       set({ state: { status: "loaded", label, info: thirdParty, loadMs: model.loadMs } });
-      // The shown image was prepared, asked and attributed with the previous model: redo
-      // it with this one (its input size and heads differ).
-      const image = useImageStore.getState().state;
-      if (image.status === "ready") {
-        const { name, width, height, pixels } = image.image;
-        void useAnalysisStore.getState().analyseImage(name, width, height, pixels);
-      }
     } catch (error) {
       if (attempt.cancelled) return; // cancelLoad already restored the state
       set({
         state: {
           status: "failed",
           label,
-          error: error instanceof Error ? error.message : String(error),
+          error: errorMessage(error),
         },
       });
     }
@@ -73,7 +64,7 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
       if (!current || get().state.status !== "loading") return;
       current.cancelled = true;
       set({ state: current.before });
-      void inferenceWorker().cancelModelLoad();
+      analysisClient.cancelModelLoad();
     },
     async loadFolder(files) {
       if (files.length === 0) return;

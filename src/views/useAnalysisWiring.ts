@@ -1,7 +1,7 @@
 /**
  * Connects the app's stores once, at the top: what a new analysis session clears
- * (resets.ts), a decoded image becomes the analysed image (once the model is loaded),
- * the question box starts with the model's default
+ * (resets.ts), a decoded image becomes the analysed image (once a model is loaded, and
+ * again with each model the user loads), the question box starts with the model's default
  * question, the URL fragment opens permalinks, and finished results are saved to the history.
  */
 import { useEffect } from "react";
@@ -33,9 +33,11 @@ export function useAnalysisWiring(): void {
   }, [defaultQuestion, setQuestion]);
 
   const decoded = imageState.status === "ready" ? imageState.image : null;
-  const ready = model !== null;
   useEffect(() => {
-    if (decoded === null || !ready) return;
+    // A model the user loads replaces the model info: the shown image was prepared, asked
+    // and attributed with the previous model, so it is analysed again (input size and
+    // heads differ).
+    if (decoded === null || model === null) return;
     void analyseImage(decoded.name, decoded.width, decoded.height, decoded.pixels);
-  }, [decoded, ready, analyseImage]);
+  }, [decoded, model, analyseImage]);
 }
