@@ -82,8 +82,11 @@ export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } a
 /** AttributeProto.AttributeType values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
-const root = protobuf.Root.fromJSON(schema as protobuf.INamespace);
-const Model = root.lookupType("onnx.ModelProto");
+// Built on first use: protobufjs compiles its codecs with `Function`, which the app's
+// Content-Security-Policy forbids, so nothing may run at import time.
+let model: protobuf.Type | null = null;
+const Model = () =>
+  (model ??= protobuf.Root.fromJSON(schema as protobuf.INamespace).lookupType("onnx.ModelProto"));
 
 export function toNumber(value: Int64 | undefined): number {
   if (value === undefined) return 0;
@@ -93,7 +96,7 @@ export function toNumber(value: Int64 | undefined): number {
 /** Parses an ONNX model; a HeadflowError for bytes that are not one. */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   try {
-    return Model.decode(bytes) as unknown as ModelProto;
+    return Model().decode(bytes) as unknown as ModelProto;
   } catch (error) {
     throw new HeadflowError("bad-model", `not an ONNX model: ${errorMessage(error)}`, {
       cause: error,
@@ -102,7 +105,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
 }
 
 export function encodeModel(model: ModelProto): Uint8Array {
-  return Model.encode(model as unknown as protobuf.Message).finish();
+  return Model().encode(model as unknown as protobuf.Message).finish();
 }
 
 /** The attribute `name` of a node, or undefined. */
