@@ -70,9 +70,10 @@ export const ATTRIBUTION_OPTIONS = {
   holdout: { type: "string" },
   ridge: { type: "string" },
   batch: { type: "string" },
+  stop: { type: "string" },
 } as const;
 
-export const ATTRIBUTION_OPTIONS_HELP = `--samples N (${d.samples}) --alpha A (${d.alpha}) --seed S (${d.seed}) --holdout F (${d.holdout}) --ridge R (${d.ridge}) --batch B (${d.batchSize})`;
+export const ATTRIBUTION_OPTIONS_HELP = `--samples N (${d.samples}) --alpha A (${d.alpha}) --seed S (${d.seed}) --holdout F (${d.holdout}) --ridge R (${d.ridge}) --batch B (${d.batchSize}) --stop auto|off (${d.stop})`;
 
 export function attributionSettings(values: {
   samples?: string | undefined;
@@ -81,7 +82,12 @@ export function attributionSettings(values: {
   holdout?: string | undefined;
   ridge?: string | undefined;
   batch?: string | undefined;
+  stop?: string | undefined;
 }): AttributionSettings {
+  const stop = values.stop ?? d.stop ?? "off";
+  if (stop !== "auto" && stop !== "off") {
+    throw new HeadflowError("bad-argument", `--stop must be auto or off (got "${stop}")`);
+  }
   return {
     samples: integerOption("samples", values.samples, d.samples, 10, MAX_ATTRIBUTION_SAMPLES),
     alpha: numberOption("alpha", values.alpha, d.alpha),
@@ -89,6 +95,7 @@ export function attributionSettings(values: {
     holdout: numberOption("holdout", values.holdout, d.holdout),
     ridge: numberOption("ridge", values.ridge, d.ridge),
     batchSize: integerOption("batch", values.batch, d.batchSize, 1, 4096),
+    stop,
   };
 }
 

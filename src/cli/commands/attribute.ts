@@ -16,10 +16,13 @@ import { BASELINES_HELP, BASELINES_OPTIONS, attributeBaselines } from "./attribu
 const d = DEFAULT_ATTRIBUTION;
 export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [--samples N] [--alpha A] [--seed S]
                   [--baseline mean|blank|image:FILE] [--target logit|logprob|margin]
-                  [--answer WORD] [--holdout F] [--ridge R] [--batch B] [--out FILE] [--model DIR|URL]
+                  [--answer WORD] [--holdout F] [--ridge R] [--batch B] [--stop auto|off]
+                  [--out FILE] [--model DIR|URL]
   Samples N random masks (each head ablated with probability A), fits the target by ridge
   least squares and reports per-head scores (-weight), the held-out Pearson r, settings and
-  timings. Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --batch ${d.batchSize}.
+  timings. --stop auto ends sampling before N once the top-10 heads and the held-out r
+  have stopped changing (the rule and the masks used are in the JSON's "stopping").
+  Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --batch ${d.batchSize} --stop ${d.stop}.
   --out writes the JSON to FILE (atomically) instead of stdout. ${DEVICE_HELP}.
 ${BASELINES_HELP}`;
 
@@ -58,12 +61,16 @@ export async function attributeCommand(
         baseline,
         target,
         ...requestFields(options, signal),
-        onProgress: ({ done, total, partial }) =>
-          bar.update(
-            done,
-            total,
-            partial?.heldOutR != null ? `held-out r ${partial.heldOutR.toFixed(3)}` : "",
-          ),
+        onProgress: ({ done, total, partial, check }) =>
+          bar.update(done, total, progressNote(partial?.heldOutR, check?.topKOverlap)),
       }),
   });
+}
+
+/** The progress line's note: the live held-out r, and with --stop auto the top-10 overlap. */
+function progressNote(heldOutR: number | null | undefined, overlap: number | null | undefined) {
+  const notes = [];
+  if (heldOutR != null) notes.push(`held-out r ${heldOutR.toFixed(3)}`);
+  if (overlap != null) notes.push(`top-10 overlap ${overlap.toFixed(1)}`);
+  return notes.join(", ");
 }

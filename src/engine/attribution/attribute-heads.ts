@@ -8,9 +8,17 @@
  * linear "models" as well as on the real one.
  */
 import { HeadflowError } from "../errors";
+import { FitSchedule } from "./fit-schedule";
+import { HeldOutStats } from "./held-out";
 import { isHeldOut, MaskSampler, type MaskDraw } from "./masks";
-import { RidgeAccumulator, predict, type LinearFit } from "./ridge";
-import { pearson } from "../math/stats";
+import { RidgeAccumulator, type LinearFit } from "./ridge";
+import {
+  ConvergenceTracker,
+  DEFAULT_STOP_RULE,
+  type ConvergenceCheck,
+  type StopMode,
+  type StopRule,
+} from "./stop-rule";
 
 export interface AttributionSettings {
   samples: number;
@@ -22,6 +30,12 @@ export interface AttributionSettings {
   ridge: number;
   /** Masks per model run. */
   batchSize: number;
+  /**
+   * "auto": stop sampling once the fit has stopped changing (stop-rule.ts), so `samples`
+   * is the most masks drawn; "off" (and absent, as in results written before the rule
+   * existed): always draw `samples` masks.
+   */
+  stop?: StopMode;
 }
 
 /**
@@ -35,6 +49,7 @@ export const DEFAULT_ATTRIBUTION: AttributionSettings = {
   holdout: 0.15,
   ridge: 1e-3,
   batchSize: 32,
+  stop: "off",
 };
 
 /** Targets of `count` masks stored back to back (layer-major rows). */
@@ -53,8 +68,24 @@ export interface AttributionEstimate {
 export interface AttributionProgress {
   done: number;
   total: number;
-  /** The fit on the masks so far (present once there are more training masks than heads). */
+  /**
+   * The fit on the masks so far, at the fit schedule's refits (fit-schedule.ts), once there
+   * are more training masks than heads.
+   */
   partial?: AttributionEstimate;
+  /** With `stop: "auto"`, the stopping rule's latest check. */
+  check?: ConvergenceCheck;
+}
+
+/** How a run with the stopping rule ended (absent with `stop: "off"`). */
+export interface StoppingRecord {
+  rule: StopRule;
+  /** Masks drawn, run and fitted: `samples` unless the rule was met first. */
+  masksUsed: number;
+  /** "converged": the rule was met; "samples": every mask was drawn first. */
+  reason: "converged" | "samples";
+  /** Every check of the run, in order. */
+  checks: ConvergenceCheck[];
 }
 
 export interface AttributionRun extends AttributionEstimate {
@@ -63,6 +94,7 @@ export interface AttributionRun extends AttributionEstimate {
   targets: Float64Array;
   /** Time spent fitting (all partial fits and the final one), in milliseconds. */
   fitMs: number;
+  stopping?: StoppingRecord;
 }
 
 /**
@@ -76,7 +108,7 @@ export function checkAttributionSettings(settings: AttributionSettings): void {
   const bad = (message: string) => {
     throw new HeadflowError("bad-argument", message);
   };
-  const { samples, alpha, seed, holdout, ridge, batchSize } = settings;
+  const { samples, alpha, seed, holdout, ridge, batchSize, stop } = settings;
   if (!Number.isInteger(samples) || samples < 10 || samples > MAX_ATTRIBUTION_SAMPLES)
     bad(`samples must be an integer in 10..${MAX_ATTRIBUTION_SAMPLES} (got ${samples})`);
   if (!(alpha > 0 && alpha < 1)) bad(`alpha must lie strictly between 0 and 1 (got ${alpha})`);
@@ -86,6 +118,17 @@ export function checkAttributionSettings(settings: AttributionSettings): void {
   if (!(ridge > 0)) bad(`ridge must be positive (got ${ridge})`);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_ATTRIBUTION_SAMPLES)
     bad(`batch size must be an integer in 1..${MAX_ATTRIBUTION_SAMPLES} (got ${batchSize})`);
+  if (stop !== undefined && stop !== "auto" && stop !== "off")
+    bad(`stop must be auto or off (got ${JSON.stringify(stop)})`);
+}
+
+/** The schedule of partial fits (and of the stopping rule's checks) of a run. */
+export function fitScheduleOf(
+  size: number,
+  settings: AttributionSettings,
+  spacing = DEFAULT_STOP_RULE.spacing,
+): FitSchedule {
+  return new FitSchedule(size, settings.holdout, settings.samples, spacing);
 }
 
 /**
@@ -104,24 +147,29 @@ export type MaskFitterFactory = (size: number, settings: AttributionSettings) =>
 
 /**
  * The ridge fit of attributeHeads, fed batch by batch (masks in sampling order). Training
- * masks go into the normal equations and are dropped; only the held-out masks (a
- * `holdout` fraction) are kept, for the held-out correlation of each partial fit.
+ * masks go into the normal equations and held-out masks into the sums of their
+ * correlation check (held-out.ts); no mask is kept, so memory and the cost of a refit do
+ * not grow with the sample count. It refits on the fit schedule (fit-schedule.ts), not
+ * after every batch.
  */
 export class StreamingFit implements MaskFitter {
   private readonly size: number;
   private readonly settings: AttributionSettings;
   private readonly accumulator: RidgeAccumulator;
-  private readonly heldOut: GrowingRows;
-  private readonly heldOutTargets: number[] = [];
+  private readonly heldOut: HeldOutStats;
+  private readonly schedule: FitSchedule;
   private received = 0;
   private estimate: AttributionEstimate | undefined;
+  private estimateAt = -1;
 
-  constructor(size: number, settings: AttributionSettings) {
+  /** `spacing`: of the fit schedule's checks (the stopping rule's). */
+  constructor(size: number, settings: AttributionSettings, spacing = DEFAULT_STOP_RULE.spacing) {
     checkAttributionSettings(settings);
     this.size = size;
     this.settings = settings;
     this.accumulator = new RidgeAccumulator(size);
-    this.heldOut = new GrowingRows(size);
+    this.heldOut = new HeldOutStats(size);
+    this.schedule = fitScheduleOf(size, settings, spacing);
   }
 
   add(masks: Uint8Array, values: Float64Array): AttributionEstimate | undefined {
@@ -136,54 +184,25 @@ export class StreamingFit implements MaskFitter {
     for (let i = 0; i < count; i++) {
       const index = this.received + i;
       const row = masks.subarray(i * this.size, (i + 1) * this.size);
-      if (isHeldOut(index, this.settings.holdout)) {
-        this.heldOut.push(row);
-        this.heldOutTargets.push(values[i]!);
-      } else {
-        this.accumulator.add(row, values[i]!);
-      }
+      if (isHeldOut(index, this.settings.holdout)) this.heldOut.add(row, values[i]!);
+      else this.accumulator.add(row, values[i]!);
     }
     this.received += count;
-    // Before there are more observations than unknowns the fit is ridge-dominated noise.
-    this.estimate =
-      this.accumulator.count > this.size
-        ? summarise(this.accumulator, this.settings.ridge, this.heldOut, this.heldOutTargets)
-        : undefined;
-    return this.estimate;
+    // The schedule starts once there are more observations than unknowns: before that
+    // the fit is ridge-dominated noise.
+    if (!this.schedule.due(this.received)) return undefined;
+    return this.fit();
   }
 
+  /** The fit over every mask added (the last refit's when no mask came since). */
   finish(): AttributionEstimate {
-    return (
-      this.estimate ??
-      summarise(this.accumulator, this.settings.ridge, this.heldOut, this.heldOutTargets)
-    );
-  }
-}
-
-/** Rows of one width appended one by one into a buffer that doubles as it fills. */
-class GrowingRows {
-  private readonly width: number;
-  private bits: Uint8Array;
-  count = 0;
-
-  constructor(width: number) {
-    this.width = width;
-    this.bits = new Uint8Array(width * 64);
+    return this.estimateAt === this.received && this.estimate ? this.estimate : this.fit();
   }
 
-  push(row: Uint8Array): void {
-    const end = (this.count + 1) * this.width;
-    if (end > this.bits.length) {
-      const grown = new Uint8Array(Math.max(end, this.bits.length * 2));
-      grown.set(this.bits);
-      this.bits = grown;
-    }
-    this.bits.set(row, this.count * this.width);
-    this.count++;
-  }
-
-  row(index: number): Uint8Array {
-    return this.bits.subarray(index * this.width, (index + 1) * this.width);
+  private fit(): AttributionEstimate {
+    this.estimate = summarise(this.accumulator, this.settings.ridge, this.heldOut);
+    this.estimateAt = this.received;
+    return this.estimate;
   }
 }
 
@@ -201,6 +220,8 @@ export async function attributeHeads(
      * runner that groups masks by their first ablated layer wants several batches at once.
      */
     chunk?: number;
+    /** The rule `stop: "auto"` applies (default DEFAULT_STOP_RULE); for measuring others. */
+    stopRule?: StopRule;
   } = {},
 ): Promise<AttributionRun> {
   checkAttributionSettings(settings);
@@ -210,12 +231,24 @@ export async function attributeHeads(
   // mask, are kept for the standard errors' residuals).
   const sampler = new MaskSampler(size, alpha, seed);
   const targetChunks: Float64Array[] = [];
-  const fitter = hooks.fitter?.(size, settings) ?? new StreamingFit(size, settings);
+  const rule = hooks.stopRule ?? DEFAULT_STOP_RULE;
+  const fitter = hooks.fitter?.(size, settings) ?? new StreamingFit(size, settings, rule.spacing);
+  // The stopping rule reads the fit at its checks. A fitter elsewhere (the browser's
+  // scoring worker) answers later, so the rule then follows a fit of its own here: the
+  // same numbers, at the cost of one small solve per check.
+  const stopping = settings.stop === "auto";
+  const tracker = stopping ? new ConvergenceTracker(rule) : null;
+  const monitor = stopping && hooks.fitter ? new StreamingFit(size, settings, rule.spacing) : null;
+  const schedule = fitScheduleOf(size, settings, rule.spacing);
   let fitMs = 0;
+  let used = samples;
   const chunkSize = Math.max(1, Math.floor(hooks.chunk ?? settings.batchSize));
-  for (let start = 0; start < samples; start += chunkSize) {
+  for (let start = 0; start < samples;) {
     hooks.signal?.throwIfAborted();
-    const count = Math.min(chunkSize, samples - start);
+    // With the rule on, chunks end at the checks, so a check sees exactly its masks
+    // whatever the chunk size (and so does the stopping point).
+    const end = tracker ? Math.min(schedule.checkAfter(start), samples) : samples;
+    const count = Math.min(chunkSize, end - start);
     const chunk = sampler.next(count);
     const values = (await evaluate(chunk, count)).slice(0, count);
     targetChunks.push(values);
@@ -223,31 +256,61 @@ export async function attributeHeads(
     // Time spent fitting here (or handing the batch to a fitter elsewhere).
     const fitStarted = performance.now();
     const estimate = fitter.add(chunk, values);
+    const watched = monitor ? monitor.add(chunk, values) : estimate;
+    let check: ConvergenceCheck | undefined;
+    let converged = false;
+    if (tracker && watched && schedule.isCheck(done)) {
+      converged = tracker.check(done, watched.scores, watched.heldOutR);
+      check = tracker.checks.at(-1);
+    }
     fitMs += performance.now() - fitStarted;
-    hooks.onProgress?.({ done, total: samples, ...(estimate ? { partial: estimate } : {}) });
+    hooks.onProgress?.({
+      done,
+      total: samples,
+      ...(estimate ? { partial: estimate } : {}),
+      ...(check ? { check } : {}),
+    });
+    start = done;
+    if (converged && done < samples) {
+      used = done;
+      break;
+    }
   }
   hooks.signal?.throwIfAborted();
   const finalStarted = performance.now();
   const estimate = await fitter.finish();
   fitMs += performance.now() - finalStarted;
-  const targets = new Float64Array(samples);
+  const targets = new Float64Array(used);
   let offset = 0;
   for (const values of targetChunks) {
     targets.set(values, offset);
     offset += values.length;
   }
-  return { ...estimate, masks: { count: samples, size, alpha, seed }, targets, fitMs };
+  return {
+    ...estimate,
+    masks: { count: used, size, alpha, seed },
+    targets,
+    fitMs,
+    ...(tracker
+      ? {
+          stopping: {
+            rule: tracker.rule,
+            masksUsed: used,
+            reason: used < samples ? ("converged" as const) : ("samples" as const),
+            checks: tracker.checks,
+          },
+        }
+      : {}),
+  };
 }
 
 function summarise(
   accumulator: RidgeAccumulator,
   ridge: number,
-  heldOut: GrowingRows,
-  heldOutTargets: readonly number[],
+  heldOut: HeldOutStats,
 ): AttributionEstimate {
   const fit: LinearFit = accumulator.solve(ridge);
-  const predicted = Array.from({ length: heldOut.count }, (_, i) => predict(fit, heldOut.row(i)));
-  const r = heldOut.count >= 3 ? pearson(predicted, heldOutTargets) : Number.NaN;
+  const r = heldOut.count >= 3 ? heldOut.correlation(fit.weights) : Number.NaN;
   return {
     scores: Float64Array.from(fit.weights, (w) => (w === 0 ? 0 : -w)),
     intercept: fit.intercept,

@@ -217,4 +217,41 @@ describe("the streaming attribution fit", () => {
     // Measured by masks, not time: nothing past the chunk in which Cancel came.
     expect(evaluated).toBe(3 * 32);
   });
+
+  it("answers Cancel within one chunk of a ten-million-mask run with the real fit", async () => {
+    // The fit refits on its schedule, not per chunk, and its held-out check does not grow
+    // with the held-out masks; Cancel comes from a timer, as a click would, between chunks.
+    const size = 64;
+    const chunk = 1024;
+    const controller = new AbortController();
+    let evaluated = 0;
+    let evaluatedAtCancel = -1;
+    let partials = 0;
+    const evaluate: EvaluateMasks = async (masks, count) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      evaluated += count;
+      const out = new Float64Array(count);
+      for (let i = 0; i < count; i++) out[i] = 3 - masks[i * size]! + 0.01 * (i % 7);
+      return out;
+    };
+    const settings = { ...DEFAULT_ATTRIBUTION, samples: 10_000_000 };
+    setTimeout(() => {
+      evaluatedAtCancel = evaluated;
+      controller.abort();
+    }, 1500);
+    await expect(
+      attributeHeads(evaluate, size, settings, {
+        signal: controller.signal,
+        chunk,
+        onProgress: (p) => {
+          if (p.partial) partials++;
+        },
+      }),
+    ).rejects.toMatchObject({ name: "AbortError" });
+    expect(evaluatedAtCancel).toBeGreaterThan(0);
+    expect(evaluated - evaluatedAtCancel).toBeLessThanOrEqual(chunk);
+    // Refits: the geometric checks so far plus a refresh per 1/32 of the run, not one per
+    // chunk (evaluated / chunk of them).
+    expect(partials).toBeLessThan(40);
+  });
 });

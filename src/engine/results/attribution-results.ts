@@ -8,6 +8,7 @@ import { HeadflowError } from "../errors";
 import { MAX_ATTRIBUTION_SAMPLES } from "../attribution/attribute-heads";
 import {
   MAX_HEADS,
+  MAX_HEAD_CELLS,
   MAX_IMAGE_SIDE,
   MAX_LAYERS,
   MAX_PROMPT_TOKENS,
@@ -85,6 +86,37 @@ export const AblationResultSchema = z.object({
   ablated: AblationSideSchema,
 });
 
+/**
+ * Checks of an attribution's stopping rule a result may list: a run of the most samples
+ * checks about 60 times at the rule's spacing of 1.25; a file may state a finer one.
+ */
+export const MAX_STOP_CHECKS = 10_000;
+
+/** The stopping rule's parameters, bounded so no loop or view sized from them can run away. */
+const StopRuleSchema = z.object({
+  k: z.number().int().min(1).max(MAX_HEAD_CELLS),
+  minOverlap: z.number().min(0).max(1),
+  maxDeltaR: z.number().min(0).max(2),
+  window: z.number().int().min(1).max(MAX_STOP_CHECKS),
+  spacing: z.number().gt(1).max(1e6),
+  minMasks: z.number().int().min(0).max(MAX_ATTRIBUTION_SAMPLES),
+});
+
+const StoppingSchema = z.object({
+  rule: StopRuleSchema,
+  masksUsed: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+  reason: z.enum(["converged", "samples"]),
+  checks: z
+    .array(
+      z.object({
+        masks: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+        heldOutR: correlation().nullable(),
+        topKOverlap: z.number().min(0).max(1).nullable(),
+      }),
+    )
+    .max(MAX_STOP_CHECKS),
+});
+
 /** A [layer][head] grid as read: bounded before its shape is checked against the geometry. */
 const headGrid = <T extends z.ZodType>(cell: T) =>
   z.array(z.array(cell).max(MAX_HEADS)).max(MAX_LAYERS);
@@ -109,6 +141,8 @@ export const AttributionResultSchema = z
       holdout: z.number().gt(0).lt(1),
       ridge: z.number().min(0).max(1e300),
       batchSize: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+      /** Optional: results written before the stopping rule existed ran every sample. */
+      stop: z.enum(["auto", "off"]).optional(),
     }),
     layers: z.number().int(),
     heads: z.number().int(),
@@ -126,6 +160,8 @@ export const AttributionResultSchema = z
       trainMasks: count(),
       heldOutMasks: count(),
     }),
+    /** How a run with `stop: "auto"` ended (stop-rule.ts); absent when every sample ran. */
+    stopping: StoppingSchema.optional(),
     clean: z.object({ target: finite(), top: TopTokensSchema }),
     timings: z.object({
       prefillMs: finite(),
@@ -169,6 +205,30 @@ export const AttributionResultSchema = z
         path: ["fit"],
         message: `the fit used more masks than the ${result.settings.samples} samples`,
       });
+    }
+    const { stopping } = result;
+    if (stopping) {
+      if (stopping.masksUsed > result.settings.samples) {
+        context.addIssue({
+          code: "custom",
+          path: ["stopping", "masksUsed"],
+          message: `${stopping.masksUsed} masks used is more than the ${result.settings.samples} samples`,
+        });
+      }
+      if (result.fit.trainMasks + result.fit.heldOutMasks !== stopping.masksUsed) {
+        context.addIssue({
+          code: "custom",
+          path: ["stopping", "masksUsed"],
+          message: `the fit used ${result.fit.trainMasks + result.fit.heldOutMasks} masks, not the ${stopping.masksUsed} stated`,
+        });
+      }
+      if (stopping.checks.some((check) => check.masks > stopping.masksUsed)) {
+        context.addIssue({
+          code: "custom",
+          path: ["stopping", "checks"],
+          message: `a check lies past the ${stopping.masksUsed} masks used`,
+        });
+      }
     }
   });
 
