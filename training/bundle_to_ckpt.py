@@ -65,20 +65,28 @@ def bundle_state(bundle: str) -> tuple[dict, VLMConfig, Spec, dict]:
     return state, cfg, spec, man
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--bundle", default=BUNDLE)
-    ap.add_argument("--out", default=os.path.join(RUNS, "bundle", "bundle.pt"))
-    a = ap.parse_args()
-    state, cfg, spec, man = bundle_state(a.bundle)
+def bundle_model(bundle: str) -> tuple[VLM, VLMConfig, Spec, dict]:
+    """The PyTorch model with the bundle's own weights (int8 dequantised as its graphs do),
+    in fp32 and eval mode: what the reference attribution runs on a fresh clone."""
+    state, cfg, spec, man = bundle_state(bundle)
     tok = spec.tokenizer()
-    hf = json.load(open(os.path.join(a.bundle, "tokenizer.json")))["model"]["vocab"]
+    hf = json.load(open(os.path.join(bundle, "tokenizer.json")))["model"]["vocab"]
     if {w: i for i, w in enumerate(tok.vocab)} != hf:
         sys.exit("the spec in headflow.json does not rebuild the bundle's tokenizer.json")
     m = VLM(cfg, tok.image_id)
     missing, unexpected = m.load_state_dict(state, strict=False)
     if missing or unexpected:
         sys.exit(f"bundle weights do not match the model: missing {missing}, unexpected {unexpected}")
+    m.eval()
+    return m, cfg, spec, man
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--bundle", default=BUNDLE)
+    ap.add_argument("--out", default=os.path.join(RUNS, "bundle", "bundle.pt"))
+    a = ap.parse_args()
+    m, cfg, spec, man = bundle_model(a.bundle)
     tr = man.get("training") or {}
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     st = {

@@ -4,10 +4,12 @@ the model's own PyTorch code, attention patched so that text queries read baseli
 keys/values at the image positions of the ablated heads (per batch row), and batched
 whole-sequence forward passes, one per batch of masks. No key/value cache reuse.
 
-It runs on exactly the weights the engine uses: the checkpoint named in the bundle's
-headflow.json (or the seeded random init for a random-init bundle), BN-folded, int8
-quantised and dequantised as training/export.py does, and it refuses to run if its clean
-logits differ from the bundle's parity.json fixtures.
+It runs on exactly the weights the engine uses, read from the bundle itself: the int8
+initialisers of its ONNX graphs times their per-channel scales, computed as the graphs'
+Cast + Mul do (training/bundle_to_ckpt.py), so a fresh clone, which has no training
+checkpoint, runs it too. `--ckpt` loads a training checkpoint instead (BN-folded, int8
+quantised and dequantised as training/export.py does). Either way it refuses to run if its
+clean logits differ from the bundle's parity.json fixtures.
 
 Driven by `npm run bench` (src/cli/bench/pytorch.ts), which writes a job file:
 
@@ -37,7 +39,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import export  # noqa: E402  (the colleague's exporter: model loading exactly as exported)
-from vlm.common import TRAINING  # noqa: E402
+from bundle_to_ckpt import bundle_model  # noqa: E402
 from vlm.data import Spec  # noqa: E402
 from vlm.model import CONFIGS  # noqa: E402
 
@@ -75,13 +77,10 @@ def is_held_out(index: int, fraction: float) -> bool:
 
 
 def load_reference_model(model_dir: str, ckpt: str | None):
+    if ckpt is None:
+        return bundle_model(model_dir)[0]
     manifest = json.load(open(os.path.join(model_dir, "headflow.json")))
     training = manifest.get("training", {})
-    if ckpt is None and not training.get("random_init"):
-        rel = training.get("checkpoint")
-        if not rel:
-            sys.exit("reference_attribution: headflow.json names no checkpoint; pass --ckpt")
-        ckpt = os.path.join(TRAINING, rel)
     config = json.load(open(os.path.join(model_dir, "config.json")))["text_config"]
     name = next(
         (n for n, c in CONFIGS.items() if c["d_model"] == config["hidden_size"] and c["n_layers"] == config["num_hidden_layers"]),
@@ -219,7 +218,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--job", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--ckpt", help="checkpoint to load instead of the one headflow.json names")
+    ap.add_argument("--ckpt", help="a training checkpoint to load instead of the bundle's own weights")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's own)")
     a = ap.parse_args()
     if a.threads:
