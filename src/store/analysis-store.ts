@@ -90,6 +90,25 @@ export function flatScores(result: AttributionResult): Float64Array {
   return Float64Array.from(result.scores.flat());
 }
 
+/**
+ * Why the loaded model cannot recompute `result`, or null when it can: scores of another
+ * shape (layers x heads) than the result's name other heads, and comparing them head by
+ * head would report differences that mean nothing.
+ */
+export function recomputeRefusal(
+  result: Pick<AttributionResult, "layers" | "heads" | "model">,
+  model: { id: string; layers: number; heads: number } | null,
+): string | null {
+  if (model === null) return "Cannot recompute yet: the model is still loading.";
+  if (model.layers === result.layers && model.heads === result.heads) return null;
+  return (
+    `Cannot recompute: this attribution was computed on ${result.model.id} with ` +
+    `${result.layers} layers x ${result.heads} heads, but the loaded model (${model.id}) has ` +
+    `${model.layers} layers x ${model.heads} heads, so their scores cannot be compared head ` +
+    `by head. Load ${result.model.id} to recompute it.`
+  );
+}
+
 export const useAnalysisStore = create<AnalysisStore>((set, get) => {
   /** Only the latest request may write its answer (the user can ask again meanwhile). */
   const askRequests = latestRequest();
@@ -218,6 +237,11 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
       const shown = get().attribution;
       const input = sessionInput();
       if (shown.status !== "done" || input === null) return;
+      const refusal = recomputeRefusal(shown.result, loadedModel());
+      if (refusal !== null) {
+        set({ comparison: { status: "failed", message: refusal } });
+        return;
+      }
       set({ comparison: { status: "running" } });
       try {
         const fresh = await attributeNow(
