@@ -1,6 +1,6 @@
 /**
  * The inference worker: owns onnxruntime-web and the model, so that the main thread never
- * blocks on model work. It picks the backend (WebGPU, else wasm), loads the bundle into the
+ * blocks on model work. It picks the backend (backend-choice.ts), loads the bundle into the
  * engine, and answers the explorer's requests through comlink. Thin on purpose: every
  * computation is the engine's (src/engine) or a Node-tested helper beside this file.
  */
