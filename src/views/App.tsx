@@ -13,6 +13,7 @@ import { ImageSetsPanel } from "./sets/ImageSetsPanel";
 import { TokenFlowPanel } from "./flow/TokenFlowPanel";
 import { ObjectMaskPanel } from "./objectmask/ObjectMaskPanel";
 import { ModelControl } from "./model/ModelControl";
+import { TrustPanel } from "./trust/TrustPanel";
 import { PanelBoundary } from "./PanelBoundary";
 import "./explorer.css";
 import { useAnalysisWiring } from "./useAnalysisWiring";
@@ -70,6 +71,9 @@ export function App() {
           </PanelBoundary>
           <PanelBoundary name="Object vs background">
             <ObjectMaskPanel />
+          </PanelBoundary>
+          <PanelBoundary name="Trust views">
+            <TrustPanel />
           </PanelBoundary>
         </div>
       </main>
