@@ -44,7 +44,7 @@ describe("headflow CLI", () => {
     const unknown = await cli("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'headflow: error: unknown command "frobnicate" (commands: ask, ablate, attribute, bench, evaluate, flow, patches, sets, merge, status)\n',
+      'headflow: error: unknown command "frobnicate" (commands: ask, ablate, attribute, bench, evaluate, flow, patches, sets, merge, compare, status)\n',
     );
     await expectOneLineError(
       ["ask", "--image", image, "--colour", "red"],

@@ -79,6 +79,14 @@ describe("handleInterrupts", () => {
   });
 });
 
+/**
+ * The longest a signalled CLI may take to exit here. Measured 0.23-0.26 s on a quiet
+ * machine and up to 3.5 s at a load average of 23 on 2 cores; what this guards against is
+ * waiting for the 30 s download timeout (30.3 s before the signal reached the fetch) or
+ * for the end of the analysis.
+ */
+const PROMPT_MS = 5000;
+
 interface Ended {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -145,7 +153,7 @@ async function stallingServer(
 }
 
 describe("Ctrl-C in the CLI", () => {
-  it("stops a download from a server that never answers: 130 within a second", async () => {
+  it("stops a download from a server that never answers: 130 at once", async () => {
     const { url, requested } = await stallingServer("headers");
     const ended = await signalled(
       ["ask", "--image", IMAGE, "--model", url],
@@ -155,10 +163,10 @@ describe("Ctrl-C in the CLI", () => {
     expect(ended.stderr).toBe("headflow: cancelled (SIGINT)\n");
     expect(ended.stdout).toBe("");
     expect([ended.code, ended.signal]).toEqual([130, null]);
-    expect(ended.ms).toBeLessThan(1000);
+    expect(ended.ms).toBeLessThan(PROMPT_MS);
   });
 
-  it("stops a download stalled mid-file on SIGTERM: 143 within a second", async () => {
+  it("stops a download stalled mid-file on SIGTERM: 143 at once", async () => {
     const { url, requested } = await stallingServer("body");
     const ended = await signalled(
       ["attribute", "--image", IMAGE, "--model", url, "--samples", "10"],
@@ -167,7 +175,7 @@ describe("Ctrl-C in the CLI", () => {
     );
     expect(ended.stderr).toBe("headflow: cancelled (SIGTERM)\n");
     expect([ended.code, ended.signal]).toEqual([143, null]);
-    expect(ended.ms).toBeLessThan(1000);
+    expect(ended.ms).toBeLessThan(PROMPT_MS);
   });
 
   it("stops a running analysis (sets, after its first image) and leaves no --out file", async () => {
@@ -189,7 +197,7 @@ describe("Ctrl-C in the CLI", () => {
     );
     expect(ended.stderr.trimEnd().split("\n").at(-1)).toBe("headflow: cancelled (SIGINT)");
     expect([ended.code, ended.signal]).toEqual([130, null]);
-    expect(ended.ms).toBeLessThan(1000);
+    expect(ended.ms).toBeLessThan(PROMPT_MS);
     expect(readdirSync(dir)).toEqual(["list.json"]);
   });
 });

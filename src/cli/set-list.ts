@@ -33,9 +33,12 @@ function checkItems(value: unknown, path: string): ListItem[] {
     const record = item as Record<string, unknown> | null;
     if (typeof record !== "object" || record === null || typeof record.file !== "string")
       bad(`item ${i} has no "file" string`);
+    if (record!.file === "") bad(`item ${i}: "file" is empty`);
+    // As the browser's labels schema (src/store/sets-labels.ts): a label is a non-empty string.
     for (const key of ["set", "category", "style"]) {
-      if (record![key] !== undefined && typeof record![key] !== "string")
-        bad(`item ${i}: "${key}" must be a string`);
+      const value = record![key];
+      if (value !== undefined && (typeof value !== "string" || value === ""))
+        bad(`item ${i}: "${key}" must be a non-empty string`);
     }
     return record as unknown as ListItem;
   });

@@ -96,6 +96,9 @@ export class VlmProcessor {
         useCustomCache: false,
         localModelPath: ROOT,
         fetch: fetchFile,
+        // Its warnings ("Unable to load from local path ...") repeat, on a line of their
+        // own, a failure this load reports itself as one error.
+        logLevel: lib.LogLevel.ERROR,
       });
       try {
         const processor = await lib.AutoProcessor.from_pretrained(MODEL);
