@@ -1,10 +1,12 @@
 /** A model folder's files are read like any user input: regular files within a limit by kind. */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { folderReader, modelReader } from "./files";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { folderReader, modelReader, urlReader } from "./files";
 import { GRAPH_LIMIT, JSON_LIMIT, TOKENIZER_LIMIT, modelFileLimit } from "./model-file-limits";
 
 const root = mkdtempSync(join(tmpdir(), "headflow-model-folder-"));
@@ -73,6 +75,49 @@ describe("folderReader", () => {
     // No request is made: the reader's fetch gives up before connecting.
     await expect(modelReader("http://127.0.0.1:9/m", options)("config.json")).rejects.toThrow(
       /cancelled/,
+    );
+  });
+});
+
+describe("urlReader", () => {
+  // config.json: a small file; headflow.json claims 17 MiB; tokenizer.json never ends.
+  const server = createServer((request, response) => {
+    if (request.url === "/m/config.json") response.end("{}");
+    else if (request.url === "/m/headflow.json") {
+      response.writeHead(200, { "content-length": String(17 * 2 ** 20) });
+      response.write("{");
+    } else if (request.url === "/m/tokenizer.json") {
+      const chunk = Buffer.alloc(2 ** 20, 32);
+      const send = () => {
+        while (response.write(chunk));
+        response.once("drain", send);
+      };
+      send();
+    } else response.writeHead(404).end();
+  });
+  let base = "";
+  beforeAll(async () => {
+    await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/m`;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it("reads a file, and names a missing one", async () => {
+    const read = urlReader(base);
+    expect(new TextDecoder().decode(await read("config.json"))).toBe("{}");
+    await expect(read("nope.json")).rejects.toThrow(/^model file nope\.json is missing/);
+  });
+
+  it("refuses a file over its kind's limit by Content-Length, and an endless one as it comes", async () => {
+    const read = urlReader(base);
+    await expect(read("headflow.json")).rejects.toThrow(
+      `model file headflow.json (JSON file) from ${base}/headflow.json is 17 MiB, over the 16 MiB limit`,
+    );
+    await expect(read("tokenizer.json")).rejects.toThrow(
+      /^model file tokenizer\.json \(tokenizer file\) from .* is more than \d+ bytes, over the 64 MiB limit$/,
     );
   });
 });
