@@ -11,10 +11,13 @@ import type { AnswerResult, AttributionResult } from "../engine";
 import type { AnalysisInput, AttributionUpdate } from "../workers/inference-types";
 import { endedBy, failed, latestRequest, type ResultSource } from "./run-state";
 import {
+  commitQuestion,
   loadedModel,
+  openSession,
   sessionInput,
+  sessionSettings,
   settingsOf,
-  useSessionStore,
+  startImage,
   type UserSettings,
 } from "./session-store";
 
@@ -125,12 +128,6 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     return running.result;
   };
 
-  /** The question box becomes the question analysed; then the session's input. */
-  const committedInput = () => {
-    useSessionStore.getState().commitQuestion();
-    return sessionInput();
-  };
-
   return {
     ask: { status: "idle" },
     attribution: { status: "idle" },
@@ -144,7 +141,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
         const small = await analysisClient.prepareImage({ width, height, data: pixels });
         set({ linkError: null });
         // A new session: what the old image's results were (resets.ts) goes with it.
-        useSessionStore.getState().startImage({ ...small, name });
+        startImage({ ...small, name });
       } catch (error) {
         set({ ask: failed(error, `${name} could not be prepared`) });
         return;
@@ -153,7 +150,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     async askQuestion() {
-      const input = committedInput();
+      const input = commitQuestion();
       if (input === null) return;
       const isLatest = askRequests.start();
       set({ ask: { status: "running" } });
@@ -166,9 +163,9 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     },
 
     async runAttribution() {
-      const input = committedInput();
+      const input = commitQuestion();
       if (input === null) return;
-      const { settings } = useSessionStore.getState();
+      const settings = sessionSettings();
       const { layers, heads } = layersOf(get());
       const startedAt = performance.now();
       set({
@@ -226,9 +223,7 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
 
     openAttributionFile(result) {
       get().openResults(null, result, "file");
-      useSessionStore
-        .getState()
-        .open({ image: null, question: result.question, settings: settingsOf(result) });
+      openSession({ image: null, question: result.question, settings: settingsOf(result) });
     },
 
     showLinkError: (linkError) => set({ linkError }),

@@ -7,7 +7,7 @@ import { create } from "zustand";
 import type { EvaluateResult } from "../engine";
 import { analysisClient } from "../client";
 import { failed, latestRequest } from "./run-state";
-import { useSessionStore } from "./session-store";
+import { sessionInput, sessionSettings } from "./session-store";
 
 export type EvaluateState =
   | { status: "idle" }
@@ -27,13 +27,12 @@ export const useEvaluateStore = create<EvaluateStore>((set) => {
   return {
     state: { status: "idle" },
     async run() {
-      const session = useSessionStore.getState();
-      const input = session.input();
+      const input = sessionInput();
       if (input === null) return;
       const isLatest = requests.start();
       set({ state: { status: "running" } });
       try {
-        const { samples, seed } = session.settings;
+        const { samples, seed } = sessionSettings();
         const result = await analysisClient.evaluate(input, samples, seed);
         if (isLatest()) set({ state: { status: "done", result } });
       } catch (error) {

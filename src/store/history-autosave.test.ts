@@ -13,7 +13,7 @@ import { useAnalysisStore } from "./analysis-store";
 import { buildPayload } from "./analysis-payload";
 import { startHistoryAutosave } from "./history-autosave";
 import { useObjectBackgroundStore } from "./object-background-store";
-import { useSessionStore } from "./session-store";
+import { startImage } from "./session-store";
 import { openAnalysis } from "./shown-analysis";
 import { useTokenFlowStore } from "./token-flow-store";
 import * as fixtures from "./testing/analysis-fixtures";
@@ -27,7 +27,7 @@ beforeEach(async () => {
   history = createHistoryStore(async () => createMemoryHistory());
   await history.getState().load();
   stop = startHistoryAutosave({ history, thumbnail: async () => THUMBNAIL });
-  useSessionStore.getState().startImage(fixtures.modelImage());
+  startImage(fixtures.modelImage());
   useAnalysisStore.setState({
     ask: { status: "done", result: fixtures.answer() },
     attribution: { status: "idle" },

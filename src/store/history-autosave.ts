@@ -25,17 +25,13 @@ function isNewAttribution(state: AttributionState, previous: AttributionState): 
 
 /**
  * Whether a token flow or object vs background store's change brought a result of a run
- * to keep. Results cleared for a new session never erase the saved ones, and results
- * added to an opened or imported attribution are not saved: it was not made here.
+ * to keep. Results cleared for a new session never erase the saved ones.
  */
 function isNewOtherResult(
   state: { result: unknown; source: ResultSource },
   previous: { result: unknown },
 ): boolean {
-  if (state.result === previous.result || state.result === null) return false;
-  if (state.source !== "run") return false;
-  const attribution = useAnalysisStore.getState().attribution;
-  return attribution.status !== "done" || attribution.source === "run";
+  return state.result !== previous.result && state.result !== null && state.source === "run";
 }
 
 /** Where analyses are kept, and how their thumbnails are drawn (replaced in Node tests). */
@@ -63,8 +59,10 @@ export function startHistoryAutosave(target: AutosaveTarget = BROWSER): () => vo
   // One save at a time: a result arriving while the previous one is being written then
   // finds that record (in the refreshed list) instead of adding a second one.
   let saving = Promise.resolve();
-  const save = () => {
+  const save = (what: "attribution" | "other") => {
     const parts = shownParts();
+    // Results added to an opened or imported attribution are not saved: it was not made here.
+    if (what === "other" && (parts.attributionSource ?? "run") !== "run") return;
     const payload = payloadOf(parts);
     const image = parts.image;
     if (payload === null || image === null) return;
@@ -77,13 +75,13 @@ export function startHistoryAutosave(target: AutosaveTarget = BROWSER): () => vo
   };
   const stops = [
     useAnalysisStore.subscribe((state, previous) => {
-      if (isNewAttribution(state.attribution, previous.attribution)) save();
+      if (isNewAttribution(state.attribution, previous.attribution)) save("attribution");
     }),
     useTokenFlowStore.subscribe((state, previous) => {
-      if (isNewOtherResult(state, previous)) save();
+      if (isNewOtherResult(state, previous)) save("other");
     }),
     useObjectBackgroundStore.subscribe((state, previous) => {
-      if (isNewOtherResult(state, previous)) save();
+      if (isNewOtherResult(state, previous)) save("other");
     }),
   ];
   return () => stops.forEach((stop) => stop());

@@ -8,7 +8,7 @@
 import { create } from "zustand";
 import { analysisClient, type Running } from "../client";
 import type { PatchesResult } from "../engine";
-import { currentMaskSpec } from "./object-mask-store";
+import { useObjectMaskStore } from "./object-mask-store";
 import { endedBy, failed, latestRequest, type ResultSource, type RunState } from "./run-state";
 import { sessionInput } from "./session-store";
 
@@ -43,7 +43,7 @@ export const useObjectBackgroundStore = create<ObjectBackgroundStore>((set, get)
       if (input === null) return;
       let objectMask;
       try {
-        objectMask = currentMaskSpec();
+        objectMask = useObjectMaskStore.getState().spec();
       } catch (error) {
         set({ state: failed(error) });
         return;

@@ -19,7 +19,8 @@ import { fetchSample, useSamplesStore, type SampleImage } from "./samples-store"
 import { decodeImageFile } from "./image-store";
 import { verifySceneSample, type SceneSample } from "./scene-sample";
 import { analysisClient } from "../client";
-import { loadedModel, useSessionStore, type OpenedMask } from "./session-store";
+import type { NamedRgbaImage } from "./analysis-payload";
+import { loadedModel, sessionImage, type OpenedMask } from "./session-store";
 
 interface ObjectMaskStore {
   choice: MaskChoice;
@@ -32,6 +33,19 @@ interface ObjectMaskStore {
   setPatch(patch: number, on: boolean): void;
   clearPainted(): void;
   setThreshold(threshold: number): void;
+  /**
+   * Starts the mask of a newly analysed image: an opened analysis's results bring the
+   * mask they were made with; otherwise the default, then the scene mask once the image
+   * is known to be a bundled sample (checkScene).
+   */
+  startForImage(openedMask: OpenedMask | null): void;
+  /**
+   * Looks for the analysed image's scene metadata and, if the image is that sample, keeps
+   * it; a new image (not an opened analysis) then starts from the scene mask.
+   */
+  checkScene(): Promise<void>;
+  /** The object mask a run takes now; throws, with the reason, when the choice cannot give one. */
+  spec(): ObjectMaskSpec;
 }
 
 /** Patches of the loaded model's image (0 before the model is ready). */
@@ -42,10 +56,11 @@ export function patchCount(): number {
   return rows * cols;
 }
 
-/** The analysed image's scene coverage, when it is a bundled sample. */
-export function currentCoverage(): number[] | null {
-  const { scene } = useObjectMaskStore.getState();
-  const image = useSessionStore.getState().image;
+/** The scene coverage of `image`, when `scene` was verified for that very image. */
+export function sceneCoverage(
+  scene: SceneSample | null,
+  image: NamedRgbaImage | null,
+): number[] | null {
   return scene !== null && image !== null && scene.image === image ? scene.coverage : null;
 }
 
@@ -59,66 +74,8 @@ async function loadSampleImage(baseUrl: string, sample: SampleImage): Promise<Rg
   return analysisClient.prepareImage({ width, height, data: pixels });
 }
 
-/** Whether the analysed image is new (not an opened analysis, which brings its own mask). */
-let startFromScene = false;
-
-/**
- * Looks for the analysed image's scene metadata and, if the image is that sample, keeps it;
- * a new image (not an opened analysis) then starts from the scene mask.
- */
-export async function checkScene(): Promise<void> {
-  const image = useSessionStore.getState().image;
-  const samples = useSamplesStore.getState().state;
-  if (image === null || samples.status !== "ready") return;
-  const sample = samples.samples.find((s) => s.file === image.name);
-  if (sample === undefined) return;
-  const coverage = sceneCoverageOf([sample], image.name, patchCount());
-  const scene = await verifySceneSample(image, coverage, () =>
-    loadSampleImage(samples.baseUrl, sample),
-  );
-  if (scene === null || useSessionStore.getState().image !== image) return;
-  const { choice, painted } = useObjectMaskStore.getState();
-  // Unless the user already chose another mask for this image.
-  const untouched = choice === defaultChoice(null) && !painted.some(Boolean);
-  useObjectMaskStore.setState({
-    scene,
-    ...(startFromScene && untouched ? { choice: defaultChoice(scene.coverage) } : {}),
-  });
-}
-
-export const useObjectMaskStore = create<ObjectMaskStore>((set, get) => ({
-  choice: "contribution",
-  painted: [],
-  threshold: DEFAULT_CONTRIBUTION_THRESHOLD,
-  scene: null,
-  setChoice: (choice) => set({ choice }),
-  setPatch(patch, on) {
-    const painted = get().painted.length > 0 ? [...get().painted] : emptyMask();
-    if (patch < 0 || patch >= painted.length || painted[patch] === on) return;
-    painted[patch] = on;
-    set({ painted });
-  },
-  clearPainted: () => set({ painted: emptyMask() }),
-  setThreshold: (threshold) => set({ threshold }),
-}));
-
 function emptyMask(): boolean[] {
   return new Array<boolean>(patchCount()).fill(false);
-}
-
-/** What objectMaskSpecOf needs, from the stores as they are now. */
-export function currentMaskInputs(): MaskInputs {
-  const { painted, threshold } = useObjectMaskStore.getState();
-  return {
-    coverage: currentCoverage(),
-    painted: painted.length > 0 ? painted : emptyMask(),
-    threshold,
-  };
-}
-
-/** The object mask a run takes now; throws, with the reason, when the choice cannot give one. */
-export function currentMaskSpec(): ObjectMaskSpec {
-  return objectMaskSpecOf(useObjectMaskStore.getState().choice, currentMaskInputs());
 }
 
 /** The mask choice an opened analysis's results were made with. */
@@ -135,17 +92,60 @@ function choiceOfOpened(mask: OpenedMask): Partial<ObjectMaskStore> {
   };
 }
 
-/**
- * Starts the mask of a newly analysed image: an opened analysis's results bring the mask
- * they were made with; otherwise the default, then the scene mask once the image is known
- * to be a bundled sample (checkScene).
- */
-export function startMaskForImage(openedMask: OpenedMask | null): void {
-  const opened = openedMask ? choiceOfOpened(openedMask) : null;
-  useObjectMaskStore.setState({
-    ...(opened ?? { choice: defaultChoice(null), painted: emptyMask() }),
+export const useObjectMaskStore = create<ObjectMaskStore>((set, get) => {
+  /** Whether the analysed image is new (not an opened analysis, which brings its own mask). */
+  let startFromScene = false;
+
+  return {
+    choice: "contribution",
+    painted: [],
+    threshold: DEFAULT_CONTRIBUTION_THRESHOLD,
     scene: null,
-  });
-  startFromScene = opened === null;
-  void checkScene();
-}
+    setChoice: (choice) => set({ choice }),
+    setPatch(patch, on) {
+      const painted = get().painted.length > 0 ? [...get().painted] : emptyMask();
+      if (patch < 0 || patch >= painted.length || painted[patch] === on) return;
+      painted[patch] = on;
+      set({ painted });
+    },
+    clearPainted: () => set({ painted: emptyMask() }),
+    setThreshold: (threshold) => set({ threshold }),
+
+    startForImage(openedMask) {
+      const opened = openedMask ? choiceOfOpened(openedMask) : null;
+      set({ ...(opened ?? { choice: defaultChoice(null), painted: emptyMask() }), scene: null });
+      startFromScene = opened === null;
+      void get().checkScene();
+    },
+
+    async checkScene() {
+      const image = sessionImage();
+      const samples = useSamplesStore.getState().state;
+      if (image === null || samples.status !== "ready") return;
+      const sample = samples.samples.find((s) => s.file === image.name);
+      if (sample === undefined) return;
+      const coverage = sceneCoverageOf([sample], image.name, patchCount());
+      const scene = await verifySceneSample(image, coverage, () =>
+        loadSampleImage(samples.baseUrl, sample),
+      );
+      if (scene === null || sessionImage() !== image) return;
+      const { choice, painted } = get();
+      // Unless the user already chose another mask for this image.
+      const untouched = choice === defaultChoice(null) && !painted.some(Boolean);
+      set({
+        scene,
+        ...(startFromScene && untouched ? { choice: defaultChoice(scene.coverage) } : {}),
+      });
+    },
+
+    spec() {
+      const { choice, scene, painted, threshold } = get();
+      const inputs: MaskInputs = {
+        coverage: sceneCoverage(scene, sessionImage()),
+        painted: painted.length > 0 ? painted : emptyMask(),
+        threshold,
+      };
+      return objectMaskSpecOf(choice, inputs);
+    },
+  };
+});

@@ -19,19 +19,21 @@ import { useBackendStore } from "./backend-store";
 import { useEvaluateStore } from "./evaluate-store";
 import { useHeadStore } from "./head-store";
 import { useObjectBackgroundStore } from "./object-background-store";
-import { checkScene, startMaskForImage } from "./object-mask-store";
+import { useObjectMaskStore } from "./object-mask-store";
 import { useRankingStore } from "./ranking-store";
 import { useSamplesStore } from "./samples-store";
 import { useSessionStore } from "./session-store";
 import { useTokenFlowStore } from "./token-flow-store";
 
-/** What resets.ts clears, one action per store (looked up once, at install). */
+/** The stores' own actions that resets.ts calls (looked up once, at install). */
 const clearers = () => ({
   head: useHeadStore.getState().reset,
   evaluate: useEvaluateStore.getState().reset,
   flow: useTokenFlowStore.getState().forget,
   objectBackground: useObjectBackgroundStore.getState().forget,
   rankings: useRankingStore.getState().refresh,
+  mask: useObjectMaskStore.getState().startForImage,
+  checkScene: useObjectMaskStore.getState().checkScene,
 });
 
 export function installResets(): () => void {
@@ -51,15 +53,19 @@ export function installResets(): () => void {
         baseline !== previous.settings.baseline || target !== previous.settings.target;
       if (newImage || newQuestion || newScoring) clear.rankings();
       if (newImage) {
-        startMaskForImage(state.origin.kind === "opened" ? state.origin.objectMask : null);
+        clear.mask(state.origin.kind === "opened" ? state.origin.objectMask : null);
       }
     }),
     // An analysis opened before the samples list or the model arrived is checked once they do.
     useSamplesStore.subscribe((state, previous) => {
-      if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
+      if (state.state.status === "ready" && previous.state.status !== "ready") {
+        void clear.checkScene();
+      }
     }),
     useBackendStore.subscribe((state, previous) => {
-      if (state.state.status === "ready" && previous.state.status !== "ready") void checkScene();
+      if (state.state.status === "ready" && previous.state.status !== "ready") {
+        void clear.checkScene();
+      }
     }),
   ];
   return () => stops.forEach((stop) => stop());

@@ -66,17 +66,6 @@ export interface SessionStore {
   origin: SessionOrigin;
   setQuestion(question: string): void;
   setSettings(settings: Partial<UserSettings>): void;
-  /** Commits the question box as the question analysed (a no-op when it already is). */
-  commitQuestion(): void;
-  /** A new image the user gave, at model resolution. */
-  startImage(image: NamedRgbaImage): void;
-  /** An analysis opened with its results: its image, question and (when it has them) settings. */
-  open(session: {
-    image: NamedRgbaImage | null;
-    question: string;
-    settings?: UserSettings;
-    objectMask?: OpenedMask | null;
-  }): void;
   /** What a model call on this session takes, or null without an image. */
   input(): AnalysisInput | null;
 }
@@ -90,20 +79,6 @@ export const useSessionStore = create<SessionStore>((set, get) => ({
 
   setQuestion: (question) => set({ question }),
   setSettings: (settings) => set({ settings: { ...get().settings, ...settings } }),
-  commitQuestion() {
-    const { question, asked } = get();
-    if (question !== asked) set({ asked: question });
-  },
-  startImage: (image) => set({ image, origin: { kind: "new" } }),
-  open({ image, question, settings, objectMask = null }) {
-    set({
-      image,
-      question,
-      asked: question,
-      settings: settings ?? get().settings,
-      origin: { kind: "opened", objectMask },
-    });
-  },
   input() {
     const { image, asked, settings } = get();
     if (image === null) return null;
@@ -111,9 +86,57 @@ export const useSessionStore = create<SessionStore>((set, get) => ({
   },
 }));
 
-/** The input of the session as it is now (the stores' one way to read it in an action). */
+/*
+ * The stores above read the session through these, in their actions (views subscribe to
+ * the store itself).
+ */
+
+/** The input of the session as it is now. */
 export function sessionInput(): AnalysisInput | null {
   return useSessionStore.getState().input();
+}
+
+/** The session's image as it is now. */
+export function sessionImage(): NamedRgbaImage | null {
+  return sessionInput()?.image ?? null;
+}
+
+/** The session's settings as they are now. */
+export function sessionSettings(): UserSettings {
+  return useSessionStore.getState().settings;
+}
+
+/** A new image the user gave, at model resolution: a new session. */
+export function startImage(image: NamedRgbaImage): void {
+  useSessionStore.setState({ image, origin: { kind: "new" } });
+}
+
+/**
+ * An analysis opened with its results: its image (none for a CLI file), question and,
+ * when it has an attribution, that attribution's settings (otherwise the user's stay).
+ */
+export function openSession(opened: {
+  image: NamedRgbaImage | null;
+  question: string;
+  settings?: UserSettings;
+  objectMask?: OpenedMask | null;
+}): void {
+  const { image, question, settings, objectMask = null } = opened;
+  useSessionStore.setState((session) => ({
+    image,
+    question,
+    asked: question,
+    settings: settings ?? session.settings,
+    origin: { kind: "opened", objectMask },
+  }));
+}
+
+/** Commits the question box as the question asked; then the session's input. */
+export function commitQuestion(): AnalysisInput | null {
+  useSessionStore.setState((session) =>
+    session.question === session.asked ? session : { asked: session.question },
+  );
+  return sessionInput();
 }
 
 /** The loaded model's info, or null while the backend starts (or failed to). */

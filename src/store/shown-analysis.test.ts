@@ -17,7 +17,7 @@ import { useObjectMaskStore } from "./object-mask-store";
 import { AnalysisPayloadSchema } from "./analysis-payload";
 import { decodePermalink, encodePermalink } from "./permalink/codec";
 import { installResets } from "./resets";
-import { useSessionStore } from "./session-store";
+import { commitQuestion, useSessionStore } from "./session-store";
 import { openAnalysis, shownPayload } from "./shown-analysis";
 import { useTokenFlowStore } from "./token-flow-store";
 import * as fixtures from "./testing/analysis-fixtures";
@@ -92,7 +92,7 @@ describe("an opened analysis", () => {
       throughLink(buildPayload(fixtures.modelImage(), null, null, fixtures.extras())).opened,
     );
     useSessionStore.getState().setQuestion("What colour is it?");
-    useSessionStore.getState().commitQuestion();
+    commitQuestion();
     expect(useTokenFlowStore.getState().result).toBeNull();
     expect(useObjectBackgroundStore.getState().result).toBeNull();
     expect(shownPayload()).toBeNull();

@@ -16,7 +16,8 @@ import {
 } from "./analysis-payload";
 import { shownAttribution, useAnalysisStore, type AskState } from "./analysis-store";
 import { useObjectBackgroundStore } from "./object-background-store";
-import { settingsOf, useSessionStore } from "./session-store";
+import type { ResultSource } from "./run-state";
+import { openSession, sessionImage, settingsOf, useSessionStore } from "./session-store";
 import { useTokenFlowStore } from "./token-flow-store";
 
 /** The parts of the analysis on show, as the stores hold them. */
@@ -24,6 +25,8 @@ export interface ShownParts {
   image: NamedRgbaImage | null;
   ask: AskState;
   attribution: AttributionResult | null;
+  /** Where the attribution came from (null without one). */
+  attributionSource: ResultSource | null;
   flow: TokenFlowRun | null;
   patches: PatchesResult | null;
 }
@@ -31,9 +34,10 @@ export interface ShownParts {
 export function shownParts(): ShownParts {
   const analysis = useAnalysisStore.getState();
   return {
-    image: useSessionStore.getState().image,
+    image: sessionImage(),
     ask: analysis.ask,
     attribution: shownAttribution(analysis),
+    attributionSource: analysis.attribution.status === "done" ? analysis.attribution.source : null,
     flow: useTokenFlowStore.getState().result,
     patches: useObjectBackgroundStore.getState().result,
   };
@@ -81,7 +85,7 @@ export function openAnalysis(payload: AnalysisPayload): void {
   const patches = payload.patches ?? null;
   useAnalysisStore.getState().openResults(payload.answer, attribution, "link");
   // A new session: resets.ts clears what the previous one had, then its results arrive.
-  useSessionStore.getState().open({
+  openSession({
     image: unpackImage(payload.image),
     question: payload.question,
     // Without an attribution (token flow only) the link has no settings: keep the user's.

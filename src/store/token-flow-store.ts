@@ -7,7 +7,7 @@
 import { create } from "zustand";
 import { analysisClient, type Running } from "../client";
 import type { TokenFlowRun } from "../workers/token-flow-types";
-import { currentMaskSpec } from "./object-mask-store";
+import { useObjectMaskStore } from "./object-mask-store";
 import { endedBy, failed, latestRequest, type ResultSource, type RunState } from "./run-state";
 import { sessionInput } from "./session-store";
 
@@ -49,7 +49,7 @@ export const useTokenFlowStore = create<TokenFlowStore>((set, get) => {
       if (input === null) return;
       let objectMask;
       try {
-        objectMask = currentMaskSpec();
+        objectMask = useObjectMaskStore.getState().spec();
       } catch (error) {
         set({ state: failed(error) });
         return;

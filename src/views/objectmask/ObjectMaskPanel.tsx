@@ -10,7 +10,7 @@ import { useAnalysisStore } from "../../store/analysis-store";
 import { useBackendStore } from "../../store/backend-store";
 import { useObjectBackgroundStore } from "../../store/object-background-store";
 import { previewMask, type MaskChoice } from "../../store/object-mask-spec";
-import { currentCoverage, useObjectMaskStore } from "../../store/object-mask-store";
+import { sceneCoverage, useObjectMaskStore } from "../../store/object-mask-store";
 import { useSamplesStore } from "../../store/samples-store";
 import { useSessionStore } from "../../store/session-store";
 import { useTokenFlowStore } from "../../store/token-flow-store";
@@ -34,14 +34,14 @@ export function ObjectMaskPanel() {
   const patches = useDeferredValue(useObjectBackgroundStore((store) => store.result));
   // Re-render when the samples arrive: the scene coverage comes from them.
   useSamplesStore((store) => store.state);
-  const { choice, painted, threshold, setChoice, setPatch, clearPainted, setThreshold } =
+  const { choice, painted, threshold, scene, setChoice, setPatch, clearPainted, setThreshold } =
     useObjectMaskStore();
   const state = useObjectBackgroundStore((store) => store.state);
   const flowState = useTokenFlowStore((store) => store.state);
   const runPatches = useObjectBackgroundStore((store) => store.run);
   const cancel = useObjectBackgroundStore((store) => store.cancel);
   const model = backend.status === "ready" ? backend.report.model : null;
-  const coverage = image !== null && model !== null ? currentCoverage() : null;
+  const coverage = model !== null ? sceneCoverage(scene, image) : null;
   const grid = model?.grid;
   const count = grid ? grid[0] * grid[1] : 0;
   const mask = painted.length === count ? painted : new Array<boolean>(count).fill(false);
