@@ -7,6 +7,7 @@
  * beside them.
  *
  *   npx vite build && npx tsx scripts/first-visit-bytes.ts [--port P] [--backend wasm|webgpu]
+ *     [--dist DIR]
  *
  * Serves dist/ with `vite preview` on --port (default 4181). Prints one JSON object.
  */
@@ -22,6 +23,8 @@ const { values } = parseArgs({
     port: { type: "string", default: "4181" },
     backend: { type: "string", default: "wasm" },
     image: { type: "string", default: "public/samples/sample-00.png" },
+    /** Another build folder to serve and measure (default dist/). */
+    dist: { type: "string", default: "dist" },
   },
 });
 const backend = values.backend === "webgpu" ? "webgpu" : "wasm";
@@ -35,7 +38,7 @@ const args = [
   ...(backend === "webgpu" ? ["--enable-unsafe-webgpu"] : []),
 ];
 
-const server = await startPreview(Number(values.port));
+const server = await startPreview(Number(values.port), { outDir: values.dist });
 const browser = await chromium.launch({ executablePath: findChromium(), args, headless: true });
 try {
   const page = await browser.newPage();
@@ -69,7 +72,7 @@ try {
     const entry = files.get(path) ?? { requests: 0, fileBytes: 0, received: 0 };
     entry.requests++;
     // Counted once: a second request for a file comes from the cache or is the same bytes.
-    entry.fileBytes = statSync(join("dist", path)).size;
+    entry.fileBytes = statSync(join(values.dist, path)).size;
     entry.received += sizes.responseBodySize + sizes.responseHeadersSize;
     files.set(path, entry);
   }
