@@ -10,5 +10,9 @@ import * as ort from "onnxruntime-web/webgpu";
 // slower, not faster: on the 2-core test machine, a first and a second 1000-mask
 // attribution took 48 s / 23 s and 57 s / 25 s with 2 threads against 24 s / 12 s and
 // 31 s / 19 s with 1 (scripts/longtasks.ts; the machine was shared, so timings are rough).
+// Re-measured with the warm-up and layer entry, against Node back to back
+// (scripts/browser-bench.ts, docs/measurements/browser-bench-wasm.json, load 18-24): 2
+// threads 3.3x Node's time, 1 thread 3.0x. The benchmark sets other counts through the
+// worker's `tune`.
 
 export { ort };
