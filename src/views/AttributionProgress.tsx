@@ -1,5 +1,9 @@
-/** A running attribution: progress bar, masks done, time left, the live fit, and Cancel. */
+/**
+ * A running attribution: progress bar, masks done, time left, the live fit, how it
+ * converges (ConvergenceChart), and Cancel.
+ */
 import type { AttributionState } from "../store/analysis-store";
+import { ConvergenceChart, useConvergence } from "./ConvergenceChart";
 import { formatDuration } from "./numbers";
 
 export function AttributionProgress({
@@ -11,6 +15,7 @@ export function AttributionProgress({
 }) {
   const elapsed = state.updatedAt - state.startedAt;
   const remaining = state.done > 0 ? (elapsed / state.done) * (state.total - state.done) : NaN;
+  const points = useConvergence(state);
   return (
     <div className="attribution-progress">
       <progress aria-label="Attribution progress" max={state.total} value={state.done} />
@@ -21,6 +26,7 @@ export function AttributionProgress({
       <button type="button" onClick={onCancel}>
         Cancel
       </button>
+      <ConvergenceChart points={points} total={state.total} />
     </div>
   );
 }
