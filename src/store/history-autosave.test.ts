@@ -113,4 +113,15 @@ describe("the history autosave", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(analyses()).toHaveLength(0);
   });
+
+  it("does not save a token flow run added to an opened attribution", async () => {
+    openAnalysis(buildPayload(fixtures.modelImage(), null, fixtures.attribution()));
+    flowRun();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(analyses()).toHaveLength(0);
+    // The same run beside an attribution run of this page is kept.
+    attributionRun();
+    flowRun();
+    await records(1);
+  });
 });
