@@ -1,14 +1,13 @@
 /**
- * ONNX models as plain objects, read and written by protobufjs with onnx's own schema
- * (onnx.proto3 -> onnx-schema.json). Field names are onnx.proto's (`op_type`,
+ * ONNX models as plain objects, read and written by protobufjs's static codec generated
+ * from onnx's own schema (onnx.proto3 -> onnx-static.js, make-onnx-static.ts). Field names are onnx.proto's (`op_type`,
  * `raw_data`). Decoding keeps every field the schema knows; byte fields such as an
  * initialiser's `raw_data` are views into the input (protobufjs reads bytes with
  * `subarray`), so tensors the editor does not touch are never copied until `encodeModel`
  * writes the new model.
  */
-import protobuf from "protobufjs/light";
 import { HeadflowError, errorMessage } from "../../errors";
-import schema from "./onnx-schema.json";
+import { onnx } from "./onnx-static.js";
 
 /** protobufjs gives int64 fields as numbers, or as Long objects where long.js is found (Node). */
 export type Int64 = number | { toNumber(): number };
@@ -82,21 +81,16 @@ export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10 } a
 /** AttributeProto.AttributeType values used here. */
 export const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, GRAPH: 5, FLOATS: 6, INTS: 7 } as const;
 
-// Built on first use: protobufjs compiles its codecs with `Function`, which the app's
-// Content-Security-Policy forbids, so nothing may run at import time.
-let model: protobuf.Type | null = null;
-const Model = () =>
-  (model ??= protobuf.Root.fromJSON(schema as protobuf.INamespace).lookupType("onnx.ModelProto"));
-
-export function toNumber(value: Int64 | undefined): number {
-  if (value === undefined) return 0;
+/** An int64 field as a number (an unset oneof member decodes as null: 0). */
+export function toNumber(value: Int64 | null | undefined): number {
+  if (value === undefined || value === null) return 0;
   return typeof value === "number" ? value : value.toNumber();
 }
 
 /** Parses an ONNX model; a HeadflowError for bytes that are not one. */
 export function decodeModel(bytes: Uint8Array): ModelProto {
   try {
-    return Model().decode(bytes) as unknown as ModelProto;
+    return onnx.ModelProto.decode(bytes) as ModelProto;
   } catch (error) {
     throw new HeadflowError("bad-model", `not an ONNX model: ${errorMessage(error)}`, {
       cause: error,
@@ -105,7 +99,7 @@ export function decodeModel(bytes: Uint8Array): ModelProto {
 }
 
 export function encodeModel(model: ModelProto): Uint8Array {
-  return Model().encode(model as unknown as protobuf.Message).finish();
+  return onnx.ModelProto.encode(model).finish();
 }
 
 /** The attribute `name` of a node, or undefined. */

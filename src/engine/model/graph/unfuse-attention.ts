@@ -69,7 +69,7 @@ function lastDims(graph: GraphProto): Map<string, number> {
   for (const info of [...(graph.input ?? []), ...(graph.value_info ?? [])]) {
     const dims = info.type?.tensor_type?.shape?.dim ?? [];
     const last = dims[dims.length - 1];
-    if (info.name && last?.dim_value !== undefined && toNumber(last.dim_value) > 0)
+    if (info.name && last && toNumber(last.dim_value) > 0)
       out.set(info.name, toNumber(last.dim_value));
   }
   return out;
