@@ -106,6 +106,8 @@ export async function openBrowserBench(
       // Only errors: stdout carries the bench JSON, and a slow build's timing notes are noise.
       logLevel: "error",
       worker: { format: "es" },
+      // As the app's vite.config.ts: one onnxruntime (not transformers.js's own copy too).
+      resolve: { dedupe: ["onnxruntime-web", "onnxruntime-common"] },
       build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4000 },
     });
     server = await serve(outDir, resolve(modelDir));
