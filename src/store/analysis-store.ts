@@ -100,9 +100,8 @@ export function flatScores(result: AttributionResult): Float64Array {
  */
 export function recomputeRefusal(
   result: Pick<AttributionResult, "layers" | "heads" | "model">,
-  model: { id: string; layers: number; heads: number } | null,
+  model: { id: string; layers: number; heads: number },
 ): string | null {
-  if (model === null) return "Cannot recompute yet: the model is still loading.";
   if (model.layers === result.layers && model.heads === result.heads) return null;
   return (
     `Cannot recompute: this attribution was computed on ${result.model.id} with ` +
@@ -123,8 +122,8 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
     settings: UserSettings,
     onUpdate: (update: AttributionUpdate) => void,
   ) => {
-    const { samples, alpha, seed } = settings;
-    running = analysisClient.attribute(input, { samples, alpha, seed }, onUpdate);
+    const { samples, alpha, seed, stop } = settings;
+    running = analysisClient.attribute(input, { samples, alpha, seed, stop }, onUpdate);
     return running.result;
   };
 
@@ -232,7 +231,10 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
       const shown = get().attribution;
       const input = sessionInput();
       if (shown.status !== "done" || input === null) return;
-      const refusal = recomputeRefusal(shown.result, loadedModel());
+      // Checked up front when the model is known; a model still loading (the run then waits
+      // for it in the worker) is checked by the shape of what it computed.
+      const model = loadedModel();
+      const refusal = model === null ? null : recomputeRefusal(shown.result, model);
       if (refusal !== null) {
         set({ comparison: { status: "failed", message: refusal } });
         return;
@@ -244,6 +246,12 @@ export const useAnalysisStore = create<AnalysisStore>((set, get) => {
           settingsOf(shown.result),
           () => {},
         );
+        const { layers, heads } = fresh;
+        const late = recomputeRefusal(shown.result, { id: fresh.model.id, layers, heads });
+        if (late !== null) {
+          set({ comparison: { status: "failed", message: late } });
+          return;
+        }
         const before = flatScores(shown.result);
         const after = flatScores(fresh);
         let maxDifference = 0;

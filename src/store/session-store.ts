@@ -14,6 +14,7 @@ import {
   DEFAULT_ATTRIBUTION,
   type AttributionResult,
   type PatchesResult,
+  type StopMode,
   type TargetKind,
 } from "../engine";
 import type { AnalysisInput, BaselineKind, ModelInfo } from "../workers/inference-types";
@@ -26,6 +27,8 @@ export interface UserSettings {
   seed: number;
   baseline: BaselineKind;
   target: TargetKind;
+  /** "auto": stop sampling once the estimate is stable (the attribution's stopping rule). */
+  stop: StopMode;
 }
 
 export const DEFAULT_SETTINGS: UserSettings = {
@@ -34,6 +37,7 @@ export const DEFAULT_SETTINGS: UserSettings = {
   seed: DEFAULT_ATTRIBUTION.seed,
   baseline: "mean",
   target: "logit",
+  stop: DEFAULT_ATTRIBUTION.stop ?? "off",
 };
 
 /** The settings an attribution was computed with (an opened one brings its own). */
@@ -44,6 +48,8 @@ export function settingsOf(result: AttributionResult): UserSettings {
     seed: result.settings.seed,
     baseline: result.baseline === "blank" ? "blank" : "mean",
     target: result.target,
+    // A result written before the stopping rule existed ran every sample.
+    stop: result.settings.stop ?? "off",
   };
 }
 

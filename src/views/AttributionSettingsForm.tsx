@@ -1,10 +1,11 @@
 /**
- * The attribution's advanced settings: samples, alpha, seed, baseline and target. The
+ * The attribution's advanced settings: samples, alpha, seed, baseline, target and whether
+ * to stop once the estimate is stable (the engine's stopping rule). The
  * `mean` baseline needs the bundle's reference images; without them it is unavailable and
  * the form says so.
  */
 import { useEffect, useId } from "react";
-import { MAX_ATTRIBUTION_SAMPLES, TARGET_KINDS } from "../engine";
+import { DEFAULT_STOP_RULE, MAX_ATTRIBUTION_SAMPLES, TARGET_KINDS } from "../engine";
 import { useSessionStore } from "../store/session-store";
 
 export function AttributionSettingsForm({
@@ -91,6 +92,18 @@ export function AttributionSettingsForm({
             </option>
           ))}
         </select>
+        <label htmlFor={`${id}-stop`}>Stop when stable</label>
+        <input
+          id={`${id}-stop`}
+          type="checkbox"
+          aria-describedby={`${id}-stop-hint`}
+          checked={settings.stop === "auto"}
+          onChange={(event) => setSettings({ stop: event.currentTarget.checked ? "auto" : "off" })}
+        />
+        <p id={`${id}-stop-hint`} className="hint">
+          Ends before the sample count once the top {DEFAULT_STOP_RULE.k} heads and the held-out r
+          have held still over the last 36% of the masks drawn.
+        </p>
       </fieldset>
       <p className="hint">
         Each sample ablates every head with probability alpha; a linear fit over the samples gives
