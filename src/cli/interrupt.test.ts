@@ -5,7 +5,7 @@
  * at once with one line and 130 (SIGINT) or 143 (SIGTERM), not at the 30 s download
  * timeout or the end of the analysis.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { EventEmitter } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -100,11 +100,12 @@ interface Ended {
 function signalled(
   argv: string[],
   signal: NodeJS.Signals,
-  when: (child: { stderr: () => string }) => Promise<void>,
+  when: (child: { stderr: () => string; running: () => boolean }) => Promise<void>,
 ): Promise<Ended> {
   const child = spawn(process.execPath, ["bin/headflow.mjs", ...argv], {
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let stdout = "";
   let stderr = "";
   let sentAt = Number.NaN;
@@ -115,7 +116,7 @@ function signalled(
       done({ code, signal: sig, stdout, stderr, ms: performance.now() - sentAt }),
     ),
   );
-  void when({ stderr: () => stderr }).then(() => {
+  void when({ stderr: () => stderr, running: () => child.exitCode === null }).then(() => {
     sentAt = performance.now();
     child.kill(signal);
   });
@@ -123,8 +124,13 @@ function signalled(
 }
 
 let server: Server | null = null;
+/** Every CLI process started, so a failed or timed-out test leaves none running. */
+const children: ChildProcess[] = [];
 
 afterEach(() => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
   server?.closeAllConnections();
   server?.close();
   server = null;
@@ -188,16 +194,17 @@ describe("Ctrl-C in the CLI", () => {
     );
     const out = join(dir, "result.json");
     const ended = await signalled(
-      ["sets", "--list", list, "--baseline", "blank", "--samples", "4000", "--out", out],
+      ["sets", "--list", list, "--baseline", "blank", "--samples", "2000", "--out", out],
       "SIGINT",
       async (child) => {
         // The first image's progress line: the second image's analysis is under way.
-        while (!/"done":1/.test(child.stderr())) await new Promise((r) => setTimeout(r, 20));
+        while (child.running() && !/"done":1/.test(child.stderr()))
+          await new Promise((r) => setTimeout(r, 20));
       },
     );
     expect(ended.stderr.trimEnd().split("\n").at(-1)).toBe("headflow: cancelled (SIGINT)");
     expect([ended.code, ended.signal]).toEqual([130, null]);
     expect(ended.ms).toBeLessThan(PROMPT_MS);
     expect(readdirSync(dir)).toEqual(["list.json"]);
-  });
+  }, 180_000); // the first image runs before the signal: minutes on a loaded machine
 });
