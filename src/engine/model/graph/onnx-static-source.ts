@@ -7,7 +7,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { format } from "prettier";
+import { format, resolveConfig } from "prettier";
 
 const PBJS_OPTIONS = [
   "--target=static-module",
@@ -37,5 +37,7 @@ export async function onnxStaticModule(): Promise<string> {
   if (!body.includes('import $protobuf from "protobufjs/minimal.js";'))
     throw new Error("pbjs output changed: its protobufjs/minimal import was not found");
   const header = `// Generated from onnx.proto3 by make-onnx-static.ts (pbjs ${PBJS_OPTIONS.join(" ")}): do not edit.\n`;
-  return format(header + body, { parser: "babel" });
+  // The repository's prettier settings, so `prettier --check` accepts the file as written.
+  const out = fileURLToPath(new URL("./onnx-static.js", import.meta.url));
+  return format(header + body, { ...(await resolveConfig(out)), parser: "babel" });
 }
