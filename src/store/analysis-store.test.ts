@@ -65,10 +65,6 @@ describe("recomputeRefusal", () => {
     // Same number of heads in all, another shape: still refused.
     expect(recomputeRefusal(result, modelInfo("other", 16, 4))).toMatch(/16 layers x 4 heads/);
   });
-
-  it("waits for a model", () => {
-    expect(recomputeRefusal(result, null)).toMatch(/still loading/);
-  });
 });
 
 describe("recompute", () => {
