@@ -110,6 +110,11 @@ function BaselinesResultView({ result }: { result: BaselinesResult }) {
   const fileName = `headflow-baselines-${result.attributions[0]!.image.name}`;
   return (
     <div className="trust-baselines-result">
+      <p>
+        Of {result.attributions[0]!.image.name}, “{result.attributions[0]!.question}” (answer “
+        {result.attributions[0]!.answer.token}”), {result.attributions[0]!.settings.samples}{" "}
+        samples, seed {result.attributions[0]!.settings.seed}.
+      </p>
       <table aria-label="Agreement between baselines">
         <thead>
           <tr>
