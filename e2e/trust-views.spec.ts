@@ -147,6 +147,7 @@ test("baseline sensitivity and compare: tables as their JSON says, tabs by keybo
   await expect(panel.getByRole("group", { name: "Heads whose rank moves most" })).toBeVisible();
 
   // Compare the attribution on show (mean baseline) with the blank-baseline run as B.
+  await panel.getByRole("tab", { name: "Baseline sensitivity" }).focus();
   await page.keyboard.press("ArrowRight");
   await expect(panel.getByRole("tab", { name: "Compare" })).toHaveAttribute(
     "aria-selected",
