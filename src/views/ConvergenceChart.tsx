@@ -37,8 +37,8 @@ interface RunningEstimate {
 }
 
 /**
- * The convergence after the run's latest update: an estimate counts when it comes at a
- * check of the run's fit schedule (refreshes between checks do not).
+ * The convergence after the run's latest update: an estimate counts when it is the first
+ * at or past a check of the run's fit schedule (refreshes between checks do not).
  */
 export function nextConvergence(current: Convergence, run: RunningEstimate): Convergence {
   const state =
@@ -50,7 +50,9 @@ export function nextConvergence(current: Convergence, run: RunningEstimate): Con
   const seen = { ...state, seen: scores };
   if (scores.length === 0 || Number.isNaN(scores[0])) return seen;
   const schedule = fitScheduleOf(scores.length, { ...DEFAULT_ATTRIBUTION, samples: total });
-  if (!schedule.isCheck(done) || state.points.at(-1)?.masks === done) return seen;
+  // The first estimate at or past the next check: with the stopping rule on, chunks end at
+  // the checks; without it a refit comes with the first chunk past one.
+  if (schedule.checkAfter(state.points.at(-1)?.masks ?? 0) > done) return seen;
   const overlap = state.previous ? topKOverlap(scores, state.previous, K) : null;
   return {
     ...seen,

@@ -62,5 +62,14 @@ describe("the live convergence points", () => {
       heldOutR: 0.4,
     });
     expect(again.points).toEqual([{ masks: checks[0], heldOutR: 0.4, overlap: null }]);
+    // Without the stopping rule chunks need not end at checks: the first estimate past one counts.
+    const past = nextConvergence(again, {
+      startedAt: 6,
+      done: checks[1]! + 7,
+      total,
+      scores: estimate(4),
+      heldOutR: 0.45,
+    });
+    expect(past.points.map((p) => p.masks)).toEqual([checks[0], checks[1]! + 7]);
   });
 });
