@@ -68,9 +68,12 @@ if (flag === "--check") {
     (await (await ort.InferenceSession.create(graph)).run(feeds, ["logits"]))["logits"]!
       .data as Float32Array;
   const [a, b] = [await logits(bytes), await logits(result.bytes)];
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  let [max, largest] = [0, 0];
+  for (let i = 0; i < a.length; i++) {
+    max = Math.max(max, Math.abs(a[i]! - b[i]!));
+    largest = Math.max(largest, Math.abs(a[i]!));
+  }
   console.log(
-    `batch 1, past ${past}, ${length} tokens: max |fused - rewritten| logits ${max.toExponential(2)}`,
+    `batch 1, past ${past}, ${length} tokens: max |fused - rewritten| logits ${max.toExponential(2)} (largest |logit| ${largest.toFixed(1)})`,
   );
 }
