@@ -36,7 +36,10 @@ export default defineConfig({
     {
       name: "webgpu",
       use: { launchOptions: { executablePath, args: [...baseArgs, "--enable-unsafe-webgpu"] } },
-      metadata: { expectedBackend: "webgpu" },
+      metadata: {
+        expectedBackend: "webgpu",
+        start: "/?backend=webgpu (a software adapter defaults to wasm)",
+      },
     },
   ],
   webServer: {

@@ -13,6 +13,14 @@ export function wasmOnly(
   test.skip(project !== "wasm", why);
 }
 
+/**
+ * Where a test opens the app: the WebGPU project asks for WebGPU explicitly, because the
+ * app's default on a software adapter such as SwiftShader is wasm.
+ */
+export function appStart(project: string): string {
+  return project === "webgpu" ? "/?backend=webgpu" : "/";
+}
+
 /** Gives the app an image file through the "Image" input and waits for the answer. */
 export async function chooseImageFile(page: Page, buffer: Buffer, name = "sample-00.png") {
   await page.getByLabel("Image", { exact: true }).setInputFiles({

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { chooseImageFile, wasmOnly } from "./app";
+import { appStart, chooseImageFile, wasmOnly } from "./app";
 
 const SAMPLE = readFileSync("public/samples/sample-00.png");
 
@@ -49,7 +49,7 @@ test("image -> answer -> attribution -> head ablation -> permalink with identica
   browser,
 }, testInfo) => {
   test.setTimeout(240_000);
-  await page.goto("/");
+  await page.goto(appStart(testInfo.project.name));
   await chooseImage(page);
   const answer = page.getByRole("region", { name: "Answer" });
   await expect(

@@ -15,7 +15,7 @@ import {
   type TestInfo,
 } from "@playwright/test";
 import { maxOf } from "../src/engine";
-import { wasmOnly } from "./app";
+import { appStart, wasmOnly } from "./app";
 
 async function chooseSample(page: Page) {
   const gallery = page.getByRole("region", { name: "Sample images" });
@@ -117,7 +117,7 @@ test("token flow on a bundled sample: curves, group graph, token <-> patch hover
   // WebGPU here is SwiftShader (CPU emulation, some 40x slower than wasm for this model).
   const webgpu = testInfo.project.name === "webgpu";
   test.setTimeout(webgpu ? 600_000 : 180_000);
-  await page.goto("/");
+  await page.goto(appStart(testInfo.project.name));
   await chooseSample(page);
   // The main thread's longest task while the flow runs in the worker (reported, not asserted:
   // this machine's load varies).
