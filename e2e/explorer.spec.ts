@@ -28,7 +28,7 @@ const chooseImage = (page: Page) => chooseImageFile(page, SAMPLE);
 async function runAttribution(page: Page, project: string) {
   const { samples, baseline } = settingsFor(project);
   await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill(samples);
+  await page.getByLabel("Samples", { exact: true }).fill(samples);
   await page.getByLabel("Baseline").selectOption(baseline);
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
@@ -102,7 +102,7 @@ test("bad questions get the engine's clear errors; Cancel stops an attribution",
   // A long attribution stops on Cancel, between two batches.
   await page.getByRole("button", { name: /^What is the main object/ }).click();
   await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill("20000");
+  await page.getByLabel("Samples", { exact: true }).fill("20000");
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByRole("progressbar", { name: "Attribution progress" })).toBeVisible();
   await page.getByRole("button", { name: "Cancel" }).click();

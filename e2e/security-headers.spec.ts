@@ -88,7 +88,7 @@ test("an ask, an attribution and a permalink run with no policy violation", asyn
   await page.goto("/");
   await chooseImageFile(page, SAMPLE);
   await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill("64");
+  await page.getByLabel("Samples", { exact: true }).fill("64");
   await page.getByLabel("Baseline").selectOption("blank");
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });

@@ -44,7 +44,7 @@ const imagePatches = (page: Page) =>
 /** An attribution with few masks (still more than the 64 heads the fit needs). */
 async function runSmallAttribution(page: Page) {
   await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill("96");
+  await page.getByLabel("Samples", { exact: true }).fill("96");
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 150_000 });
 }

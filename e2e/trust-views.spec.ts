@@ -17,7 +17,7 @@ async function attribute(page: Page, samples: string) {
   await expect(page.getByText("Starting model runtime…")).toHaveCount(0, { timeout: 300_000 });
   await chooseImageFile(page, SAMPLE);
   await page.getByText("Advanced settings").click();
-  await page.getByLabel("Samples").fill(samples);
+  await page.getByLabel("Samples", { exact: true }).fill(samples);
   await page.getByRole("button", { name: "Run attribution" }).click();
   await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
 }
