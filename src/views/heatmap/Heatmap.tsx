@@ -19,7 +19,7 @@ import {
 import { divergingScale, maxAbsScore } from "./heatmap-colour";
 import { cellIndex, cellRect, computeLayout, type HeatmapCell } from "./heatmap-geometry";
 import { tooltipLines, UNIT_WORDS, type HeadUnit } from "./heatmap-text";
-import { HeatmapExport } from "./HeatmapExport";
+import { FigureExport } from "../export/FigureExport";
 import { UNCERTAIN_Z } from "./heatmap-uncertainty";
 import { useSelection } from "./useSelection";
 import "./heatmap.css";
@@ -150,7 +150,8 @@ export const Heatmap = memo(function Heatmap(props: HeatmapProps) {
             </label>
           )}
           {exportName !== undefined && (
-            <HeatmapExport
+            <FigureExport
+              className="heatmap-export"
               svgRef={svgRef}
               fileName={exportName}
               title={`${label} by layer and ${UNIT_WORDS[unit].grid}`}

@@ -10,7 +10,7 @@ import { useHeadStore } from "../../store/head-store";
 import { useSessionStore } from "../../store/session-store";
 import { attentionFor, useTrustStore } from "../../store/trust-store";
 import { DataExport } from "./DataExport";
-import { FigureExport } from "./FigureExport";
+import { FigureExport } from "../export/FigureExport";
 import { OUTLIER_COLOURS, ScatterPlot } from "./ScatterPlot";
 import { attentionEffectCsv } from "./trust-csv";
 import { formatCorrelation } from "./trust-format";
@@ -138,6 +138,7 @@ function AttentionEffectResult({
       <div className="trust-exports">
         <FigureExport
           svgRef={svgRef}
+          className="trust-figure-export"
           fileName={fileName}
           title="Attention weight vs attribution"
           what="the scatter"

@@ -10,7 +10,7 @@ import { useHeadStore } from "../../store/head-store";
 import { useSessionStore } from "../../store/session-store";
 import { UI_BASELINES, useTrustStore } from "../../store/trust-store";
 import { DataExport } from "./DataExport";
-import { FigureExport } from "./FigureExport";
+import { FigureExport } from "../export/FigureExport";
 import { RankShiftChart } from "./RankShiftChart";
 import { baselinesCsv } from "./trust-csv";
 import { formatCorrelation, formatOverlap } from "./trust-format";
@@ -169,6 +169,7 @@ function BaselinesResultView({ result }: { result: BaselinesResult }) {
       <div className="trust-exports">
         <FigureExport
           svgRef={svgRef}
+          className="trust-figure-export"
           fileName={fileName}
           title="Head ranks under each baseline"
           what="the rank chart"

@@ -1,20 +1,23 @@
 /**
- * "Export SVG" and "Export PNG" of the heatmap as drawn (colours, axes, legend, selection),
- * through src/views/export. A failure (e.g. no canvas) is reported beside the buttons.
+ * "Export SVG" and "Export PNG" of a drawn figure (the heatmap, the trust views' figures):
+ * inline styles, white background, a title. A failure (e.g. no canvas) is reported beside
+ * the buttons. `what` names the figure in the buttons' accessible names where a panel has
+ * more than one.
  */
 import { useState, type RefObject } from "react";
 import { downloadBlob, downloadText, safeFileName } from "../download";
-import { standaloneSvg } from "../export/heatmap-svg";
-import { svgToPng } from "../export/svg-to-png";
+import { standaloneSvg } from "./heatmap-svg";
+import { svgToPng } from "./svg-to-png";
 
-export function HeatmapExport(props: {
+export function FigureExport(props: {
   svgRef: RefObject<SVGSVGElement | null>;
   fileName: string;
   title: string;
+  what?: string;
+  className: string;
 }) {
   const [problem, setProblem] = useState<string | null>(null);
   const name = safeFileName(props.fileName);
-
   const exportSvg = () => {
     if (props.svgRef.current === null) return;
     downloadText(
@@ -34,13 +37,20 @@ export function HeatmapExport(props: {
       );
     }
   };
-
   return (
-    <span className="heatmap-export">
-      <button type="button" onClick={exportSvg}>
+    <span className={props.className}>
+      <button
+        type="button"
+        aria-label={props.what === undefined ? undefined : `Export ${props.what} as SVG`}
+        onClick={exportSvg}
+      >
         Export SVG
       </button>
-      <button type="button" onClick={() => void exportPng()}>
+      <button
+        type="button"
+        aria-label={props.what === undefined ? undefined : `Export ${props.what} as PNG`}
+        onClick={() => void exportPng()}
+      >
         Export PNG
       </button>
       {problem !== null && (
