@@ -9,27 +9,36 @@ import { HeadflowError } from "../../errors";
 import { readJson, type ReadFile } from "../../model/files";
 import { validateBundleJson, type Manifest } from "../../model/manifest";
 import { architectureOf, type Architecture } from "./architectures";
+import { configDefaults } from "./config-defaults";
+import { dtypePlan, dtypeSuffix, type DtypeBackend } from "./dtypes";
 
 const positiveInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
 const tokenIds = z.union([tokenId, z.array(tokenId)]);
 
+// Fields transformers' config classes default may be absent: config-defaults.ts fills them.
 const TextConfigSchema = z.looseObject({
   model_type: z.string().optional(),
-  num_hidden_layers: positiveInt,
-  num_attention_heads: positiveInt,
-  num_key_value_heads: positiveInt.optional(),
-  hidden_size: positiveInt,
-  head_dim: positiveInt.optional(),
+  num_hidden_layers: positiveInt.optional(),
+  num_attention_heads: positiveInt.optional(),
+  num_key_value_heads: positiveInt.nullable().optional(),
+  hidden_size: positiveInt.optional(),
+  head_dim: positiveInt.nullable().optional(),
   vocab_size: positiveInt.optional(),
-  max_position_embeddings: positiveInt,
-  eos_token_id: tokenIds.optional(),
+  max_position_embeddings: positiveInt.optional(),
+  eos_token_id: tokenIds.nullable().optional(),
 });
 
 const ConfigSchema = z.looseObject({
   model_type: z.string(),
-  text_config: TextConfigSchema,
-  vision_config: z.looseObject({ image_size: positiveInt, patch_size: positiveInt }),
+  text_config: TextConfigSchema.optional(),
+  vision_config: z
+    .looseObject({
+      model_type: z.string().optional(),
+      image_size: positiveInt.optional(),
+      patch_size: positiveInt.optional(),
+    })
+    .optional(),
   vocab_size: positiveInt.optional(),
   image_token_index: tokenId.optional(),
   image_token_id: tokenId.optional(),
@@ -51,26 +60,21 @@ const PreprocessorSchema = z.looseObject({
 
 const GenerationSchema = z.looseObject({ eos_token_id: tokenIds.optional() });
 
-/** Graph file suffixes of transformers.js dtypes whose inputs and outputs stay float32. */
-export const FLOAT32_IO_DTYPES: Record<string, string> = {
-  fp32: "",
-  q8: "_quantized",
-  int8: "_int8",
-  uint8: "_uint8",
-  q4: "_q4",
-  bnb4: "_bnb4",
-};
-
 const GRAPH_FILES = {
   vision: "vision_encoder",
   embed: "embed_tokens",
   decoder: "decoder_model_merged",
 } as const;
 
+export type GraphName = keyof typeof GRAPH_FILES;
+export const GRAPH_NAMES = Object.keys(GRAPH_FILES) as GraphName[];
+
 /** `onnx/<graph><dtype suffix>.onnx`, the transformers.js file name of a graph. */
-export function graphPath(graph: keyof typeof GRAPH_FILES, dtype: string): string {
-  return `onnx/${GRAPH_FILES[graph]}${FLOAT32_IO_DTYPES[dtype] ?? ""}.onnx`;
+export function graphPath(graph: GraphName, dtype: string): string {
+  return `onnx/${GRAPH_FILES[graph]}${dtypeSuffix(dtype)}.onnx`;
 }
+
+export { DTYPE_SUFFIXES, FLOAT32_IO_DTYPES, type DtypeBackend } from "./dtypes";
 
 /** What the model's stock graphs allow, shown with every third-party model. */
 export interface Capabilities {
@@ -80,9 +84,9 @@ export interface Capabilities {
   /** `kv-group` when several query heads share one key/value head (ablation acts on the group). */
   headUnit: "head" | "kv-group";
   /** Attention weights (the attention ranking, the head's attention map). */
-  attentionWeights: false;
+  attentionWeights: boolean;
   /** Attention knockout (token-level flow, patch knockout). */
-  knockout: false;
+  knockout: boolean;
   /** The `mean` baseline (needs reference images; third-party exports have none). */
   meanBaseline: false;
   notes: string[];
@@ -111,8 +115,16 @@ export interface ThirdPartyManifest {
   dtype: string;
   /** The graph files opened (set when the sessions are created). */
   graphs: { vision: string; embed: string; decoder: string };
-  /** dtypes to try per graph, in order: the requested one, or every float32-IO dtype. */
-  dtypes: string[];
+  /** dtypes to try per graph, in order (dtypes.ts). */
+  dtypes: Record<GraphName, string[]>;
+  /** dtypes tried that did not open, and why (shown with the model). */
+  dtypeNotes: string[];
+  /** External data chunks of a graph's dtype variant (config.json's transformers.js_config). */
+  externalDataChunks(graph: GraphName, dtype: string): number;
+  /** The key/value cache type config.json's transformers.js_config announces, if any. */
+  kvCacheDtype(dtype: string): "float16" | "float32" | null;
+  /** config.json fields absent and filled with transformers' defaults (config-defaults.ts). */
+  defaulted: string[];
   capabilities: Capabilities;
 }
 
@@ -157,15 +169,35 @@ function capabilitiesOf(queryHeads: number, kvHeads: number): Capabilities {
   };
 }
 
+export interface DeriveOptions {
+  /** A transformers.js dtype, or "auto" (the default): dtypes.ts. */
+  dtype?: string;
+  /** Where the sessions will run (the dtype order): "cpu" unless said. */
+  backend?: DtypeBackend;
+}
+
+/** A required field that neither config.json nor transformers' defaults give. */
+function required<T>(value: T | null | undefined, field: string): T {
+  if (value === undefined || value === null) {
+    throw new HeadflowError(
+      "bad-model",
+      `model file config.json is invalid: it has no ${field}, and its model_type has no default for it`,
+    );
+  }
+  return value;
+}
+
 /** Reads the export's own config files and derives everything HeadFlow needs. */
 export async function deriveManifest(
   read: ReadFile,
-  options: { dtype?: string } = {},
+  options: DeriveOptions = {},
 ): Promise<ThirdPartyManifest> {
   const rawConfig = await readJson(read, "config.json");
   const modelType = (rawConfig as { model_type?: unknown } | null)?.model_type;
   const architecture = architectureOf(modelType);
-  const config = validateBundleJson(ConfigSchema, rawConfig, "config.json");
+  const defaulted = configDefaults(rawConfig);
+  const config = validateBundleJson(ConfigSchema, defaulted.config, "config.json");
+  const plan = dtypePlan(rawConfig, options.backend ?? "cpu", options.dtype);
   const preprocessor = validateBundleJson(
     PreprocessorSchema,
     await readJson(read, "preprocessor_config.json"),
@@ -179,15 +211,25 @@ export async function deriveManifest(
   const processorJson = (await optionalJson(read, "processor_config.json")) as
     { image_seq_len?: unknown } | undefined;
 
-  const text = config.text_config;
-  const kvHeads = text.num_key_value_heads ?? text.num_attention_heads;
+  const rawText = config.text_config ?? {};
+  const text = {
+    ...rawText,
+    num_hidden_layers: required(rawText.num_hidden_layers, "text_config.num_hidden_layers"),
+    num_attention_heads: required(rawText.num_attention_heads, "text_config.num_attention_heads"),
+    hidden_size: required(rawText.hidden_size, "text_config.hidden_size"),
+    max_position_embeddings: required(
+      rawText.max_position_embeddings,
+      "text_config.max_position_embeddings",
+    ),
+  };
+  const kvHeads = rawText.num_key_value_heads ?? text.num_attention_heads;
   if (text.num_attention_heads % kvHeads !== 0) {
     throw new HeadflowError(
       "bad-model",
       `model file config.json is invalid: text_config.num_attention_heads ${text.num_attention_heads} is not a multiple of num_key_value_heads ${kvHeads}`,
     );
   }
-  const headDim = text.head_dim ?? text.hidden_size / text.num_attention_heads;
+  const headDim = rawText.head_dim ?? text.hidden_size / text.num_attention_heads;
   if (!Number.isInteger(headDim)) {
     throw new HeadflowError(
       "bad-model",
@@ -207,19 +249,20 @@ export async function deriveManifest(
   if (vocabSize === undefined) {
     throw new HeadflowError("bad-model", "model file config.json is invalid: no vocab_size");
   }
-  const dtype = options.dtype ?? "fp32";
-  if (FLOAT32_IO_DTYPES[dtype] === undefined) {
-    throw new HeadflowError(
-      "bad-argument",
-      `dtype "${dtype}" is not supported: HeadFlow reads graphs with float32 inputs and outputs (${Object.keys(FLOAT32_IO_DTYPES).join(", ")}); fp16 and *f16 graphs keep float16 key/values`,
-    );
-  }
-  const vision = config.vision_config;
+  const vision = {
+    image_size: required(config.vision_config?.image_size, "vision_config.image_size"),
+    patch_size: required(config.vision_config?.patch_size, "vision_config.patch_size"),
+  };
   const patches = vision.image_size / vision.patch_size;
   const scale = config.scale_factor ?? 1;
   const seqLen =
     typeof processorJson?.image_seq_len === "number" ? processorJson.image_seq_len : null;
   const side = seqLen !== null ? Math.round(Math.sqrt(seqLen)) : Math.floor(patches / scale);
+  const dtypes = {
+    vision: plan.candidates(GRAPH_FILES.vision),
+    embed: plan.candidates(GRAPH_FILES.embed),
+    decoder: plan.candidates(GRAPH_FILES.decoder),
+  };
   const rgb = (values: number[] | undefined): [number, number, number] =>
     values ? [values[0]!, values[1]!, values[2]!] : [0.5, 0.5, 0.5];
   return {
@@ -233,18 +276,23 @@ export async function deriveManifest(
     vocabSize,
     maxPositions: text.max_position_embeddings,
     imageTokenId,
-    eosTokenIds: [...first(generation.eos_token_id), ...first(text.eos_token_id)],
+    eosTokenIds: [...first(generation.eos_token_id), ...first(text.eos_token_id ?? undefined)],
     inputSize: sideOf(preprocessor.size, vision.image_size),
     tokenGrid: [side, side],
     mean: rgb(preprocessor.image_mean),
     std: rgb(preprocessor.image_std),
-    dtype,
+    // The first candidates until the sessions open (export-session.ts records the opened).
+    dtype: dtypes.decoder[0]!,
     graphs: {
-      vision: graphPath("vision", dtype),
-      embed: graphPath("embed", dtype),
-      decoder: graphPath("decoder", dtype),
+      vision: graphPath("vision", dtypes.vision[0]!),
+      embed: graphPath("embed", dtypes.embed[0]!),
+      decoder: graphPath("decoder", dtypes.decoder[0]!),
     },
-    dtypes: options.dtype ? [dtype] : Object.keys(FLOAT32_IO_DTYPES),
+    dtypes,
+    dtypeNotes: [],
+    externalDataChunks: (graph, dtype) => plan.externalDataChunks(GRAPH_FILES[graph], dtype),
+    kvCacheDtype: (dtype) => plan.kvCacheDtype(dtype),
+    defaulted: defaulted.filled,
     capabilities: capabilitiesOf(text.num_attention_heads, kvHeads),
   };
 }

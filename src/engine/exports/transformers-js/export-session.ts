@@ -18,9 +18,11 @@ import type {
   ModelDims,
   VlmSession,
 } from "../../model/session";
-import { graphPath, type ThirdPartyManifest } from "./config";
+import type { ThirdPartyManifest } from "./config";
+import { createGraphSession, openGraphFile, type GraphFile } from "./graph-files";
+import { checkDecoderGeometry } from "./decoder-io";
+import { float32Boundary } from "./float32-boundary";
 import type { ProcessedInputs } from "./processor";
-import { pastNames, presentNames } from "../../model/graph-names";
 import { ExportDecoder, floats } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
 
@@ -28,44 +30,10 @@ import { analysableDecoder } from "./analysable-decoder";
 export const ATTENTION_UNAVAILABLE =
   "attention weights and attention knockout are unavailable for this model";
 
-const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-
-const isMissing = (error: unknown) =>
-  error instanceof HeadflowError && / is missing/.test(error.message);
-
-/**
- * The first of a graph's dtype variants the export has (a folder often holds only some,
- * e.g. only `_quantized`): a missing file costs nothing, not even for a URL.
- */
-async function readGraph(
-  read: ReadFile,
-  graph: "vision" | "embed" | "decoder",
-  dtypes: readonly string[],
-): Promise<{ path: string; dtype: string; bytes: Uint8Array }> {
-  let firstMissing: unknown = null;
-  for (const dtype of dtypes) {
-    const path = graphPath(graph, dtype);
-    try {
-      return { path, dtype, bytes: await read(path) };
-    } catch (error) {
-      if (!isMissing(error)) throw error;
-      firstMissing ??= error;
-    }
-  }
-  if (dtypes.length === 1) throw firstMissing;
-  throw new HeadflowError(
-    "bad-model",
-    `model file ${graphPath(graph, dtypes[0]!)} is missing, and so are its other float32-input variants (${dtypes
-      .slice(1)
-      .map((d) => graphPath(graph, d))
-      .join(", ")})`,
-  );
-}
-
 /** A session over one graph file, with a clear error when the browser cannot hold it. */
 async function openGraph(
   ort: OrtModule,
-  found: { path: string; bytes: Uint8Array },
+  found: Pick<GraphFile, "path" | "bytes" | "externalData">,
   options: OrtSessionOptions,
   inputs: readonly string[],
   outputs: readonly string[],
@@ -73,7 +41,7 @@ async function openGraph(
   const { path, bytes } = found;
   let session: OrtSession;
   try {
-    session = await ort.InferenceSession.create(bytes, options);
+    session = await createGraphSession(ort, found, options);
   } catch (error) {
     const message = errorMessage(error);
     if (/memory|allocat|out of range|too large|buffer/i.test(message)) {
@@ -95,21 +63,6 @@ async function openGraph(
     );
   }
   return session;
-}
-
-/** Float16 caches (fp16, q4f16 exports) would need conversion everywhere: refused early. */
-function checkFloat32(session: OrtSession, path: string, names: readonly string[]): void {
-  const metadata = (session as { inputMetadata?: readonly { name: string; type?: string }[] })
-    .inputMetadata;
-  if (!metadata) return;
-  for (const entry of metadata) {
-    if (names.includes(entry.name) && entry.type !== undefined && entry.type !== "float32") {
-      throw new HeadflowError(
-        "bad-model",
-        `model file ${path} takes ${entry.name} as ${entry.type}: HeadFlow runs float32 key/values only (choose an fp32, q8, int8, uint8, q4 or bnb4 export)`,
-      );
-    }
-  }
 }
 
 export class ThirdPartySession implements VlmSession {
@@ -143,31 +96,47 @@ export class ThirdPartySession implements VlmSession {
     tp: ThirdPartyManifest,
     options: OrtSessionOptions,
   ): Promise<ThirdPartySession> {
-    const layers = range(tp.layers);
-    const past = pastNames(layers.length);
-    const present = presentNames(layers.length);
+    // Each graph: the first dtype candidate that opens (graph-files.ts, dtypes.ts).
+    const openedVision = await openGraphFile(read, tp, "vision", (file) =>
+      openGraph(
+        ort,
+        file,
+        options,
+        ["pixel_values", ...tp.architecture.visionInputs],
+        ["image_features"],
+      ),
+    );
+    const openedEmbed = await openGraphFile(read, tp, "embed", (file) =>
+      openGraph(ort, file, options, ["input_ids"], ["inputs_embeds"]),
+    );
+    const openedDecoder = await openGraphFile(read, tp, "decoder", async (file) => {
+      const rewritten = analysableDecoder(file.bytes, tp);
+      const session = await openGraph(
+        ort,
+        { ...file, bytes: rewritten.bytes },
+        options,
+        ["inputs_embeds", "attention_mask"],
+        ["logits"],
+      );
+      try {
+        // Layers, key/value heads and head size from the graph's cache inputs vs config.json.
+        checkDecoderGeometry(session, file.path, file.dtype, tp);
+      } catch (error) {
+        await session.release();
+        throw error;
+      }
+      return { session, analysable: rewritten };
+    });
+    // fp16 / q4f16 graphs take and give float16: seen in float32 from here on.
+    const vision = float32Boundary(ort, openedVision.value);
+    const embed = float32Boundary(ort, openedEmbed.value);
+    const decoder = float32Boundary(ort, openedDecoder.value.session);
+    const analysable = openedDecoder.value.analysable;
     const files = {
-      vision: await readGraph(read, "vision", tp.dtypes),
-      embed: await readGraph(read, "embed", tp.dtypes),
-      decoder: await readGraph(read, "decoder", tp.dtypes),
+      vision: openedVision.file,
+      embed: openedEmbed.file,
+      decoder: openedDecoder.file,
     };
-    const vision = await openGraph(
-      ort,
-      files.vision,
-      options,
-      ["pixel_values", ...tp.architecture.visionInputs],
-      ["image_features"],
-    );
-    const embed = await openGraph(ort, files.embed, options, ["input_ids"], ["inputs_embeds"]);
-    const analysable = analysableDecoder(files.decoder.bytes, tp);
-    const decoder = await openGraph(
-      ort,
-      { path: files.decoder.path, bytes: analysable.bytes },
-      options,
-      ["inputs_embeds", "attention_mask", ...past],
-      ["logits", ...present],
-    );
-    checkFloat32(decoder, files.decoder.path, ["inputs_embeds", ...past]);
     // Record what was opened: results and the Model control show it.
     tp.graphs = { vision: files.vision.path, embed: files.embed.path, decoder: files.decoder.path };
     const used = new Set([files.vision.dtype, files.embed.dtype, files.decoder.dtype]);

@@ -12,6 +12,7 @@ import { solidImage, BLANK_GRAY } from "../../model/image";
 import type { OrtModule, OrtSessionOptions } from "../../model/ort";
 import type { PromptTokenizer } from "../../model/tokenize";
 import { deriveManifest, engineManifest } from "./config";
+import type { DtypeBackend } from "./dtypes";
 import { ThirdPartyHeadflow } from "./third-party-headflow";
 import { VlmProcessor } from "./processor";
 import { ThirdPartySession } from "./export-session";
@@ -19,8 +20,10 @@ import { DEFAULT_QUESTION, ThirdPartyTokenizer } from "./tokenizer";
 
 export interface ThirdPartyLoadOptions {
   sessionOptions?: OrtSessionOptions;
-  /** transformers.js dtype of the graphs to load (fp32 by default; see config.ts). */
+  /** transformers.js dtype of the graphs to load, or "auto" (the default; dtypes.ts). */
   dtype?: string;
+  /** Where the sessions run, for the dtype order ("cpu" unless said; dtypes.ts). */
+  backend?: DtypeBackend;
   /** Name shown in results (default: the folder or URL's last part, or "model"). */
   id?: string;
   runtime?: string;
@@ -45,7 +48,10 @@ export async function loadThirdParty(
   decodeImage: ImageDecoder,
   options: ThirdPartyLoadOptions = {},
 ): Promise<ThirdPartyHeadflow> {
-  const manifest = await deriveManifest(read, options.dtype ? { dtype: options.dtype } : {});
+  const manifest = await deriveManifest(read, {
+    ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+  });
   const processor = await VlmProcessor.load(read, manifest.architecture);
   // The layout of the nominal (square) input, for prompts made before an image is known.
   const nominalImage = solidImage(manifest.inputSize, BLANK_GRAY);

@@ -225,7 +225,7 @@ describe("third-party export errors", () => {
       /model file config.json is missing/,
     );
     await expect(load(overlay(read, { "onnx/decoder_model_merged.onnx": null }))).rejects.toThrow(
-      /onnx\/decoder_model_merged.onnx is missing, and so are its other float32-input variants \(onnx\/decoder_model_merged_quantized.onnx, /,
+      /onnx\/decoder_model_merged.onnx is missing, and so are its other dtype variants \(onnx\/decoder_model_merged_quantized.onnx, /,
     );
   });
 
@@ -270,9 +270,12 @@ describe("third-party export errors", () => {
     expect(model.thirdParty.manifest.dtype).toBe("vision fp32, embed fp32, decoder q8");
   });
 
-  it("refuses float16 dtypes clearly", async () => {
+  it("refuses an unknown dtype, and names the missing file of a dtype asked for", async () => {
+    await expect(loadThirdParty(read, ort, nodeImageDecoder, { dtype: "fp8" })).rejects.toThrow(
+      /dtype "fp8" is not a transformers.js dtype/,
+    );
     await expect(loadThirdParty(read, ort, nodeImageDecoder, { dtype: "fp16" })).rejects.toThrow(
-      /dtype "fp16" is not supported/,
+      /^model file onnx\/vision_encoder_fp16.onnx is missing/,
     );
   });
 });
