@@ -22,6 +22,7 @@ import type { BackendPreference } from "../workers/backend-choice";
 import { inferenceWorker } from "../workers/inference-client";
 import type {
   AnalysisInput,
+  AttributeInput,
   AttributionUpdate,
   BackendReport,
   RankingKind,
@@ -92,9 +93,12 @@ export async function ask(input: AnalysisInput) {
   return inferenceWorker().ask(input.image, input.question);
 }
 
-/** Masks run in the inference worker, the fit in the scoring worker; `onUpdate` gets its estimates. */
+/**
+ * Masks run in the inference worker, the fit in the scoring worker; `onUpdate` gets its
+ * estimates. The baseline may be an image (the trust views' baseline sensitivity).
+ */
 export function attribute(
-  input: AnalysisInput,
+  input: AttributeInput,
   settings: Partial<AttributionSettings>,
   onUpdate: (update: AttributionUpdate) => void,
 ): Running<AttributionResult> {

@@ -24,26 +24,13 @@ import {
 } from "../engine";
 import { decodeBase64Url, encodeBase64Url } from "./permalink/base64url";
 import { AnalysisExtrasSchema, extrasOf, type AnalysisExtras } from "./analysis-extras";
+import { ModelImageSchema } from "./model-image-schema";
+import { checkTrustLink, TrustLinkSchema } from "./trust-link-schema";
 
 /** Written for analyses with an attribution (and the only version before flow-only links). */
 export const ANALYSIS_SCHEMA = "headflow.analysis/1";
 /** Written for analyses without an attribution: token flow and/or object vs background. */
 export const ANALYSIS_SCHEMA_NO_ATTRIBUTION = "headflow.analysis/2";
-
-/** Model images are small; anything larger is not ours (and would bloat a link). */
-const MAX_IMAGE_SIDE = 512;
-
-const ModelImageSchema = z
-  .object({
-    name: z.string().max(500),
-    size: z.number().int().min(1).max(MAX_IMAGE_SIDE),
-    /** base64url of size x size x 3 bytes, row-major RGB. */
-    rgb: z.string().regex(/^[A-Za-z0-9_-]*$/),
-  })
-  .refine((image) => image.rgb.length === Math.ceil((image.size * image.size * 3 * 4) / 3), {
-    message: "the image data does not match its size",
-    path: ["rgb"],
-  });
 
 /** Why a payload without an attribution is refused when it has nothing else either. */
 export const NOTHING_TO_SHOW =
@@ -61,9 +48,12 @@ export const AnalysisPayloadSchema = z
     attribution: AttributionResultSchema.nullable().default(null),
     // Optional (analysis-extras.ts): links made before token flow existed stay valid.
     ...AnalysisExtrasSchema.shape,
+    // Optional: the trust views' state (trust-link-schema.ts); older links have none.
+    trust: TrustLinkSchema.optional(),
   })
   .superRefine((payload, context) => {
     if (payload.flow) checkTokenAttention(payload.flow, context);
+    if (payload.trust) checkTrustLink(payload.trust, payload.attribution, context);
     if (payload.attribution !== null) return;
     if (payload.schema === ANALYSIS_SCHEMA) {
       context.addIssue({

@@ -19,6 +19,7 @@ import { useObjectBackgroundStore } from "./object-background-store";
 import type { ResultSource } from "./run-state";
 import { openSession, sessionImage, settingsOf, useSessionStore } from "./session-store";
 import { useTokenFlowStore } from "./token-flow-store";
+import { openTrustLink, trustLinkOf } from "./trust-link";
 
 /** The parts of the analysis on show, as the stores hold them. */
 export interface ShownParts {
@@ -54,9 +55,15 @@ export function payloadOf(parts: ShownParts): AnalysisPayload | null {
   return buildPayload(image, ask.status === "done" ? ask.result : null, attribution, extras);
 }
 
-/** The analysis on show as a permalink payload, or null when there is none. */
+/**
+ * The analysis on show as a permalink payload, or null when there is none. A link also
+ * carries the trust views' state (trust-link.ts); the history keeps the results only.
+ */
 export function shownPayload(): AnalysisPayload | null {
-  return payloadOf(shownParts());
+  const payload = payloadOf(shownParts());
+  if (payload === null) return null;
+  const trust = trustLinkOf(payload);
+  return trust ? { ...payload, trust } : payload;
 }
 
 /**
@@ -94,4 +101,5 @@ export function openAnalysis(payload: AnalysisPayload): void {
   });
   useTokenFlowStore.getState().show(flow, "link");
   useObjectBackgroundStore.getState().show(patches, "link");
+  openTrustLink(payload.trust, payload.question);
 }

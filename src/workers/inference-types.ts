@@ -62,6 +62,18 @@ export interface BackendReport extends BackendChoice {
 
 export type BaselineKind = "mean" | "blank";
 
+/**
+ * Another image as the baseline (the CLI's `image:FILE`), already at model resolution
+ * (prepareImage), named for the result's `baseline` label (`image:<name>`).
+ */
+export interface BaselineImage {
+  kind: "image";
+  image: RgbaImage & { name: string };
+}
+
+/** What an attribution can ablate with: a kind the session offers, or an image. */
+export type BaselineChoice = BaselineKind | BaselineImage;
+
 /** One image + question analysed with one baseline and target. */
 export interface AnalysisInput {
   /** The image at model resolution (model-image.ts), named for results. */
@@ -71,7 +83,12 @@ export interface AnalysisInput {
   target: TargetKind;
 }
 
-export interface AttributeRequest extends AnalysisInput {
+/** An attribution's input: any baseline, an image included (the trust views' runs). */
+export interface AttributeInput extends Omit<AnalysisInput, "baseline"> {
+  baseline: BaselineChoice;
+}
+
+export interface AttributeRequest extends AttributeInput {
   settings: Partial<AttributionSettings>;
   /** Raised by the main thread to stop the run (cancel-flag.ts); absent without shared memory. */
   cancelFlag?: CancelFlag;

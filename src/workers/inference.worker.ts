@@ -21,6 +21,7 @@ import type {
   AttributeRequest,
   AttributionUpdate,
   BackendReport,
+  BaselineChoice,
   ModelInfo,
   RankingKind,
   SelfTest,
@@ -43,6 +44,7 @@ import {
   fetchReader,
   type RgbaImage,
   type HeadRef,
+  type BaselineSpec,
   maskTargets,
   argmax,
   attentionToImage,
@@ -164,7 +166,11 @@ function modelInfo(headflow: Headflow, loadMs: number): ModelInfo {
   };
 }
 
-const baselineSpec = (input: AnalysisInput) => ({ kind: input.baseline });
+/** The engine's baseline for a request: an image one as the CLI makes it for `image:FILE`. */
+function baselineSpec({ baseline }: { baseline: BaselineChoice }): BaselineSpec {
+  if (typeof baseline === "string") return { kind: baseline };
+  return { kind: "image", name: baseline.image.name, image: baseline.image };
+}
 
 /** A cancelled run rejects with an error named AbortError (comlink keeps name and message). */
 function asCancellation(error: unknown, signal: AbortSignal): unknown {

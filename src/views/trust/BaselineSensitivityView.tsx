@@ -2,22 +2,26 @@
  * Baseline sensitivity: the attribution run again under each chosen baseline with the
  * same masks (same samples, alpha and seed), and how much the ranking moves: Spearman's
  * rho, Pearson's r and the top-k overlap of every pair, and the heads whose rank moves
- * most. A `headflow attribute --baselines` JSON opens here too.
+ * most. The baselines: the mean of the reference images, a blank gray image, and an image
+ * the user chooses (BaselineImagePicker). A `headflow attribute --baselines` JSON opens
+ * here too. A permalink whose comparison had been run runs it again here, when shown.
  */
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { formatHead, type BaselinesResult, type HeadRef } from "../../engine";
 import { useHeadStore } from "../../store/head-store";
 import { useSessionStore } from "../../store/session-store";
 import { UI_BASELINES, useTrustStore } from "../../store/trust-store";
+import { BaselineImagePicker } from "./BaselineImagePicker";
 import { DataExport } from "./DataExport";
 import { FigureExport } from "../export/FigureExport";
 import { RankShiftChart } from "./RankShiftChart";
 import { baselinesCsv } from "./trust-csv";
 import { formatCorrelation, formatOverlap } from "./trust-format";
 
-const BASELINE_LABELS: Record<string, string> = {
-  mean: "Mean of the reference images",
-  blank: "Blank gray image",
+const BASELINE_LABELS: Record<(typeof UI_BASELINES)[number], string> = {
+  mean: "Mean of the reference images (mean)",
+  blank: "Blank gray image (blank)",
+  image: "The chosen baseline image (image)",
 };
 
 /** How many of the most-moved heads are named and drawn in colour. */
@@ -32,7 +36,13 @@ export function BaselineSensitivityView() {
   const runBaselines = useTrustStore((store) => store.runBaselines);
   const cancel = useTrustStore((store) => store.cancelBaselines);
   const openFile = useTrustStore((store) => store.openBaselinesFile);
+  const baselineImage = useTrustStore((store) => store.baselineImage);
   const running = run.status === "running";
+  // An opened link's comparison, run again once there is an image to run it on.
+  const queued = run.status === "queued" && image !== null && run.of.image === image;
+  useEffect(() => {
+    if (queued) void runBaselines();
+  }, [queued, runBaselines]);
   const toggle = (baseline: (typeof UI_BASELINES)[number], on: boolean) =>
     setBaselines(on ? [...baselines, baseline] : baselines.filter((b) => b !== baseline));
 
@@ -45,16 +55,18 @@ export function BaselineSensitivityView() {
             <input
               type="checkbox"
               checked={baselines.includes(baseline)}
+              disabled={baseline === "image" && baselineImage === null}
               onChange={(event) => toggle(baseline, event.target.checked)}
             />
-            {BASELINE_LABELS[baseline]} ({baseline})
+            {BASELINE_LABELS[baseline]}
           </label>
         ))}
+        <BaselineImagePicker disabled={running} />
       </fieldset>
       <p className="hint">
         Same masks under each: {settings.samples} samples, alpha {settings.alpha}, seed{" "}
-        {settings.seed}. Another image as the baseline:{" "}
-        <code>headflow attribute --baselines mean,blank,image:FILE</code>, then open its JSON here.
+        {settings.seed}. The CLI computes the same:{" "}
+        <code>headflow attribute --baselines mean,blank,image:FILE</code>; its JSON opens here.
       </p>
       <div className="trust-actions">
         <button
@@ -85,9 +97,12 @@ export function BaselineSensitivityView() {
       {image === null && <p className="hint">Choose an image first.</p>}
       {run.status === "running" && (
         <p role="status">
-          Baseline {run.index + 1} of {run.count} ({baselines[run.index]}): {run.done} of{" "}
+          Baseline {run.index + 1} of {run.labels.length} ({run.labels[run.index]}): {run.done} of{" "}
           {run.total} masks
         </p>
+      )}
+      {run.status === "queued" && image !== null && run.of.image !== image && (
+        <p className="hint">The opened link&apos;s baseline comparison was of another image.</p>
       )}
       {run.status === "cancelled" && <p role="status">Baseline comparison cancelled.</p>}
       {run.status === "failed" && (
