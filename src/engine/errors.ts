@@ -4,7 +4,7 @@
  * branch without parsing text.
  */
 export type HeadflowErrorCode =
-  "bad-argument" | "bad-image" | "bad-question" | "bad-model" | "cancelled";
+  "bad-argument" | "bad-image" | "bad-question" | "bad-model" | "cancelled" | "out-of-memory";
 
 export class HeadflowError extends Error {
   readonly code: HeadflowErrorCode;

@@ -18,8 +18,13 @@ import {
 } from "./ablation/baseline";
 import { AblationRunner } from "./ablation/runner";
 import { topTokens, argmax, type TokenScore } from "./ablation/targets";
-import { DEFAULT_ATTRIBUTION } from "./attribution/attribute-heads";
 import { HeadflowError } from "./errors";
+import {
+  chooseBatch,
+  memoryOfRuntime,
+  type BatchChoice,
+  type RuntimeMemory,
+} from "./model/batch-budget";
 import type { Bundle } from "./model/bundle";
 import { BLANK_GRAY, solidImage, toPixelValues, type RgbaImage } from "./model/image";
 import type { ImageKv } from "./model/kv";
@@ -64,6 +69,12 @@ export class Headflow {
   readonly bundle: Bundle;
   /** Runtime label of results ("onnxruntime-web (wasm)", ...). */
   readonly runtime: string;
+  /**
+   * The memory the default batch size is chosen within (batch-budget.ts): by default the
+   * runtime label's (the wasm heap, or on WebGPU the spec's minimum buffer limits); a front
+   * end that knows better (Node's memory, the adapter's limits) sets it.
+   */
+  memory: RuntimeMemory;
   private readonly sources: ModelSources;
   private readonly baselines = new Map<string, Promise<ImageKv>>();
 
@@ -76,6 +87,7 @@ export class Headflow {
     this.bundle = bundle;
     this.runtime = runtime;
     this.sources = sources;
+    this.memory = memoryOfRuntime(runtime);
   }
 
   get vocab(): number {
@@ -127,6 +139,30 @@ export class Headflow {
   }
 
   /**
+   * The default batch size of ablation runs over `prefilled` (its cache length and suffix)
+   * on this runtime, and why.
+   */
+  batchFor(prefilled: Prefilled): BatchChoice {
+    const { session } = this.bundle;
+    const { layers, heads, headDim, hiddenSize, vocabSize } = session.dims;
+    const memory = session.memory?.();
+    return chooseBatch(
+      {
+        layers,
+        kvHeads: heads,
+        queryHeads: memory?.queryHeads ?? heads,
+        headDim,
+        hiddenSize,
+        vocab: vocabSize,
+        pastLength: prefilled.cache.length,
+        suffixLength: prefilled.suffixLength,
+      },
+      memory?.weightBytes,
+      this.memory,
+    );
+  }
+
+  /**
    * Does ahead of time the first attribution's one-off work: computes the default baseline
    * (cached per prompt prefix, which every question shares), then runs one full batch of
    * ablated masks. onnxruntime-web's wasm functions are compiled lazily, on first call, and
@@ -134,15 +170,15 @@ export class Headflow {
    * attribution, that work competed with the inference worker and starved the page's main
    * thread for 70-290 ms on a 2-core machine (scripts/longtasks.ts). A warm-up on one image
    * and two masks was not enough (57-116 ms remained): the batched shapes must run. Results
-   * do not change (tested).
+   * do not change (tested). `batchSize`: default, the batch an attribution would choose.
    */
-  async warmUp(batchSize = DEFAULT_ATTRIBUTION.batchSize): Promise<WarmUpReport> {
+  async warmUp(batchSize?: number): Promise<WarmUpReport> {
     const started = performance.now();
     const spec: BaselineSpec =
       this.bundle.manifest.reference.length > 0 ? { kind: "mean" } : { kind: "blank" };
     const blank = solidImage(this.bundle.manifest.image.size, BLANK_GRAY);
     const runner = await this.runner(blank, this.prompt(), spec);
-    const batch = Math.max(1, batchSize);
+    const batch = Math.max(1, batchSize ?? this.batchFor(runner.prefilled).batch);
     // One head per row, spread over the layers, like a batch of a real attribution.
     const masks = new Uint8Array(batch * runner.maskSize);
     for (let row = 0; row < batch; row++)

@@ -10,6 +10,7 @@ import {
   type AttributionSettings,
   type MaskFitterFactory,
 } from "../attribution/attribute-heads";
+import { HalvingBatch, type Halving } from "../attribution/batch-halving";
 import { coefficientStandardErrors } from "../attribution/coefficient-se";
 import type { Headflow, NamedImage } from "../headflow";
 import { ATTRIBUTION_SCHEMA, type AttributionResult } from "../results/attribution-results";
@@ -26,6 +27,11 @@ export interface AttributeOptions {
   signal?: AbortSignal;
   /** Who fits the regression (default: in this thread; the browser's scoring worker). */
   fitter?: MaskFitterFactory;
+  /**
+   * Called when a batch ran out of memory and the masks are run again at half of it;
+   * `settings.batchSize` unset, the batch starts at the one chosen for the model's memory.
+   */
+  onHalve?: (halving: Halving) => void;
 }
 
 export async function attribute(
@@ -34,13 +40,22 @@ export async function attribute(
   options: AttributeOptions = {},
 ): Promise<AttributionResult> {
   const started = performance.now();
-  const settings: AttributionSettings = { ...DEFAULT_ATTRIBUTION, ...options.settings };
-  checkAttributionSettings(settings);
+  const requested: AttributionSettings = { ...DEFAULT_ATTRIBUTION, ...options.settings };
+  checkAttributionSettings(requested);
   const spec = options.baseline ?? { kind: "mean" };
   const kind = options.target ?? "logit";
   const runner = await model.runner(image, model.prompt(options.question), spec);
   // The prompt actually run: a third-party processor lays out its own image tokens.
   const { prompt } = runner.prefilled;
+  // A batch that was set wins; otherwise the one the model's cache and the runtime's
+  // memory allow (the bundled model's: the default of 32).
+  const explicit = options.settings?.batchSize;
+  const choice =
+    explicit === undefined
+      ? model.batchFor(runner.prefilled)
+      : { batch: explicit, reason: `${explicit} (set)` };
+  const settings: AttributionSettings = { ...requested, batchSize: choice.batch };
+  const batch = new HalvingBatch(choice.batch, options.onHalve);
   options.signal?.throwIfAborted();
   const clean = await runner.run(new Uint8Array(runner.maskSize), 1);
   const answerId = model.answerId(options.answer, clean);
@@ -50,10 +65,14 @@ export async function attribute(
   const masksStarted = performance.now();
   const run = await attributeHeads(
     async (masks, count) => {
-      const logits = await runner.run(masks, count, {
-        batchSize: settings.batchSize,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
+      // A chunk that runs out of memory is run again whole at half the batch; the chunks
+      // before it are fitted already.
+      const logits = await batch.run((batchSize) =>
+        runner.run(masks, count, {
+          batchSize,
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      );
       return Float64Array.from({ length: count }, (_, row) =>
         targetValue(logits, row, vocab, answerId, kind),
       );
@@ -84,6 +103,7 @@ export async function attribute(
     target: kind,
     baseline: baselineLabel(spec),
     settings,
+    batch: { size: batch.batch, reason: `${choice.reason}${batch.describe()}` },
     layers,
     heads,
     scores: headGrid(run.scores, layers, heads),

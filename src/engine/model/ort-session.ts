@@ -13,6 +13,7 @@ import type {
   AnalysisResult,
   DecodeRequest,
   ModelDims,
+  SessionMemory,
   VlmSession,
 } from "./session";
 import {
@@ -85,6 +86,11 @@ export class OrtVlmSession implements VlmSession {
   /** The decoder parsed for layer entry, once the residuals graph is built. */
   private parts: DecoderParts | null = null;
   private readonly entries = new Map<number, Promise<OrtSession>>();
+  /**
+   * Bytes of the graphs opened so far (memory()): their weights, which onnxruntime holds
+   * as long as the session lives.
+   */
+  private readonly opened: { bytes: number };
 
   private constructor(
     ort: OrtModule,
@@ -93,7 +99,9 @@ export class OrtVlmSession implements VlmSession {
     openAnalysis: () => Promise<OrtSession>,
     decoderBytes: Uint8Array | null,
     sessionOptions: OrtSessionOptions,
+    opened: { bytes: number },
   ) {
+    this.opened = opened;
     this.ort = ort;
     this.dims = dims;
     this.vision = graphs.vision;
@@ -125,8 +133,10 @@ export class OrtVlmSession implements VlmSession {
     ];
     const decoderOutputs = ["logits", ...presentNames(manifest.layers)];
     const { graphs } = manifest;
+    const visionBytes = await read(graphs.vision);
+    const embedBytes = await read(graphs.embed);
     const vision = await createGraph(
-      read,
+      visionBytes,
       ort,
       graphs.vision,
       options,
@@ -134,7 +144,7 @@ export class OrtVlmSession implements VlmSession {
       ["image_features"],
     );
     const embed = await createGraph(
-      read,
+      embedBytes,
       ort,
       graphs.embed,
       options,
@@ -150,12 +160,15 @@ export class OrtVlmSession implements VlmSession {
       decoderInputs,
       decoderOutputs,
     );
+    const opened = { bytes: visionBytes.length + embedBytes.length + decoderBytes.length };
     const openAnalysis = async () => {
       if (!graphs.analysis) {
         throw new HeadflowError("bad-model", "this bundle has no analysis graph (graphs.analysis)");
       }
+      const bytes = await read(graphs.analysis);
+      opened.bytes += bytes.length;
       return createGraph(
-        read,
+        bytes,
         ort,
         graphs.analysis,
         options,
@@ -170,7 +183,12 @@ export class OrtVlmSession implements VlmSession {
       openAnalysis,
       layerEntry ? decoderBytes : null,
       options,
+      opened,
     );
+  }
+
+  memory(): SessionMemory {
+    return { weightBytes: this.opened.bytes };
   }
 
   async layerEntry(): Promise<boolean> {
@@ -183,6 +201,7 @@ export class OrtVlmSession implements VlmSession {
       const graph = parts && residualsGraph(parts, this.dims.layers);
       if (!graph) return null;
       this.parts = parts; // entry graphs are cut from the same parsed form later
+      this.opened.bytes += graph.length;
       return this.ort.InferenceSession.create(graph, this.sessionOptions);
     })();
     return this.residuals;
@@ -196,6 +215,7 @@ export class OrtVlmSession implements VlmSession {
           throw new Error("decode: this session has no layer entry");
         const graph = entryGraph(this.parts, layer);
         if (!graph) throw new Error(`decode: cannot enter the decoder at layer ${layer}`);
+        this.opened.bytes += graph.length;
         return this.ort.InferenceSession.create(graph, this.sessionOptions);
       })();
       this.entries.set(layer, session);

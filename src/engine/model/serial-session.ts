@@ -10,6 +10,7 @@ import type {
   AnalysisResult,
   DecodeRequest,
   DecodeResult,
+  SessionMemory,
   VlmSession,
 } from "./session";
 
@@ -24,10 +25,12 @@ export class SerialSession implements VlmSession {
     if (inner.attentionUnavailable !== undefined)
       this.attentionUnavailable = inner.attentionUnavailable;
     if (inner.layerEntry) this.layerEntry = () => inner.layerEntry!();
+    if (inner.memory) this.memory = () => inner.memory!();
   }
 
   readonly attentionUnavailable?: string;
   layerEntry?: () => Promise<boolean>;
+  memory?: () => SessionMemory;
 
   encodeImage(pixelValues: Float32Array, batch: number): Promise<Float32Array> {
     return this.queue(() => this.inner.encodeImage(pixelValues, batch));

@@ -58,6 +58,14 @@ export interface AnalysisResult extends DecodeResult {
   attentions?: Float32Array[];
 }
 
+/** What a batch size is chosen from besides `dims` (batch-budget.ts). */
+export interface SessionMemory {
+  /** Bytes of weights the runtime holds for the graphs this session has opened so far. */
+  weightBytes: number;
+  /** Query heads per layer, where `dims.heads` counts key/value heads (grouped attention). */
+  queryHeads?: number;
+}
+
 export interface VlmSession {
   readonly dims: ModelDims;
   /**
@@ -77,5 +85,10 @@ export interface VlmSession {
    * sessions without it always run the whole decoder.
    */
   layerEntry?(): Promise<boolean>;
+  /**
+   * The memory the session's weights take. Optional: without it a batch is sized as if
+   * the weights took none (and its reason says so).
+   */
+  memory?(): SessionMemory;
   release(): Promise<void>;
 }

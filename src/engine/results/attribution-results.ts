@@ -160,6 +160,17 @@ export const AttributionResultSchema = z
       trainMasks: count(),
       heldOutMasks: count(),
     }),
+    /**
+     * The masks per model run the attribution ended at, and why (batch-budget.ts: chosen
+     * from the cache per row and the runtime's memory, or set; halved on out of memory).
+     * Optional: files written before it existed state only settings.batchSize.
+     */
+    batch: z
+      .object({
+        size: z.number().int().min(1).max(MAX_ATTRIBUTION_SAMPLES),
+        reason: z.string().max(2000),
+      })
+      .optional(),
     /** How a run with `stop: "auto"` ended (stop-rule.ts); absent when every sample ran. */
     stopping: StoppingSchema.optional(),
     clean: z.object({ target: finite(), top: TopTokensSchema }),
