@@ -3,13 +3,23 @@
  * (models/modeling_utils.js: decoder_forward, addPastKeyValues): `inputs_embeds`, an
  * all-ones `attention_mask`, `position_ids` / `use_cache_branch` / `num_logits_to_keep`
  * where the graph has them, and `past_key_values.{l}.*`. The decoder may be the export's
- * own graph or its attention-rewritten form (../../model/graph/unfuse-attention.ts): both
- * have the same interface.
+ * own graph or its analysable form (analysable-decoder.ts): both have the same interface,
+ * and the analysable one adds optional `attention_bias.{l}` inputs and `attentions.{l}`
+ * outputs per query head, which analysis runs feed and fetch per key/value group
+ * (kv-groups.ts).
  */
 import type { KvCache } from "../../model/kv";
 import type { OrtModule, OrtSession, OrtTensor } from "../../model/ort";
-import type { AnalysisResult, DecodeRequest, ModelDims } from "../../model/session";
-import { pastKey, pastValue, presentKey, presentValue } from "../../model/graph-names";
+import type { AnalysisRequest, AnalysisResult, ModelDims } from "../../model/session";
+import {
+  attentionBias,
+  attentions,
+  pastKey,
+  pastValue,
+  presentKey,
+  presentValue,
+} from "../../model/graph-names";
+import { biasPerQueryHead, groupMean, type Groups } from "./kv-groups";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -17,15 +27,32 @@ export class ExportDecoder {
   private readonly ort: OrtModule;
   private readonly session: OrtSession;
   private readonly dims: ModelDims;
+  private readonly groups: Groups;
 
-  /** `dims.heads` is the past cache's head count (key/value heads with GQA). */
-  constructor(ort: OrtModule, session: OrtSession, dims: ModelDims) {
+  /**
+   * `dims.heads` is the past cache's head count (key/value heads with GQA); `queryHeads`
+   * the attention interface's (default: the same).
+   */
+  constructor(ort: OrtModule, session: OrtSession, dims: ModelDims, queryHeads = dims.heads) {
     this.ort = ort;
     this.session = session;
     this.dims = dims;
+    this.groups = { queryHeads, kvHeads: dims.heads };
   }
 
-  async decode(request: DecodeRequest): Promise<AnalysisResult> {
+  /** Whether the graph has the attention interface (bias inputs, attention outputs). */
+  get hasAttention(): boolean {
+    return (
+      this.session.inputNames.includes(attentionBias(0)) &&
+      this.session.outputNames.includes(attentions(0))
+    );
+  }
+
+  /**
+   * One run. `bias` (per layer, per key/value group or per query head) and
+   * `wantAttentions` (returned per key/value group) need `hasAttention`.
+   */
+  async decode(request: AnalysisRequest): Promise<AnalysisResult> {
     const { layers, heads, headDim, hiddenSize, vocabSize } = this.dims;
     const { batch, length, past } = request;
     const pastLength = past ? past.length : 0;
@@ -47,6 +74,11 @@ export class ExportDecoder {
     const names = this.session.inputNames;
     if (names.includes("position_ids")) {
       feeds["position_ids"] = new this.ort.Tensor("int64", positionIds, [batch, length]);
+    } else if (request.positions && Array.from(positions).some((p, i) => p !== pastLength + i)) {
+      // Such a decoder derives positions from attention_mask (past + i): others cannot be given.
+      throw new Error(
+        "decode: this decoder takes no position_ids, so positions other than past + i cannot be run",
+      );
     }
     if (names.includes("use_cache_branch")) {
       feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
@@ -66,10 +98,29 @@ export class ExportDecoder {
         pastDims,
       );
     }
+    if ((request.bias || request.wantAttentions) && !this.hasAttention)
+      throw new Error(
+        "decode: this decoder graph has no attention bias inputs or attention outputs",
+      );
+    if (this.hasAttention && !request.bias) {
+      // No bias: one zero that broadcasts over every layer's scores (attention-io.ts).
+      const zero = new this.ort.Tensor("float32", new Float32Array(1), [1, 1, 1, 1]);
+      for (let i = 0; i < layers; i++) feeds[attentionBias(i)] = zero;
+    }
+    if (request.bias) {
+      if (request.bias.length !== layers)
+        throw new Error(`decode: the bias has ${request.bias.length} layers, expected ${layers}`);
+      request.bias.forEach((bias, i) => {
+        const full = biasPerQueryHead(bias, this.groups, batch, length, total, attentionBias(i));
+        const dims = [batch, this.groups.queryHeads, length, total];
+        feeds[attentionBias(i)] = new this.ort.Tensor("float32", full, dims);
+      });
+    }
     const fetches = ["logits"];
     if (request.wantPresent) {
       for (let i = 0; i < layers; i++) fetches.push(presentKey(i), presentValue(i));
     }
+    if (request.wantAttentions) for (let i = 0; i < layers; i++) fetches.push(attentions(i));
     const out = await this.session.run(feeds, fetches);
     const logitsTensor = out["logits"];
     const allLogits = floats(logitsTensor);
@@ -87,6 +138,17 @@ export class ExportDecoder {
         keys: range(layers).map((i) => floats(out[presentKey(i)])),
         values: range(layers).map((i) => floats(out[presentValue(i)])),
       } satisfies KvCache;
+    }
+    if (request.wantAttentions) {
+      const expected = [batch, this.groups.queryHeads, length, total];
+      result.attentions = range(layers).map((i) => {
+        const tensor = out[attentions(i)];
+        if (tensor?.dims.join() !== expected.join())
+          throw new Error(
+            `the decoder's ${attentions(i)} is [${tensor?.dims.join(", ") ?? ""}], expected [${expected.join(", ")}]`,
+          );
+        return groupMean(floats(tensor), this.groups, batch, length * total);
+      });
     }
     return result;
   }

@@ -187,12 +187,13 @@ describe("analysableDecoder", () => {
     );
   });
 
-  it("opens a decoder without fused attention as it is", () => {
+  it("gives a MatMul/Softmax decoder the attention interface at its Softmax nodes", () => {
     const bytes = new Uint8Array(
       readFileSync("e2e/fixtures/models/tiny-smolvlm/onnx/decoder_model_merged.onnx"),
     );
     const result = analysableDecoder(bytes, GEOMETRY);
-    expect(result.bytes).toBe(bytes);
-    expect(result).toMatchObject({ rewritten: false, refusal: null });
+    expect(result).toMatchObject({ rewritten: true, refusal: null, attentionRefusal: null });
+    const inputs = decodeModel(result.bytes).graph!.input!.map((i) => i.name);
+    expect(inputs).toContain("attention_bias.2");
   });
 });

@@ -17,6 +17,7 @@
  */
 import { HeadflowError } from "../../errors";
 import { attentionBias, attentions } from "../graph-names";
+import { addAttentionInterface } from "./attention-io";
 import { Emitter, usedNames } from "./emitter";
 import { readGqa, type GqaSpec } from "./group-query-attention";
 import {
@@ -28,11 +29,13 @@ import {
   type GraphProto,
   type NodeProto,
   type TensorProto,
-  type ValueInfoProto,
 } from "./onnx";
 
 export interface UnfuseOptions {
-  /** Add inputs `attention_bias.{l}` `[batch, heads, length, total]`, added to the scaled scores. */
+  /**
+   * Add inputs `attention_bias.{l}` `[batch, heads, length, total]`, added to the scaled
+   * scores (a [1, 1, 1, 1] zero when there is none: attention-io.ts).
+   */
   bias?: boolean;
   /** Add outputs `attentions.{l}` `[batch, heads, length, total]`: the post-softmax probabilities. */
   attentions?: boolean;
@@ -78,26 +81,6 @@ function lastDims(graph: GraphProto): Map<string, number> {
 function layerOf(spec: GqaSpec, order: number): number {
   const match = /^past_key_values\.(\d+)\.key$/.exec(spec.pastKey);
   return match ? Number(match[1]) : order;
-}
-
-/** `[batch_size, heads, sequence_length, total_sequence_length]` float32. */
-function attentionShaped(name: string, heads: number): ValueInfoProto {
-  return {
-    name,
-    type: {
-      tensor_type: {
-        elem_type: DataType.FLOAT,
-        shape: {
-          dim: [
-            { dim_param: "batch_size" },
-            { dim_value: heads },
-            { dim_param: "sequence_length" },
-            { dim_param: "total_sequence_length" },
-          ],
-        },
-      },
-    },
-  };
 }
 
 /** The unfused nodes for one GroupQueryAttention node. */
@@ -247,15 +230,10 @@ export function unfuseAttention(model: Uint8Array, options: UnfuseOptions = {}):
     bad(`the decoder's attention layers are not numbered 0..${order - 1}`);
   graph.node = rewritten;
   graph.initializer = [...(graph.initializer ?? []), ...added];
-  if (options.bias)
-    graph.input = [
-      ...(graph.input ?? []),
-      ...layers.map((l, i) => attentionShaped(attentionBias(i), l.heads)),
-    ];
-  if (options.attentions)
-    graph.output = [
-      ...(graph.output ?? []),
-      ...layers.map((l, i) => attentionShaped(attentions(i), l.heads)),
-    ];
+  addAttentionInterface(
+    graph,
+    layers.map((l) => l.heads),
+    options,
+  );
   return { bytes: encodeModel(decoded), layers };
 }
