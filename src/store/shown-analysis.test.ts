@@ -20,6 +20,9 @@ import { installResets } from "./resets";
 import { commitQuestion, useSessionStore } from "./session-store";
 import { openAnalysis, shownPayload } from "./shown-analysis";
 import { useTokenFlowStore } from "./token-flow-store";
+import { useHeadStore } from "./head-store";
+import { sessionImage } from "./session-store";
+import { useTrustStore } from "./trust-store";
 import * as fixtures from "./testing/analysis-fixtures";
 
 let uninstall: () => void;
@@ -96,5 +99,93 @@ describe("an opened analysis", () => {
     expect(useTokenFlowStore.getState().result).toBeNull();
     expect(useObjectBackgroundStore.getState().result).toBeNull();
     expect(shownPayload()).toBeNull();
+  });
+});
+
+describe("the trust views' state in a link", () => {
+  /** Opens an analysis with an attribution, then sets the trust views as a user might. */
+  function shareWithTrustState(): string {
+    openAnalysis(
+      throughLink(buildPayload(fixtures.modelImage(), fixtures.answer(), fixtures.attribution()))
+        .opened,
+    );
+    const image = sessionImage()!;
+    useTrustStore.setState({
+      view: "compare",
+      baselines: ["mean", "blank", "image"],
+      baselineImage: { ...fixtures.modelImage(16), name: "other <b>.png" },
+      baselineRun: { status: "queued", of: { image, question: fixtures.question } },
+      second: {
+        input: { kind: "attribution", result: { ...fixtures.attribution(), baseline: "blank" } },
+        from: "blank.json",
+      },
+    });
+    useHeadStore.setState({ selected: { layer: 3, head: 5 } });
+    return encodePermalink(shownPayload()!);
+  }
+
+  it("comes back in a fresh session, and builds back the same link", () => {
+    const link = shareWithTrustState();
+    const written = decodePermalink(link, AnalysisPayloadSchema);
+    expect(written.trust).toMatchObject({
+      view: "compare",
+      baselines: ["mean", "blank", "image"],
+      baselineImage: { name: "other <b>.png", size: 16 },
+      ran: true,
+      head: { layer: 3, head: 5 },
+      second: { from: "blank.json", result: { baseline: "blank" } },
+    });
+
+    // Another analysis in between: the trust views go back to their defaults.
+    openAnalysis(
+      throughLink(buildPayload(fixtures.modelImage(), null, fixtures.attribution())).opened,
+    );
+    expect(useTrustStore.getState()).toMatchObject({
+      view: "attention",
+      baselines: ["mean", "blank"],
+      baselineImage: null,
+      baselineRun: { status: "idle" },
+      second: null,
+    });
+    expect(useHeadStore.getState().selected).toBeNull();
+    expect(shownPayload()!.trust).toBeUndefined();
+
+    openAnalysis(decodePermalink(link, AnalysisPayloadSchema));
+    const trust = useTrustStore.getState();
+    expect(trust).toMatchObject({
+      view: "compare",
+      baselines: ["mean", "blank", "image"],
+      baselineImage: { name: "other <b>.png", width: 16, height: 16 },
+      baselineRun: { status: "queued", of: { image: sessionImage(), question: fixtures.question } },
+      second: { from: "blank.json", input: { kind: "attribution" } },
+    });
+    expect(trust.baselineImage!.data).toEqual(fixtures.modelImage(16).data);
+    expect(useHeadStore.getState().selected).toEqual({ layer: 3, head: 5 });
+    expect(encodePermalink(shownPayload()!)).toBe(link);
+  });
+
+  it("leaves out a run of another question, and a sets result as B", () => {
+    shareWithTrustState();
+    const image = sessionImage()!;
+    useTrustStore.setState({
+      baselineRun: { status: "queued", of: { image, question: "What colour is it?" } },
+      second: {
+        input: { kind: "sets", result: {} as never },
+        from: "sets.json",
+      },
+    });
+    const trust = shownPayload()!.trust!;
+    expect(trust.ran).toBeUndefined();
+    expect(trust.second).toBeUndefined();
+  });
+
+  it("is not written while the trust views are as a fresh page has them", () => {
+    openAnalysis(
+      throughLink(buildPayload(fixtures.modelImage(), null, fixtures.attribution())).opened,
+    );
+    useTrustStore.setState({ view: "baselines" });
+    expect(shownPayload()!.trust).toEqual({ view: "baselines", baselines: ["mean", "blank"] });
+    useTrustStore.setState({ view: "attention" });
+    expect(shownPayload()!).not.toHaveProperty("trust");
   });
 });
