@@ -43,7 +43,7 @@ export const OTHER_LIMIT: ModelFileLimit = { kind: "model file", maxBytes: 64 * 
 /** The limit for the model file at `path` (relative to the model folder), by its name. */
 export function modelFileLimit(path: string): ModelFileLimit {
   const name = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  if (/\.onnx(_data|\.data)?$/.test(name) || name.endsWith(".ort")) return GRAPH_LIMIT;
+  if (/\.onnx(_data(_\d+)?|\.data)?$/.test(name) || name.endsWith(".ort")) return GRAPH_LIMIT;
   if (/^(tokenizer\.json|vocab\.(json|txt)|merges\.txt)$/.test(name) || name.endsWith(".model"))
     return TOKENIZER_LIMIT;
   if (name.endsWith(".json")) return JSON_LIMIT;

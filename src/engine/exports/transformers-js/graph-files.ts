@@ -110,8 +110,8 @@ export async function openGraphFile<T>(
             .join(", ")})`,
     );
   }
-  // One candidate tried: its own error, unchanged.
-  if (failures.length === 1 && missing.length === 0) throw failures[0]!.error;
+  // One variant present and refused: its own error, unchanged.
+  if (failures.length === 1) throw failures[0]!.error;
   throw new HeadflowError(
     "bad-model",
     `no dtype of the ${graph} graph could be opened: ${failures
@@ -129,11 +129,25 @@ export function graphSessionOptions(
   return { ...options, externalData: file.externalData };
 }
 
-/** Creates the session of `file` (its bytes and external data). */
-export function createGraphSession(
+/**
+ * Creates the session of `file` (its bytes and external data: onnxruntime-web and -node
+ * both take the chunks as `{ path, data }` in the `externalData` session option). A graph
+ * that refers to external data no config names gets an error saying where to name it.
+ */
+export async function createGraphSession(
   ort: OrtModule,
-  file: Pick<GraphFile, "bytes" | "externalData">,
+  file: Pick<GraphFile, "path" | "bytes" | "externalData">,
   options: OrtSessionOptions,
 ): Promise<OrtSession> {
-  return ort.InferenceSession.create(file.bytes, graphSessionOptions(file, options));
+  try {
+    return await ort.InferenceSession.create(file.bytes, graphSessionOptions(file, options));
+  } catch (error) {
+    if (file.externalData.length === 0 && /external data/i.test(errorMessage(error))) {
+      throw new HeadflowError(
+        "bad-model",
+        `its weights are in external data files that config.json does not name (transformers.js reads them only when transformers.js_config.use_external_data_format gives ${file.path.slice(file.path.lastIndexOf("/") + 1)} a chunk count): ${errorMessage(error)}`,
+      );
+    }
+    throw error;
+  }
 }
