@@ -4,7 +4,8 @@
  * question checked against the vocabulary, model-dependent options, the baseline, the
  * image last; then the analysis under a progress bar and the result emitted.
  */
-import { Headflow, HeadflowError, type BaselineSpec, type NamedImage } from "../engine";
+import { totalmem } from "node:os";
+import { Headflow, HeadflowError, nodeMemory, type BaselineSpec, type NamedImage } from "../engine";
 import { isThirdPartyLocation, nodeImageDecoder } from "../engine/node";
 import { emitResult } from "./analysis-options";
 import { openBaseline, openImage, openModel } from "./context";
@@ -55,6 +56,9 @@ export async function openCommandModel(
   // Results name the provider that computed them.
   if (choice.device !== "cpu")
     headflow = new Headflow(headflow.bundle, nodeImageDecoder, choice.runtime);
+  // The default batch is sized to this machine's memory on the cpu provider (another
+  // provider's device memory is not known here: the wasm heap's 4 GiB stays the ceiling).
+  else headflow.memory = nodeMemory(totalmem());
   headflow.prompt(values.question);
   return headflow;
 }

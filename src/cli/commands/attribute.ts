@@ -22,7 +22,9 @@ export const ATTRIBUTE_HELP = `headflow attribute --image FILE [--question Q] [-
   least squares and reports per-head scores (-weight), the held-out Pearson r, settings and
   timings. --stop auto ends sampling before N once the top-10 heads and the held-out r
   have stopped changing (the rule and the masks used are in the JSON's "stopping").
-  Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --batch ${d.batchSize} --stop ${d.stop}.
+  Defaults: --samples ${d.samples} --alpha ${d.alpha} --seed ${d.seed} --holdout ${d.holdout} --ridge ${d.ridge} --stop ${d.stop};
+  --batch: sized to the model's key/value cache and this machine's memory, at most ${d.batchSize}
+  (the JSON's "batch" states it and why); a batch that runs out of memory is run again at half.
   --out writes the JSON to FILE (atomically) instead of stdout. ${DEVICE_HELP}.
 ${BASELINES_HELP}`;
 
@@ -40,14 +42,17 @@ export async function attributeCommand(
     ...BASELINES_OPTIONS,
   });
   const imagePath = imagePathOf(options);
-  const settings = attributionSettings(options);
+  const { batchSize, ...chosen } = attributionSettings(options);
+  // Without --batch the engine sizes the batch to the model and this machine's memory
+  // (the JSON's "batch" says which and why).
+  const settings = options.batch === undefined ? chosen : { ...chosen, batchSize };
   const target = targetOption(options.target);
   if (options.baselines !== undefined) {
     const { baselines } = options;
     return attributeBaselines(
       io,
       { ...options, baselines },
-      { imagePath, settings, target, signal },
+      { imagePath, settings: { ...chosen, batchSize }, target, signal },
     );
   }
   return runImageAnalysis(io, options, {
@@ -61,6 +66,10 @@ export async function attributeCommand(
         baseline,
         target,
         ...requestFields(options, signal),
+        onHalve: ({ from, to }) =>
+          io.stderr(
+            `attribute: out of memory at batch ${from}; running those masks again at ${to}\n`,
+          ),
         onProgress: ({ done, total, partial, check }) =>
           bar.update(done, total, progressNote(partial?.heldOutR, check?.topKOverlap)),
       }),
