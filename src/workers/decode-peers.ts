@@ -1,0 +1,75 @@
+/**
+ * Starting the decode peers (decode-peer.worker.ts) the inference worker shares its mask
+ * runs with, and the one-way copy each request needs on its way there.
+ */
+import * as Comlink from "comlink";
+import type { DecodePeer, DecodeRequest } from "../engine";
+import type { DecodePeerApi } from "./decode-peer.worker";
+
+/**
+ * How many peers to start: one when the cores hold a second copy of the model at the
+ * inference worker's thread count, so that both run at once; none on WebGPU (one device
+ * queue), for third-party models (their weights would be held twice), or on one core.
+ */
+export function decodePeerCount(cores: number, wasmThreads: number, backend: string): number {
+  if (backend !== "wasm") return 0;
+  return cores >= 2 * Math.max(1, wasmThreads) ? 1 : 0;
+}
+
+/**
+ * The part of a request a peer receives, in buffers of its own: posting a view would copy
+ * the whole buffer behind it, and the runner reuses its buffers between batches, so they
+ * are copied once here and moved (transferred), never shared.
+ */
+export function ownedRequest(request: DecodeRequest): {
+  request: DecodeRequest;
+  buffers: ArrayBuffer[];
+} {
+  const embeds = request.embeds.slice();
+  const buffers: ArrayBuffer[] = [embeds.buffer];
+  const owned: DecodeRequest = { ...request, embeds };
+  if (request.positions) owned.positions = Array.from(request.positions);
+  if (request.past) {
+    const copy = (layer: Float32Array) => {
+      const own = layer.slice();
+      buffers.push(own.buffer);
+      return own;
+    };
+    owned.past = {
+      ...request.past,
+      keys: request.past.keys.map(copy),
+      values: request.past.values.map(copy),
+    };
+  }
+  return { request: owned, buffers };
+}
+
+export interface StartedPeer {
+  peer: DecodePeer;
+  terminate(): void;
+}
+
+/** Starts one peer on the model at `modelBaseUrl`; resolves when it is warm. */
+export async function startDecodePeer(
+  modelBaseUrl: string,
+  wasmThreads: number | undefined,
+): Promise<StartedPeer> {
+  const worker = new Worker(new URL("./decode-peer.worker.ts", import.meta.url), {
+    type: "module",
+    name: "headflow-decode-peer",
+  });
+  const remote = Comlink.wrap<DecodePeerApi>(worker);
+  try {
+    await remote.start(modelBaseUrl, wasmThreads);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  const peer: DecodePeer = {
+    decode: (request) => {
+      const owned = ownedRequest(request);
+      return remote.decode(Comlink.transfer(owned.request, owned.buffers));
+    },
+  };
+  return { peer, terminate: () => worker.terminate() };
+}
