@@ -8,7 +8,8 @@
  *
  *   npx tsx scripts/browser-bench.ts [--repeats R] [--configs LIST] [--out FILE]
  *
- * --configs: comma-separated browser runs, each `backend[:threads=N][:entry=0|1][:batch=N]`
+ * --configs: comma-separated browser runs, each
+ * `backend[:threads=N][:entry=0|1][:batch=N][:peers=N]`
  * (default `wasm`, the app's own settings). Every configuration gets its own Chromium and
  * one attribution first that is not counted (it computes the image's prefill and the
  * worker's first fit). Prints (and with --out writes) one JSON object.
@@ -54,7 +55,11 @@ function parseConfig(text: string): Config {
     if (key === "threads" && /^[1-9][0-9]*$/.test(value ?? "")) tuning.wasmThreads = Number(value);
     else if (key === "entry" && (value === "0" || value === "1")) tuning.layerEntry = value === "1";
     else if (key === "batch" && /^[1-9][0-9]*$/.test(value ?? "")) batchSize = Number(value);
-    else throw new Error(`--configs: unknown option "${option}" (threads=N, entry=0|1, batch=N)`);
+    else if (key === "peers" && /^[0-8]$/.test(value ?? "")) tuning.decodePeers = Number(value);
+    else
+      throw new Error(
+        `--configs: unknown option "${option}" (threads=N, entry=0|1, batch=N, peers=0..8)`,
+      );
   }
   return { label: text, backend, tuning, ...(batchSize === undefined ? {} : { batchSize }) };
 }
@@ -105,6 +110,7 @@ try {
         modelLoadMs: round(run.start.loadMs, 1),
         warmUpMs: run.start.warmUpMs === null ? null : round(run.start.warmUpMs, 1),
         entryGraphs: run.start.entryGraphs,
+        decodePeers: run.start.decodePeers,
         median: {
           browserMs: ms((row) => row.browser.wallMs),
           nodeMs: ms((row) => row.node.totalMs),

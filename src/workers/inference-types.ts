@@ -53,6 +53,8 @@ export interface WorkerTuning {
   wasmThreads?: number;
   /** Enter the decoder at each mask's first ablated layer on wasm (default: true). */
   layerEntry?: boolean;
+  /** Decode peers sharing the mask runs (default: decode-peers.ts decodePeerCount). */
+  decodePeers?: number;
 }
 
 export interface BackendReport extends BackendChoice {

@@ -13,6 +13,7 @@ import { isCancelRaised } from "./cancel-flag";
 import { toModelResolution } from "./model-image";
 import { createFitLink } from "./fit-link";
 import { openEntryGraphs, type EntryGraphsReport } from "./entry-graphs";
+import { decodePeerCount, startDecodePeer, type StartedPeer } from "./decode-peers";
 import type { ScoringApi } from "./scoring-api";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
@@ -56,6 +57,8 @@ import {
   ask,
   ablate,
   attribute,
+  SplitSession,
+  errorMessage,
 } from "../engine";
 import { openThirdParty, thirdPartyInfo, type ThirdPartySource } from "./third-party-model";
 
@@ -133,6 +136,41 @@ engineReady.catch(() => {});
 /** The layer-entry graphs being opened after `start` (null: none, or they failed). */
 let entryGraphs: Promise<EntryGraphsReport | null> = Promise.resolve(null);
 
+/** The bundled model's mask runs shared with decode peers (decode-peers.ts). */
+let split: SplitSession | null = null;
+let peers: StartedPeer[] = [];
+/** How many peers share the mask runs once started (0: none, or they failed to start). */
+let peersReady: Promise<number> = Promise.resolve(0);
+
+/** Starts the peers for the bundled model; `split` uses them once they are warm. */
+function startPeers(modelBaseUrl: string, backend: string): Promise<number> {
+  const threads = tuning.wasmThreads ?? ort.env.wasm.numThreads ?? 1;
+  const count =
+    tuning.decodePeers ?? decodePeerCount(navigator.hardwareConcurrency || 1, threads, backend);
+  const session = split;
+  if (count === 0 || session === null) return Promise.resolve(0);
+  const starting = Array.from({ length: count }, () => startDecodePeer(modelBaseUrl, threads));
+  return Promise.allSettled(starting).then((settled) => {
+    const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    // A model loaded meanwhile (a third-party one) has no use for them.
+    if (split !== session) {
+      for (const peer of started) peer.terminate();
+      return 0;
+    }
+    peers = started;
+    session.setPeers(started.map((p) => p.peer));
+    return started.length;
+  });
+}
+
+function stopPeers(): void {
+  split?.setPeers([]);
+  split = null;
+  for (const peer of peers) peer.terminate();
+  peers = [];
+  peersReady = Promise.resolve(0);
+}
+
 /** Set by `tune` before `start` (the benchmark's knobs). */
 let tuning: WorkerTuning = {};
 
@@ -207,7 +245,15 @@ const api = {
         throw new Error(`wasm threads must be a positive integer (got ${options.wasmThreads})`);
       ort.env.wasm.numThreads = options.wasmThreads;
     }
+    const peerCount = options.decodePeers;
+    if (peerCount !== undefined && (!Number.isInteger(peerCount) || peerCount < 0 || peerCount > 8))
+      throw new Error(`decode peers must be an integer from 0 to 8 (got ${peerCount})`);
     tuning = { ...options };
+  },
+
+  /** Once the decode peers `start` began are warm: how many share the mask runs. */
+  decodePeers(): Promise<number> {
+    return peersReady;
   },
 
   /** Once the layer-entry graphs `start` began opening are open: how long they took. */
@@ -228,7 +274,14 @@ const api = {
         sessionOptions: { executionProviders: [choice.backend] },
         layerEntry,
       });
-      engine = new Headflow(bundle, decodeWithCanvas, `onnxruntime-web (${choice.backend})`);
+      split = new SplitSession(bundle.session, (error) =>
+        console.warn(`a decode peer failed and was dropped: ${errorMessage(error)}`),
+      );
+      engine = new Headflow(
+        { ...bundle, session: split },
+        decodeWithCanvas,
+        `onnxruntime-web (${choice.backend})`,
+      );
       const loadMs = performance.now() - started;
       // Before reporting ready, on wasm: it is what kept the first attribution from
       // starving the main thread there (Headflow.warmUp; 3 s on a 2-core machine). Not on
@@ -241,6 +294,9 @@ const api = {
       // usually open before the user has chosen an image. Their runs queue with any
       // analysis's (SerialSession), and one that meets them first only waits.
       entryGraphs = layerEntry ? openEntryGraphs(engine).catch(() => null) : Promise.resolve(null);
+      // Then the decode peers, which load the same model again: after the entry graphs, so
+      // that the two never compete for the cores before the first analysis.
+      peersReady = entryGraphs.then(() => startPeers(modelBaseUrl, choice.backend));
       const model = modelInfo(engine, loadMs);
       return {
         ...choice,
@@ -274,6 +330,7 @@ const api = {
       throw asCancellation(new Error("cancelled"), controller.signal);
     }
     const previous = engine;
+    stopPeers();
     engine = next;
     engineLoaded(next);
     if (previous) void previous.bundle.session.release().catch(() => undefined);

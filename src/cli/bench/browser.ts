@@ -45,6 +45,8 @@ interface PageStart {
   loadMs: number;
   warmUpMs: number | null;
   entryGraphs: { layers: number; milliseconds: number } | null;
+  /** Decode peers sharing the mask runs (src/workers/decode-peers.ts). */
+  decodePeers: number;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
 }
@@ -64,6 +66,7 @@ export interface PageAttribution {
 export interface BrowserTuning {
   wasmThreads?: number;
   layerEntry?: boolean;
+  decodePeers?: number;
 }
 
 /** One Chromium with the bench page, its model started: attributions on demand. */
@@ -208,6 +211,7 @@ export async function browserTimings(
             modelLoadMs: round(run.start.loadMs, 1),
             warmUpMs: run.start.warmUpMs === null ? null : round(run.start.warmUpMs, 1),
             entryGraphs: run.start.entryGraphs,
+            decodePeers: run.start.decodePeers,
             samples: attributions[0]!.samples,
             heldOutR: attributions[attributions.length - 1]!.heldOutR,
             firstAttributionMs: round(wall[0]!, 1),

@@ -54,6 +54,7 @@ const bench: BrowserBench = {
     await inferenceWorker().tune(tuning);
     const report = await startModel(preference, modelUrl);
     const entryGraphs = await inferenceWorker().entryGraphs();
+    const decodePeers = await inferenceWorker().decodePeers();
     return {
       backend: report.backend,
       reason: report.reason,
@@ -61,6 +62,7 @@ const bench: BrowserBench = {
       loadMs: report.model.loadMs,
       warmUpMs: report.model.warmUpMs ?? null,
       entryGraphs,
+      decodePeers,
       crossOriginIsolated: self.crossOriginIsolated,
       hardwareConcurrency: navigator.hardwareConcurrency,
     };
