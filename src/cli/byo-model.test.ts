@@ -49,3 +49,41 @@ describe.each(["tiny-smolvlm", "tiny-llava"])("headflow --model %s", (name) => {
     );
   });
 });
+
+describe("headflow --dtype", () => {
+  const model = "e2e/fixtures/models/tiny-llava";
+
+  it("opens the variant asked for and names it in the result", async () => {
+    const { code, stdout, stderr } = await cli(
+      "ask",
+      "--model",
+      model,
+      "--image",
+      IMAGE,
+      "--dtype",
+      "fp32",
+    );
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { model: { name: string } };
+    expect(result.model.name).toMatch(/^tiny-llava \(llava, fp32; /);
+  });
+
+  it("refuses a variant the export lacks, an unknown dtype, and --dtype on a bundle", async () => {
+    const missing = await cli("ask", "--model", model, "--image", IMAGE, "--dtype", "q4");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe(
+      "headflow: error: model file onnx/vision_encoder_q4.onnx is missing (looked for " +
+        `${process.cwd()}/${model}/onnx/vision_encoder_q4.onnx)\n`,
+    );
+    const unknown = await cli("ask", "--model", model, "--image", IMAGE, "--dtype", "fp8");
+    expect(unknown.stderr).toMatch(
+      /^headflow: error: dtype "fp8" is not a transformers.js dtype \(auto, fp32, fp16, /,
+    );
+    const bundle = await cli("ask", "--image", IMAGE, "--dtype", "q8");
+    expect(bundle.code).toBe(2);
+    expect(bundle.stderr).toBe(
+      "headflow: error: --dtype q8: only transformers.js exports come in dtype variants, and the bundled model is a HeadFlow bundle\n",
+    );
+  });
+});

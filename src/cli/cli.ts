@@ -39,7 +39,10 @@ export const USAGE = `usage: headflow <command> [options]
 
 Image-to-text information flow through the attention heads of a vision-language model.
 JSON goes to stdout, progress to stderr. Heads are written L.H (0-based). The model is
-public/models/emoji-vlm unless --model DIR|URL is given. Input files must be regular
+public/models/emoji-vlm unless --model DIR|URL is given; a transformers.js export's graph
+variant is --dtype auto (its config.json's transformers.js_config.dtype, then fp32, q8,
+q4, int8, uint8, bnb4, fp16, q4f16: the first that opens) or one of fp32, fp16, q8,
+int8, uint8, q4, q4f16, bnb4, q2, q2f16, q1, q1f16. Input files must be regular
 files (images and JSON up to 200 MB). --out FILE writes atomically and keeps an existing
 file's mode; a folder, a device, a FIFO or a symbolic link as --out is refused.
 

@@ -28,6 +28,8 @@ export const DEFAULT_MODEL = fileURLToPath(
 export interface ModelLoad {
   sessionOptions?: OrtSessionOptions;
   layerEntry?: boolean;
+  /** `--dtype`: a transformers.js export's graph variant (bundles have one: refused). */
+  dtype?: string;
   /** Ctrl-C: stops a download at once, a folder read before its next file. */
   signal?: AbortSignal | undefined;
 }
@@ -47,9 +49,18 @@ export async function openModel(
   if (location !== undefined) {
     await requireFolder(location);
     if (await isThirdPartyLocation(location, { signal })) {
-      return loadThirdPartyNode(location, { signal });
+      return loadThirdPartyNode(location, {
+        signal,
+        ...(load.dtype !== undefined ? { dtype: load.dtype } : {}),
+      });
     }
     await requireModelFiles(location, signal);
+  }
+  if (load.dtype !== undefined) {
+    throw new HeadflowError(
+      "bad-argument",
+      `--dtype ${load.dtype}: only transformers.js exports come in dtype variants, and ${location ?? "the bundled model"} is a HeadFlow bundle`,
+    );
   }
   const bundle = await loadBundleNode(
     location ?? DEFAULT_MODEL,

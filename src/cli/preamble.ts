@@ -13,15 +13,18 @@ import { chooseDevice, deviceLoadError } from "./device";
 import { checkWritableTarget, type CliIo } from "./output";
 import { ProgressBar } from "./progress";
 
-/** `--model` and `--device`, which every command that runs the model takes. */
+/** `--model`, `--device` and `--dtype`, which every command that runs the model takes. */
 export const MODEL_OPTIONS = {
   model: { type: "string" },
   device: { type: "string" },
+  dtype: { type: "string" },
 } as const;
 
 export interface ModelValues {
   model?: string | undefined;
   device?: string | undefined;
+  /** A transformers.js export's graph variant (auto: its config's, then the order). */
+  dtype?: string | undefined;
   out?: string | undefined;
   question?: string | undefined;
 }
@@ -48,7 +51,11 @@ export async function openCommandModel(
   }
   let headflow: Headflow;
   try {
-    headflow = await openModel(values.model, { sessionOptions: choice.sessionOptions, signal });
+    headflow = await openModel(values.model, {
+      sessionOptions: choice.sessionOptions,
+      signal,
+      ...(values.dtype !== undefined ? { dtype: values.dtype } : {}),
+    });
   } catch (error) {
     if (signal?.aborted) throw error;
     throw deviceLoadError(choice, error);

@@ -119,6 +119,8 @@ export interface ThirdPartyManifest {
   dtypes: Record<GraphName, string[]>;
   /** dtypes tried that did not open, and why (shown with the model). */
   dtypeNotes: string[];
+  /** `<graph> <dtype>` of each variant that was present but did not open. */
+  dtypeFailed: string[];
   /** External data chunks of a graph's dtype variant (config.json's transformers.js_config). */
   externalDataChunks(graph: GraphName, dtype: string): number;
   /** The key/value cache type config.json's transformers.js_config announces, if any. */
@@ -290,6 +292,7 @@ export async function deriveManifest(
     },
     dtypes,
     dtypeNotes: [],
+    dtypeFailed: [],
     externalDataChunks: (graph, dtype) => plan.externalDataChunks(GRAPH_FILES[graph], dtype),
     kvCacheDtype: (dtype) => plan.kvCacheDtype(dtype),
     defaulted: defaulted.filled,
@@ -311,9 +314,14 @@ export function engineManifest(
   return {
     schema: "headflow.manifest/1",
     id,
-    name: grouped
-      ? `${id} (${tp.modelType}; heads are key/value groups: ${tp.queryHeads} query heads in ${tp.kvHeads} groups per layer)`
-      : `${id} (${tp.modelType})`,
+    // The dtype opened (and those that did not) travel with every result.
+    name: `${id} (${tp.modelType}, ${tp.dtype}${
+      tp.dtypeFailed.length > 0 ? ` after ${tp.dtypeFailed.join(", ")} did not open` : ""
+    }${
+      grouped
+        ? `; heads are key/value groups: ${tp.queryHeads} query heads in ${tp.kvHeads} groups per layer`
+        : ""
+    })`,
     layers: tp.layers,
     heads: tp.kvHeads,
     headDim: tp.headDim,

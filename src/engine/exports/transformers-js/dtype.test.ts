@@ -297,6 +297,10 @@ describe("dtype fallback", () => {
     const { manifest } = model.thirdParty;
     expect(manifest.graphs.decoder).toBe("onnx/decoder_model_merged.onnx");
     expect(manifest.dtypeNotes).toHaveLength(1);
+    expect(manifest.capabilities.notes).toContain(manifest.dtypeNotes[0]);
+    expect(model.modelRef().name).toBe(
+      "tiny-llava (llava, fp32 after decoder q8 did not open; heads are key/value groups: 4 query heads in 2 groups per layer)",
+    );
     expect(manifest.dtypeNotes[0]).toMatch(
       /^decoder: q8 \(onnx\/decoder_model_merged_quantized.onnx\) did not open \(model file onnx\/decoder_model_merged_quantized.onnx is corrupt: .*\); fp32 opened instead$/,
     );

@@ -38,13 +38,13 @@ async function readGraphFile(
   tp: Pick<ThirdPartyManifest, "externalDataChunks">,
   graph: GraphName,
   dtype: string,
-): Promise<GraphFile | null> {
+): Promise<GraphFile | { missing: unknown }> {
   const path = graphPath(graph, dtype);
   let bytes: Uint8Array;
   try {
     bytes = await read(path);
   } catch (error) {
-    if (isMissing(error)) return null;
+    if (isMissing(error)) return { missing: error };
     throw error;
   }
   const name = path.slice(path.lastIndexOf("/") + 1);
@@ -72,24 +72,27 @@ async function readGraphFile(
  */
 export async function openGraphFile<T>(
   read: ReadFile,
-  tp: Pick<ThirdPartyManifest, "dtypes" | "dtypeNotes" | "externalDataChunks">,
+  tp: Pick<ThirdPartyManifest, "dtypes" | "dtypeNotes" | "dtypeFailed" | "externalDataChunks">,
   graph: GraphName,
   attempt: (file: GraphFile) => Promise<T>,
 ): Promise<{ file: GraphFile; value: T }> {
   const candidates = tp.dtypes[graph];
   const failures: { dtype: string; path: string; error: unknown }[] = [];
   const missing: string[] = [];
+  let firstMissing: unknown = null;
   for (const dtype of candidates) {
     const path = graphPath(graph, dtype);
     try {
       // Scoped so that a failed dtype's bytes can be collected before the next is read.
       const file = await readGraphFile(read, tp, graph, dtype);
-      if (file === null) {
+      if ("missing" in file) {
+        firstMissing ??= file.missing;
         missing.push(path);
         continue;
       }
       const value = await attempt(file);
       for (const f of failures) {
+        tp.dtypeFailed.push(`${graph} ${f.dtype}`);
         tp.dtypeNotes.push(
           `${graph}: ${f.dtype} (${f.path}) did not open (${errorMessage(f.error)}); ${dtype} opened instead`,
         );
@@ -101,13 +104,13 @@ export async function openGraphFile<T>(
     }
   }
   if (failures.length === 0) {
+    // One variant looked for: the reader's own error (it says where it looked).
+    if (missing.length === 1) throw firstMissing;
     throw new HeadflowError(
       "bad-model",
-      missing.length === 1
-        ? `model file ${missing[0]} is missing`
-        : `model file ${missing[0]} is missing, and so are its other dtype variants (${missing
-            .slice(1)
-            .join(", ")})`,
+      `model file ${missing[0]} is missing, and so are its other dtype variants (${missing
+        .slice(1)
+        .join(", ")})`,
     );
   }
   // One variant present and refused: its own error, unchanged.

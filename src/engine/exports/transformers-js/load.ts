@@ -68,6 +68,21 @@ export async function loadThirdParty(
   const eos =
     manifest.eosTokenIds[0] ?? processor.specialTokenId("eos_token") ?? manifest.vocabSize;
   const session = await ThirdPartySession.create(read, ort, manifest, options.sessionOptions ?? {});
+  // Shown with the model: a dtype that did not open, and config fields left at defaults.
+  const notes = [
+    ...manifest.dtypeNotes,
+    ...(manifest.defaulted.length > 0
+      ? [
+          `config.json omits fields transformers fills with defaults: ${manifest.defaulted.join("; ")}`,
+        ]
+      : []),
+  ];
+  if (notes.length > 0) {
+    manifest.capabilities = {
+      ...manifest.capabilities,
+      notes: [...manifest.capabilities.notes, ...notes],
+    };
+  }
   const id = options.id ?? "model";
   const bundle: Bundle = {
     manifest: engineManifest(manifest, id, eos, DEFAULT_QUESTION),
