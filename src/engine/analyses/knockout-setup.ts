@@ -84,7 +84,10 @@ async function resolveObjectMask(
   answerId: number,
   run: { batchSize?: number; signal?: AbortSignal },
 ): Promise<Pick<KnockoutSetup, "mask" | "objectMask" | "contributions">> {
-  const patches = runner.session.dims.imageTokens;
+  // The image block's positions (what the token groups split): the image's tokens for the
+  // bundled model; a processor's block may also hold tokens between tiles.
+  const { imageStart, imageEnd } = runner.prefilled.prompt;
+  const patches = imageEnd - imageStart;
   let mask: boolean[];
   let threshold: number | null = null;
   let contributions: number[] | undefined;

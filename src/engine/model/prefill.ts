@@ -14,6 +14,12 @@ export interface Prefilled {
   /** `[1, suffixLength, hiddenSize]` embeddings of the tokens after the image. */
   suffixEmbeds: Float32Array;
   suffixLength: number;
+  /**
+   * `[1, imageEnd, hiddenSize]` embeddings of prefix + image, when the prefill made them
+   * from a processor's output (third-party exports: the image block may hold tokens
+   * between tiles, so it is not one encodeImage call); reruns of those positions use them.
+   */
+  blockEmbeds?: Float32Array;
 }
 
 /**

@@ -60,6 +60,11 @@ export class KnockoutRunner {
     pixelValues: Float32Array,
   ): Promise<KnockoutRunner> {
     const { ids, imageStart } = prefilled.prompt;
+    const block = prefilled.blockEmbeds;
+    if (block) {
+      const start = imageStart * session.dims.hiddenSize;
+      return new KnockoutRunner(session, prefilled, block, block.subarray(start));
+    }
     const prefix =
       imageStart > 0 ? await session.embed(ids.slice(0, imageStart)) : new Float32Array(0);
     const features = await session.encodeImage(pixelValues, 1);

@@ -4,9 +4,12 @@
  * (models/modeling_utils.js: decoder_forward, addPastKeyValues, image_text_to_text_forward).
  * With grouped-query attention the past cache has num_key_value_heads heads, so
  * `dims.heads` is that number: the unit an ablation through past_key_values acts on.
- * A decoder with onnxruntime's GroupQueryAttention is opened in its rewritten, unfused
- * form (analysable-decoder.ts), which runs batched suffixes over a past. There is no
- * analysis graph yet: attention-level requests fail with a clear message.
+ * The decoder is opened in its analysable form (analysable-decoder.ts): GroupQueryAttention
+ * rewritten into plain ops that run batched suffixes over a past, and, for fused and
+ * unfused attention alike, per-layer attention bias inputs and attention outputs.
+ * One session serves plain and analysis runs. Attention-level requests are per key/value
+ * group, the unit `dims.heads` counts (kv-groups.ts); when the graph could not get the
+ * interface they fail with a clear message saying why.
  */
 import { HeadflowError, errorMessage } from "../../errors";
 import type { ReadFile } from "../../model/files";
@@ -25,6 +28,7 @@ import { float32Boundary } from "./float32-boundary";
 import type { ProcessedInputs } from "./processor";
 import { ExportDecoder, floats } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
+import { withAttention } from "./attention-capabilities";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -74,20 +78,27 @@ export class ThirdPartySession implements VlmSession {
   private readonly runner: ExportDecoder;
   /** Why a fused decoder could not be rewritten (then it runs one sequence after a past). */
   private readonly batchRefusal: string | null;
+  /** Why attention-level requests cannot run (absent when they can). */
+  readonly attentionUnavailable?: string;
 
   private constructor(
     ort: OrtModule,
     dims: ModelDims,
     graphs: { vision: OrtSession; embed: OrtSession; decoder: OrtSession },
-    batchRefusal: string | null,
+    heads: { query: number },
+    refusals: { batch: string | null; attention: string | null },
   ) {
     this.ort = ort;
     this.dims = dims;
     this.vision = graphs.vision;
     this.embedder = graphs.embed;
     this.decoder = graphs.decoder;
-    this.runner = new ExportDecoder(ort, graphs.decoder, dims);
-    this.batchRefusal = batchRefusal;
+    this.runner = new ExportDecoder(ort, graphs.decoder, dims, heads.query);
+    this.batchRefusal = refusals.batch;
+    const attention =
+      refusals.attention ??
+      (this.runner.hasAttention ? null : "the decoder graph lacks the attention interface");
+    if (attention !== null) this.attentionUnavailable = `${ATTENTION_UNAVAILABLE}: ${attention}`;
   }
 
   static async create(
@@ -153,7 +164,15 @@ export class ThirdPartySession implements VlmSession {
       imageTokens: tp.tokenGrid[0] * tp.tokenGrid[1],
       imageSize: tp.inputSize,
     };
-    return new ThirdPartySession(ort, dims, { vision, embed, decoder }, analysable.refusal);
+    const session = new ThirdPartySession(
+      ort,
+      dims,
+      { vision, embed, decoder },
+      { query: tp.queryHeads },
+      { batch: analysable.refusal, attention: analysable.attentionRefusal },
+    );
+    tp.capabilities = withAttention(tp.capabilities, session.attentionUnavailable);
+    return session;
   }
 
   /** Image features `[images * tokens, hiddenSize]` of the processor's pixel inputs. */
@@ -198,10 +217,10 @@ export class ThirdPartySession implements VlmSession {
     return this.runner.decode(request);
   }
 
-  readonly attentionUnavailable = `${ATTENTION_UNAVAILABLE}: its stock transformers.js decoder fuses attention and exposes neither attention probabilities nor an attention bias input`;
-
-  decodeAnalysis(_request: AnalysisRequest): Promise<AnalysisResult> {
-    return Promise.reject(new HeadflowError("bad-model", this.attentionUnavailable));
+  decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {
+    if (this.attentionUnavailable !== undefined)
+      return Promise.reject(new HeadflowError("bad-model", this.attentionUnavailable));
+    return this.decode(request);
   }
 
   async release(): Promise<void> {

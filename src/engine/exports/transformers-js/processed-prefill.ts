@@ -74,5 +74,6 @@ export async function prefillProcessed(
     cache: present!,
     suffixEmbeds: await session.embed(suffixIds),
     suffixLength: suffixIds.length,
+    blockEmbeds: embeds,
   };
 }

@@ -12,6 +12,11 @@ import { BLANK_GRAY, solidImage, type RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
 import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
+import {
+  EvaluateResultSchema,
+  FlowResultSchema,
+  PatchesResultSchema,
+} from "../../results/analysis-results";
 import { AblationRunner } from "../../ablation/runner";
 import { deriveManifest } from "./config";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
@@ -24,6 +29,9 @@ import { attribute } from "../../analyses/attribute";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { evaluate } from "../../analyses/rankings/evaluate-image";
+import { cleanAttentions } from "../../analyses/attention/clean-attentions";
+import { wholeSequenceAblation } from "../../ablation/whole-sequence";
+import type { VlmSession } from "../../model/session";
 
 interface Parity {
   image: { width: number; height: number };
@@ -201,15 +209,104 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
     ).rejects.toThrow(/mean baseline needs reference images.*blank/);
   });
 
-  it("refuses the attention-level analyses up front, saying why", async () => {
+  it("knocks out attention per key/value group as the PyTorch whole-sequence reference (<= 1e-4)", async () => {
+    // The reference's ablations, done inside attention instead of in the cache: one run
+    // of prefix | image block | baseline image block | text, the text routed per layer and
+    // key/value group to the image or the baseline copy by attention_bias
+    // (ablation/whole-sequence.ts). Checks the bias reaches the right layer and heads.
+    const { session, manifest } = model.thirdParty;
+    const prompt = { question: parity.question, tokens: [] };
+    const clean = await prefillProcessed(
+      session,
+      referenceInputs(parity, "clean"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const base = await prefillProcessed(
+      session,
+      referenceInputs(parity, "baseline"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const { imageStart: start, imageEnd: end } = clean.prompt;
+    const d = session.dims.hiddenSize;
+    const blockOf = (p: typeof clean) => p.blockEmbeds!.slice(start * d, end * d);
+    const [cleanPixels, basePixels] = [new Float32Array(1), new Float32Array(1)];
+    const blocks = new Map<Float32Array, Float32Array>([
+      [cleanPixels, blockOf(clean)],
+      [basePixels, blockOf(base)],
+    ]);
+    // The image block as one "image" of end - start tokens (SmolVLM's holds separators).
+    const whole: VlmSession = {
+      dims: { ...session.dims, imageTokens: end - start },
+      encodeImage: (pixels) => Promise.resolve(blocks.get(pixels)!),
+      embed: (ids) => session.embed(ids),
+      decode: (request) => session.decode(request),
+      decodeAnalysis: (request) => session.decodeAnalysis(request),
+      release: () => Promise.resolve(),
+    };
+    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
+    const logits = await wholeSequenceAblation(
+      whole,
+      clean.prompt,
+      cleanPixels,
+      basePixels,
+      masks.map((m) => Uint8Array.from(m)),
+    );
+    const vocab = session.dims.vocabSize;
+    const errors = [parity.cleanLogits, ...parity.ablatedLogits].map((expected, i) =>
+      maxAbsDiff(logits.subarray(i * vocab, (i + 1) * vocab), expected),
+    );
+    expect(Math.max(...errors)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("returns attention weights per key/value group: rows sum to 1, causal, the mean of the query heads'", async () => {
+    const { session } = model.thirdParty;
+    expect(session.attentionUnavailable).toBeUndefined();
+    const prefilled = await model.prefill(
+      testImage(parity.image.width, parity.image.height),
+      model.prompt(),
+    );
+    const attentions = await cleanAttentions(session, prefilled);
+    const { heads } = session.dims;
+    const rows = prefilled.suffixLength;
+    const total = prefilled.cache.length + rows;
+    expect(attentions).toHaveLength(3);
+    for (const layer of attentions) {
+      expect(layer).toHaveLength(heads * rows * total);
+      for (let r = 0; r < heads * rows; r++) {
+        const row = layer.subarray(r * total, (r + 1) * total);
+        expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+        const query = prefilled.cache.length + (r % rows);
+        expect(row.subarray(query + 1).every((p) => p === 0)).toBe(true);
+      }
+    }
+  });
+
+  it("runs token flow, object vs background and the ranking evaluation", async () => {
     const image = { ...testImage(parity.image.width, parity.image.height), name: "t.png" };
-    const why =
-      /attention weights and attention knockout are unavailable for this model: its stock transformers.js decoder fuses attention/;
-    await expect(flow(model, image)).rejects.toThrow(why);
-    await expect(flow(model, image)).rejects.toThrow(/^token flow is unavailable: /);
-    await expect(objectVsBackground(model, image)).rejects.toThrow(why);
-    await expect(evaluate(model, image, { baseline: { kind: "blank" } })).rejects.toThrow(why);
-    await expect(flow(model, image)).rejects.toBeInstanceOf(HeadflowError);
+    expect(model.thirdParty.manifest.capabilities).toMatchObject({
+      attentionWeights: true,
+      knockout: true,
+    });
+    const flowResult = await flow(model, image, { batchSize: 4 });
+    FlowResultSchema.parse(flowResult);
+    expect(flowResult.curves.length).toBeGreaterThan(0);
+    const [start, end] = parity.imageBlock;
+    if (name === "tiny-llava") {
+      const patches = await objectVsBackground(model, image, { batchSize: 4 });
+      PatchesResultSchema.parse(patches);
+    } else {
+      // SmolVLM's image block holds tiles and the tokens between them: no patch grid.
+      await expect(objectVsBackground(model, image, { batchSize: 4 })).rejects.toThrow(
+        `object vs background is unavailable: this prompt's image block has ${end - start} positions`,
+      );
+    }
+    const ranking = await evaluate(model, image, {
+      baseline: { kind: "blank" },
+      settings: { attribution: { samples: 48, batchSize: 16 } },
+    });
+    EvaluateResultSchema.parse(ranking);
   });
 });
 
