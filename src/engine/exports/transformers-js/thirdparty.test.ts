@@ -31,6 +31,7 @@ import { objectVsBackground } from "../../analyses/object-background/object-vs-b
 import { evaluate } from "../../analyses/rankings/evaluate-image";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { wholeSequenceAblation } from "../../ablation/whole-sequence";
+import { maxOf } from "../../math/extent";
 import type { VlmSession } from "../../model/session";
 
 interface Parity {
@@ -257,7 +258,7 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
     const errors = [parity.cleanLogits, ...parity.ablatedLogits].map((expected, i) =>
       maxAbsDiff(logits.subarray(i * vocab, (i + 1) * vocab), expected),
     );
-    expect(Math.max(...errors)).toBeLessThanOrEqual(1e-4);
+    expect(maxOf(errors)).toBeLessThanOrEqual(1e-4);
   });
 
   it("returns attention weights per key/value group: rows sum to 1, causal, the mean of the query heads'", async () => {
