@@ -143,6 +143,7 @@ export {
   ThirdPartyHeadflow,
   deriveManifest,
   FLOAT32_IO_DTYPES,
+  DTYPE_CHOICES,
   SUPPORTED_MODEL_TYPES,
 } from "./exports/transformers-js";
 export type {

@@ -18,6 +18,9 @@ export type ModelSourceState =
 
 interface ModelSourceStore {
   state: ModelSourceState;
+  /** The graph variant the next load opens: "auto" (the wasm order) or a transformers.js dtype. */
+  dtype: string;
+  setDtype(dtype: string): void;
   loadFolder(files: PickedFile[]): Promise<void>;
   loadUrl(url: string): Promise<void>;
   /** Stops a load in progress; the model in use before it stays. */
@@ -28,8 +31,10 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
   /** The load in progress, and the state to return to when it is cancelled. */
   let current: { before: ModelSourceState; cancelled: boolean } | null = null;
 
-  async function load(source: ThirdPartySource, label: string) {
+  async function load(where: ThirdPartySource, label: string) {
     if (get().state.status === "loading") return;
+    const { dtype } = get();
+    const source: ThirdPartySource = dtype === "auto" ? where : { ...where, dtype };
     const attempt = { before: get().state, cancelled: false };
     current = attempt;
     set({ state: { status: "loading", label, progress: null } });
@@ -60,6 +65,10 @@ export const useModelSourceStore = create<ModelSourceStore>((set, get) => {
 
   return {
     state: { status: "bundled" },
+    dtype: "auto",
+    setDtype(dtype) {
+      set({ dtype });
+    },
     cancelLoad() {
       if (!current || get().state.status !== "loading") return;
       current.cancelled = true;

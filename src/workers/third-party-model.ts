@@ -17,8 +17,10 @@ import {
   type Capabilities,
 } from "../engine";
 
-export type ThirdPartySource =
-  { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string };
+/** `dtype`: the graph variant to open ("auto" or absent: the wasm order, dtypes.ts). */
+export type ThirdPartySource = (
+  { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string }
+) & { dtype?: string };
 
 /** What the Model control shows about a loaded third-party model. */
 export interface ThirdPartyInfo {
@@ -26,6 +28,8 @@ export interface ThirdPartyInfo {
   queryHeads: number;
   kvHeads: number;
   dtype: string;
+  /** Variants that were present but did not open, and why. */
+  dtypeNotes: string[];
   capabilities: Capabilities;
 }
 
@@ -87,9 +91,12 @@ export async function openThirdParty(
       ...(signal ? { signal } : {}),
     });
   }
-  // wasm: third-party graphs are checked on the CPU provider, which runs every export.
+  // wasm: third-party graphs are checked on the CPU provider, which runs every export;
+  // the dtype order is wasm's (8-bit first: smaller downloads and heap).
   return loadThirdParty(read, ort, decodeWithCanvas, {
     sessionOptions: { executionProviders: ["wasm"] },
+    backend: "wasm",
+    ...(source.dtype !== undefined ? { dtype: source.dtype } : {}),
     id: nameOf(source),
     runtime: "onnxruntime-web (wasm)",
   });
@@ -102,6 +109,7 @@ export function thirdPartyInfo(model: ThirdPartyHeadflow): ThirdPartyInfo {
     queryHeads: manifest.queryHeads,
     kvHeads: manifest.kvHeads,
     dtype: manifest.dtype,
+    dtypeNotes: manifest.dtypeNotes,
     capabilities: manifest.capabilities,
   };
 }

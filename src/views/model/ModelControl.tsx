@@ -4,6 +4,7 @@
  * the model's graphs allow and what they do not, and load errors as plain text.
  */
 import { useState, type DragEvent, type FormEvent } from "react";
+import { DTYPE_CHOICES } from "../../engine";
 import { useModelSourceStore } from "../../store/model-source-store";
 import { droppedFiles, pickedFiles } from "./dropped-files";
 import { ModelCapabilities } from "./ModelCapabilities";
@@ -16,6 +17,8 @@ export function ModelControl() {
   const loadFolder = useModelSourceStore((store) => store.loadFolder);
   const loadUrl = useModelSourceStore((store) => store.loadUrl);
   const cancelLoad = useModelSourceStore((store) => store.cancelLoad);
+  const dtype = useModelSourceStore((store) => store.dtype);
+  const setDtype = useModelSourceStore((store) => store.setDtype);
   const [url, setUrl] = useState("");
   const [over, setOver] = useState(false);
   const busy = state.status === "loading";
@@ -67,6 +70,26 @@ export function ModelControl() {
           />
         </label>
       </div>
+      <label className="model-dtype">
+        Graph variant (dtype){" "}
+        <select
+          value={dtype}
+          disabled={busy}
+          aria-describedby="model-dtype-help"
+          onChange={(event) => setDtype(event.currentTarget.value)}
+        >
+          {DTYPE_CHOICES.map((choice) => (
+            <option key={choice} value={choice}>
+              {choice === "auto" ? "auto (the export's own, then q8, q4, …, fp32, fp16)" : choice}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p id="model-dtype-help" className="model-dtype-help">
+        Which of the export&apos;s onnx/*.onnx variants to open, for the next load. auto follows the
+        export&apos;s config.json, then tries 8-bit, 4-bit, fp32 and fp16 files in turn and opens
+        the first that works.
+      </p>
       <form className="model-url" onSubmit={onSubmit}>
         <input
           type="url"
@@ -109,6 +132,13 @@ export function ModelControl() {
       )}
       {state.status === "loaded" && (
         <ModelCapabilities info={state.info} label={state.label} loadMs={state.loadMs} />
+      )}
+      {state.status === "loaded" && state.info.dtypeNotes.length > 0 && (
+        <ul className="model-dtype-notes" aria-label="Graph variants that did not open">
+          {state.info.dtypeNotes.map((note) => (
+            <li key={note}>{note}</li>
+          ))}
+        </ul>
       )}
     </details>
   );
