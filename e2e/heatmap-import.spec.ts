@@ -51,6 +51,10 @@ test("Import JSON shows a CLI attribution's scores exactly, with their standard 
     page.getByRole("status").filter({ hasText: "Opened attribution.json" }),
   ).toBeVisible();
   await expect(page.getByLabel("Attribution fit")).toContainText("imported from a JSON file");
+  // The batch the CLI chose for the bundled model, and why (the default of 32).
+  await expect(page.getByTestId("attribution-batch")).toHaveText(
+    /^batch 32 \(cache \d+\.\d MB\/row; default cap\)$/,
+  );
 
   const grid = page.getByRole("grid", { name: "Attribution by layer and head" });
   const shown = await grid

@@ -125,7 +125,10 @@ function FitSummary({
       <strong data-testid="held-out-r">{r === null ? "undefined" : r.toFixed(4)}</strong> on{" "}
       {result.fit.heldOutMasks} held-out masks · answer “{result.answer.token}” · {result.target}{" "}
       target · {result.baseline} baseline · {result.settings.samples} samples, alpha{" "}
-      {result.settings.alpha}, seed {result.settings.seed}
+      {result.settings.alpha}, seed {result.settings.seed} ·{" "}
+      <span data-testid="attribution-batch">
+        batch {result.batch ? result.batch.reason : result.settings.batchSize}
+      </span>
       {source === "run" && ` · ${formatDuration(result.timings.totalMs)} on ${result.runtime}`}
       {source === "link" && " · opened from a saved analysis"}
       {source === "file" && " · imported from a JSON file"}
