@@ -17,7 +17,15 @@ import { HeadflowError, errorMessage } from "../errors";
  * - a wasm heap that cannot grow: RangeError "WebAssembly.Memory.grow(): Maximum memory
  *   size exceeded" / "Unable to grow instance memory"; emscripten's "Cannot enlarge
  *   memory arrays" / "Aborted(OOM)";
- * - WebGPU and CUDA: "out of memory".
+ * - WebGPU and CUDA: "out of memory";
+ * - onnxruntime-web when one tensor would pass wasm32's 4 GiB: its size arithmetic's
+ *   "SafeIntOnOverflow() Integer overflow".
+ *
+ * wasm-oom-repro.ts shows onnxruntime-web 1.30 failing with "failed to call OrtRun().
+ * ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc" when a run needs more than the heap. The
+ * session survives, but a failure leaves part of the heap unusable: after one failed
+ * 4.5 GiB run a 1.5 GiB run succeeded; after two failures 1.5 GiB failed too and 0.375 GiB
+ * ran. So the retry keeps halving rather than trying once.
  */
 const OUT_OF_MEMORY = [
   /failed to allocate/i,
@@ -27,6 +35,7 @@ const OUT_OF_MEMORY = [
   /\bOOM\b/,
   /cannot enlarge memory/i,
   /WebAssembly\.Memory|grow instance memory|maximum memory size/i,
+  /SafeIntOnOverflow/,
 ];
 
 /** Whether `error` (or an error it was caused by) reports that memory ran out. */
