@@ -16,6 +16,13 @@ export function HeadDetail() {
   const detail = useHeadStore((store) => store.detail);
   const addToSet = useHeadStore((store) => store.addToSet);
   const grid = backend.status === "ready" ? backend.report.model.grid : undefined;
+  // A processor that splits the image into tiles (SmolVLM) gives more image positions than
+  // one patch grid: such a row cannot be drawn as a map.
+  const onGrid =
+    detail.status === "done" &&
+    detail.attention !== null &&
+    grid !== undefined &&
+    detail.attention.length === grid[0] * grid[1];
 
   return (
     <section className="head-detail" aria-labelledby="head-detail-title">
@@ -47,7 +54,7 @@ export function HeadDetail() {
           <figure>
             <AnalysedImage
               image={image}
-              overlay={detail.attention ?? undefined}
+              overlay={onGrid ? detail.attention! : undefined}
               grid={grid}
               side={192}
               label={`Attention of head ${formatHead(selected)} from the final token over the image`}
@@ -55,7 +62,9 @@ export function HeadDetail() {
             <figcaption>
               {detail.attention === null
                 ? "This model's graphs expose no attention weights, so where the head looks is unavailable."
-                : "Where the final token looks in this head (brighter = more attention)."}
+                : onGrid
+                  ? "Where the final token looks in this head (brighter = more attention)."
+                  : `The model split this image into tiles: its ${detail.attention.length} image positions (tiles and the tokens between them) form no single patch grid, so the attention map is not drawn.`}
             </figcaption>
           </figure>
           <button type="button" onClick={() => addToSet(selected)}>

@@ -12,6 +12,13 @@ export function ModelCapabilities({
 }) {
   const { capabilities } = info;
   const grouped = capabilities.headUnit === "kv-group";
+  const weights = "attention weights (attention ranking, head attention map)";
+  const knockout = "attention knockout (token flow, object/background patches)";
+  const available = ["answer", "head ablation", "attribution", "single-head ranking"];
+  const unavailable: string[] = [];
+  (capabilities.attentionWeights ? available : unavailable).push(weights);
+  (capabilities.knockout ? available : unavailable).push(knockout);
+  unavailable.push("the mean baseline");
   return (
     <div className="model-capabilities" role="region" aria-label="Model capabilities">
       <p role="status">
@@ -25,11 +32,8 @@ export function ModelCapabilities({
         </p>
       )}
       <ul>
-        <li>Available: answer, head ablation, attribution, single-head ranking.</li>
-        <li>
-          Unavailable: attention weights (attention ranking, head attention map), attention knockout
-          (token flow, object/background patches), the mean baseline.
-        </li>
+        <li>Available: {available.join(", ")}.</li>
+        <li>Unavailable: {unavailable.join(", ")}.</li>
       </ul>
       <details>
         <summary>Why</summary>
