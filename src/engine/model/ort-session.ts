@@ -5,6 +5,7 @@
 import { HeadflowError, errorMessage } from "../errors";
 import type { ReadFile } from "./files";
 import type { KvCache } from "./kv";
+import { decoderFeeds } from "./decoder-feeds";
 import { entryGraph, parseGraph, residualsGraph, type DecoderParts } from "./layer-entry";
 import type { Manifest } from "./manifest";
 import type { OrtModule, OrtSession, OrtSessionOptions, OrtTensor } from "./ort";
@@ -19,9 +20,7 @@ import type {
 import {
   attentionBias,
   attentions,
-  pastKey,
   pastNames,
-  pastValue,
   presentKey,
   presentNames,
   presentValue,
@@ -261,38 +260,9 @@ export class OrtVlmSession implements VlmSession {
   }
 
   private async runDecoder(graph: OrtSession, request: AnalysisRequest): Promise<AnalysisResult> {
-    const { layers, heads, headDim, hiddenSize, vocabSize } = this.dims;
-    const { batch, length, past } = request;
-    const pastLength = past ? past.length : 0;
-    if (past && past.batch !== batch)
-      throw new Error("decode: past batch differs from input batch");
-    const total = pastLength + length;
-    const positions = request.positions ?? range(length).map((i) => pastLength + i);
-    const positionIds = new BigInt64Array(batch * length);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < length; t++) positionIds[b * length + t] = BigInt(positions[t]!);
-    }
-    const feeds: Record<string, OrtTensor> = {
-      inputs_embeds: new this.ort.Tensor("float32", request.embeds, [batch, length, hiddenSize]),
-      attention_mask: new this.ort.Tensor("int64", new BigInt64Array(batch * total).fill(1n), [
-        batch,
-        total,
-      ]),
-      position_ids: new this.ort.Tensor("int64", positionIds, [batch, length]),
-    };
-    const pastDims = [batch, heads, pastLength, headDim];
-    const empty = new Float32Array(0);
-    for (let i = 0; i < layers; i++) {
-      feeds[pastKey(i)] = new this.ort.Tensor("float32", past ? past.keys[i]! : empty, pastDims);
-      feeds[pastValue(i)] = new this.ort.Tensor(
-        "float32",
-        past ? past.values[i]! : empty,
-        pastDims,
-      );
-    }
-    if (graph.inputNames.includes("use_cache_branch")) {
-      feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
-    }
+    const { layers, heads, headDim, vocabSize } = this.dims;
+    const { batch, length } = request;
+    const { feeds, total } = decoderFeeds(this.ort, graph.inputNames, this.dims, request);
     const isAnalysis = graph.inputNames.includes(attentionBias(0));
     if (isAnalysis) {
       const biasSize = batch * heads * length * total;

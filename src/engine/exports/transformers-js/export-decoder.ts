@@ -1,24 +1,16 @@
 /**
  * One decoder run of a transformers.js export, fed the way transformers.js feeds it
- * (models/modeling_utils.js: decoder_forward, addPastKeyValues): `inputs_embeds`, an
- * all-ones `attention_mask`, `position_ids` / `use_cache_branch` / `num_logits_to_keep`
- * where the graph has them, and `past_key_values.{l}.*`. The decoder may be the export's
+ * (../../model/decoder-feeds.ts, shared with the bundle's session). The decoder may be the export's
  * own graph or its analysable form (analysable-decoder.ts): both have the same interface,
- * and the analysable one adds optional `attention_bias.{l}` inputs and `attentions.{l}`
+ * and the analysable one adds `attention_bias.{l}` inputs and `attentions.{l}`
  * outputs per query head, which analysis runs feed and fetch per key/value group
  * (kv-groups.ts).
  */
 import type { KvCache } from "../../model/kv";
 import type { OrtModule, OrtSession, OrtTensor } from "../../model/ort";
 import type { AnalysisRequest, AnalysisResult, ModelDims } from "../../model/session";
-import {
-  attentionBias,
-  attentions,
-  pastKey,
-  pastValue,
-  presentKey,
-  presentValue,
-} from "../../model/graph-names";
+import { attentionBias, attentions, presentKey, presentValue } from "../../model/graph-names";
+import { decoderFeeds } from "../../model/decoder-feeds";
 import { biasPerQueryHead, groupMean, type Groups } from "./kv-groups";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -53,51 +45,9 @@ export class ExportDecoder {
    * `wantAttentions` (returned per key/value group) need `hasAttention`.
    */
   async decode(request: AnalysisRequest): Promise<AnalysisResult> {
-    const { layers, heads, headDim, hiddenSize, vocabSize } = this.dims;
-    const { batch, length, past } = request;
-    const pastLength = past ? past.length : 0;
-    if (past && past.batch !== batch)
-      throw new Error("decode: past batch differs from input batch");
-    const total = pastLength + length;
-    const positions = request.positions ?? range(length).map((i) => pastLength + i);
-    const positionIds = new BigInt64Array(batch * length);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < length; t++) positionIds[b * length + t] = BigInt(positions[t]!);
-    }
-    const feeds: Record<string, OrtTensor> = {
-      inputs_embeds: new this.ort.Tensor("float32", request.embeds, [batch, length, hiddenSize]),
-      attention_mask: new this.ort.Tensor("int64", new BigInt64Array(batch * total).fill(1n), [
-        batch,
-        total,
-      ]),
-    };
-    const names = this.session.inputNames;
-    if (names.includes("position_ids")) {
-      feeds["position_ids"] = new this.ort.Tensor("int64", positionIds, [batch, length]);
-    } else if (request.positions && Array.from(positions).some((p, i) => p !== pastLength + i)) {
-      // Such a decoder derives positions from attention_mask (past + i): others cannot be given.
-      throw new Error(
-        "decode: this decoder takes no position_ids, so positions other than past + i cannot be run",
-      );
-    }
-    if (names.includes("use_cache_branch")) {
-      feeds["use_cache_branch"] = new this.ort.Tensor("bool", [pastLength > 0], [1]);
-    }
-    if (names.includes("num_logits_to_keep")) {
-      // 1: only the last position (what every analysis reads); 0: all positions.
-      const keep = request.logits === "last" ? 1n : 0n;
-      feeds["num_logits_to_keep"] = new this.ort.Tensor("int64", BigInt64Array.of(keep), []);
-    }
-    const pastDims = [batch, heads, pastLength, headDim];
-    const empty = new Float32Array(0);
-    for (let i = 0; i < layers; i++) {
-      feeds[pastKey(i)] = new this.ort.Tensor("float32", past ? past.keys[i]! : empty, pastDims);
-      feeds[pastValue(i)] = new this.ort.Tensor(
-        "float32",
-        past ? past.values[i]! : empty,
-        pastDims,
-      );
-    }
+    const { layers, heads, headDim, vocabSize } = this.dims;
+    const { batch, length } = request;
+    const { feeds, total } = decoderFeeds(this.ort, this.session.inputNames, this.dims, request);
     if ((request.bias || request.wantAttentions) && !this.hasAttention)
       throw new Error(
         "decode: this decoder graph has no attention bias inputs or attention outputs",
