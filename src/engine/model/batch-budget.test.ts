@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_BATCH_CAP,
   HEAP_SHARE,
+  WEIGHT_HEAP_FACTOR,
   chooseBatch,
   formatBytes,
   memoryOfRuntime,
@@ -64,13 +65,15 @@ function countRows(rowBytes: number, budget: number, cap: number): number {
 
 describe("chooseBatch", () => {
   it("sizes SmolVLM-256M's batch to half the wasm heap the weights leave", () => {
-    // 4 GiB heap - 1 GiB of weights = 3 GiB; half: 1,610,612,736 bytes; a row takes
-    // 106,177,920, so 15 rows (1,592,668,800) fit and 16 (1,698,846,720) do not.
-    const choice = chooseBatch(smolvlm, GIB, wasmMemory());
-    expect(choice.batch).toBe(15);
-    expect(choice.batch).toBe(countRows(106_177_920, 3 * GIB * HEAP_SHARE, DEFAULT_BATCH_CAP));
+    // 512 MiB of weights take 3 x 512 MiB = 1.5 GiB of heap: 4 - 1.5 = 2.5 GiB left; half:
+    // 1,342,177,280 bytes; a row takes 106,177,920, so 12 rows (1,274,135,040) fit and 13
+    // (1,380,312,960) do not.
+    const choice = chooseBatch(smolvlm, GIB / 2, wasmMemory());
+    expect(WEIGHT_HEAP_FACTOR).toBe(3);
+    expect(choice.batch).toBe(12);
+    expect(choice.batch).toBe(countRows(106_177_920, 2.5 * GIB * HEAP_SHARE, DEFAULT_BATCH_CAP));
     expect(choice.reason).toBe(
-      "15 (cache 50.7 MB/row; 106.2 MB/row in all; 50% of the 3 GiB the wasm heap 4 GiB leaves after 1 GiB of weights)",
+      "12 (cache 50.7 MB/row; 106.2 MB/row in all; 50% of the 2.5 GiB the wasm heap 4 GiB leaves after 3 x 512 MiB of weights)",
     );
   });
 
@@ -87,14 +90,14 @@ describe("chooseBatch", () => {
   });
 
   it("plans with half of a Node machine's memory", () => {
-    // 16 GiB machine: 8 GiB planned, 7 GiB after the weights, 3.5 GiB for a batch:
-    // 3,758,096,384 / 106,177,920 = 35.4 rows, so the cap of 32 holds.
-    expect(chooseBatch(smolvlm, GIB, nodeMemory(16 * GIB)).batch).toBe(32);
-    // 4 GiB machine: 2 GiB planned, 1 GiB free, 512 MiB for a batch: 536,870,912 /
-    // 106,177,920 = 5.06 rows.
-    const small = chooseBatch(smolvlm, GIB, nodeMemory(4 * GIB));
-    expect(small.batch).toBe(5);
-    expect(small.reason).toContain("the 50% of 4 GiB memory leaves after 1 GiB of weights");
+    // 16 GiB machine: 8 GiB planned, 8 - 1.5 = 6.5 GiB after the weights, 3.25 GiB for a
+    // batch: 3,489,660,928 / 106,177,920 = 32.9 rows, so the cap of 32 holds.
+    expect(chooseBatch(smolvlm, GIB / 2, nodeMemory(16 * GIB)).batch).toBe(32);
+    // 4 GiB machine: 2 GiB planned, 0.5 GiB left, 256 MiB for a batch: 268,435,456 /
+    // 106,177,920 = 2.5 rows.
+    const small = chooseBatch(smolvlm, GIB / 2, nodeMemory(4 * GIB));
+    expect(small.batch).toBe(2);
+    expect(small.reason).toContain("the 50% of 4 GiB memory leaves after 3 x 512 MiB of weights");
   });
 
   it("keeps each row's largest tensor within one WebGPU buffer", () => {
@@ -124,7 +127,8 @@ describe("chooseBatch", () => {
   });
 
   it("answers 1 and says so when not even one row fits", () => {
-    const choice = chooseBatch(smolvlm, 4 * GIB - 100e6, wasmMemory());
+    // 1.4 GiB of weights take 4.2 GiB of heap: nothing is left.
+    const choice = chooseBatch(smolvlm, 1.4 * GIB, wasmMemory());
     expect(choice.batch).toBe(1);
     expect(choice.reason).toMatch(/^1 \(cache 50\.7 MB\/row; .* even one row exceeds it\)$/);
     const weightsUnknown = chooseBatch(smolvlm, undefined, wasmMemory());

@@ -19,6 +19,14 @@ export const DEFAULT_BATCH_CAP = 32;
  */
 export const HEAP_SHARE = 0.5;
 
+/**
+ * Heap bytes per byte of the weights' graph files. onnxruntime-web copies the file into
+ * its heap to create a session, keeps the initialisers, and keeps the prepacked copies of
+ * MatMul weights beside them: creating a session on a 541 MB decoder raised the resident
+ * memory by 1,612 MB (measure-batch-memory.ts, SmolVLM-256M's decoder geometry).
+ */
+export const WEIGHT_HEAP_FACTOR = 3;
+
 /** Share of the machine's memory the Node runtime plans with (other processes live too). */
 export const NODE_MEMORY_SHARE = 0.5;
 
@@ -151,7 +159,7 @@ export interface BatchChoice {
 
 /**
  * The batch size for one image's ablation runs: the most rows whose tensors fit in
- * HEAP_SHARE of the heap the weights leave (and, on WebGPU, whose largest tensor fits in
+ * HEAP_SHARE of the heap the weights leave (WEIGHT_HEAP_FACTOR times their bytes) (and, on WebGPU, whose largest tensor fits in
  * one buffer), at most `cap`, at least 1. `weightBytes` undefined: the session did not say,
  * and the whole heap counts as free (the reason says so).
  */
@@ -170,14 +178,16 @@ export function chooseBatch(
   const row = rowCost(geometry);
   const cacheText = `cache ${formatMb(row.cache)}/row`;
   const weights = weightBytes ?? 0;
-  const free = Math.max(0, memory.heapBytes - weights);
+  const free = Math.max(0, memory.heapBytes - WEIGHT_HEAP_FACTOR * weights);
   const byHeap = row.total > 0 ? Math.floor((free * HEAP_SHARE) / row.total) : Infinity;
   const byBuffer =
     memory.maxBufferBytes !== undefined && row.largestTensor > 0
       ? Math.floor(memory.maxBufferBytes / row.largestTensor)
       : Infinity;
   const weightText =
-    weightBytes === undefined ? "weights unknown" : `${formatBytes(weights)} of weights`;
+    weightBytes === undefined
+      ? "weights unknown"
+      : `${WEIGHT_HEAP_FACTOR} x ${formatBytes(weights)} of weights`;
   const heapText = `${formatMb(row.total)}/row in all; ${HEAP_SHARE * 100}% of the ${formatBytes(free)} the ${memory.label} leaves after ${weightText}`;
   if (cap <= byHeap && cap <= byBuffer) {
     return { batch: cap, reason: `${cap} (${cacheText}; default cap)`, row };
