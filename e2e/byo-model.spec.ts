@@ -5,7 +5,7 @@
  * (the model's layers x key/value groups, the capability notes), never answers: the
  * fixtures have random weights.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test, type BrowserContext, type Page } from "@playwright/test";
 import { chooseImageFile, wasmOnly } from "./app";
@@ -66,7 +66,10 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
   const capabilities = page.getByRole("region", { name: "Model capabilities" });
   await expect(capabilities).toContainText("Loaded tiny-smolvlm (idefics3");
   await expect(capabilities).toContainText("Heads are key/value groups: 4 query heads share 2");
-  await expect(capabilities).toContainText("Unavailable: attention weights");
+  await expect(capabilities).toContainText(
+    "Available: answer, head ablation, attribution, single-head ranking, attention weights",
+  );
+  await expect(capabilities).toContainText("attention knockout (token flow");
   await expect(page.getByLabel("Current model")).toHaveText("tiny-smolvlm (idefics3)");
 
   await chooseImage(page);
@@ -85,11 +88,13 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
   );
   for (const score of scores) expect(Number.isFinite(score)).toBe(true);
 
-  // A cell ablates its key/value group; the attention map says it is unavailable.
+  // A cell ablates its key/value group; its attention is there (drawn when the image is one
+  // patch grid; SmolVLM's processor may split it into tiles).
   await cells.first().click();
   const detail = page.getByRole("region", { name: "Head detail" });
   await expect(detail).toContainText("goes from");
-  await expect(detail).toContainText("expose no attention weights");
+  await expect(detail).toContainText(/Where the final token looks|split this image into tiles/);
+  await expect(detail).not.toContainText("expose no attention weights");
 });
 
 test("a LLaVA-layout export loads from a URL with progress, then from the cache", async ({
@@ -116,7 +121,34 @@ test("a LLaVA-layout export loads from a URL with progress, then from the cache"
   await expect(second.getByRole("region", { name: "Model capabilities" })).toContainText(
     "Loaded tiny-llava",
   );
-  expect(requests.slice(before).filter((path) => path.endsWith(".onnx"))).toEqual([]);
+  // (Variants the export lacks are asked for again: a 404 is not cached.)
+  const served = (path: string) => existsSync(join(FIXTURES, path));
+  expect(requests.slice(before).filter((path) => path.endsWith(".onnx") && served(path))).toEqual(
+    [],
+  );
+});
+
+test("the graph variant (dtype) is chosen by keyboard, shown, and a missing one is named", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(120_000);
+  await serveFixture(context, "tiny-llava");
+  await openModelControl(page);
+  const variant = page.getByRole("combobox", { name: "Graph variant (dtype)" });
+  await expect(variant).toHaveValue("auto");
+  await variant.focus();
+  await variant.selectOption("fp16");
+  await page.getByLabel("Model URL").fill("https://models.test/tiny-llava/");
+  await page.getByLabel("Model URL").press("Enter");
+  await expect(page.getByRole("alert")).toContainText(
+    "Could not load tiny-llava: model file onnx/vision_encoder_fp16.onnx is missing",
+  );
+  await variant.selectOption("fp32");
+  await page.getByRole("button", { name: "Load" }).click();
+  await expect(page.getByRole("region", { name: "Model capabilities" })).toContainText(
+    "Loaded tiny-llava (llava, fp32)",
+  );
 });
 
 test("an unsupported architecture fails with a message naming it and what is supported", async ({
