@@ -1,7 +1,11 @@
 /** The browser-side readers of third-party exports, run in Node with fakes. */
+import { readFileSync } from "node:fs";
+import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
-import { downloadReader, type ResponseCache } from "./download";
+import { NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { downloadReader, type DownloadProgress, type ResponseCache } from "./download";
 import { fileMapReader } from "./file-map-reader";
+import { loadThirdParty } from "./load";
 
 const blob = (text: string) => new Blob([text]);
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
@@ -67,5 +71,72 @@ describe("downloadReader", () => {
       fetchFn: async () => serve("abc", 200, "10"),
     });
     await expect(short("x")).rejects.toThrow(/arrived incomplete: 3 of 10 bytes/);
+  });
+});
+
+describe("external data over a URL", () => {
+  /** tiny-llava served from a fake origin, its decoder split into two external data chunks. */
+  const files: Record<string, () => Uint8Array> = {};
+  const fixture = "e2e/fixtures/models/tiny-llava";
+  const variants = "src/engine/exports/transformers-js/fixtures/tiny-llava-dtypes/onnx";
+  const config = JSON.parse(readFileSync(`${fixture}/config.json`, "utf8")) as object;
+  files["config.json"] = () =>
+    new TextEncoder().encode(
+      JSON.stringify({
+        ...config,
+        "transformers.js_config": {
+          use_external_data_format: { "decoder_model_merged.onnx": 2 },
+        },
+      }),
+    );
+  for (const name of [
+    "decoder_model_merged.onnx",
+    "decoder_model_merged.onnx_data",
+    "decoder_model_merged.onnx_data_1",
+  ]) {
+    files[`onnx/${name}`] = () => readFileSync(`${variants}/${name}`);
+  }
+  const fetchFn = (async (input: RequestInfo | URL) => {
+    const path = new URL(String(input)).pathname.replace(/^\/m\//, "");
+    let bytes: Uint8Array;
+    try {
+      bytes = files[path] ? files[path]() : readFileSync(`${fixture}/${path}`);
+    } catch {
+      return new Response(null, { status: 404 });
+    }
+    return new Response(bytes, { headers: { "content-length": String(bytes.length) } });
+  }) as typeof fetch;
+
+  it("streams each chunk with progress, caches it, and reads it from the cache next time", async () => {
+    const store = new Map<string, Response>();
+    const cache: ResponseCache = {
+      match: async (url) => store.get(url)?.clone(),
+      put: async (url, response) => void store.set(url, response),
+    };
+    const load = async (progress: DownloadProgress[]) => {
+      const read = downloadReader("https://models.test/m/", {
+        cache,
+        fetchFn,
+        onProgress: (p) => progress.push(p),
+      });
+      return loadThirdParty(read, ort, nodeImageDecoder, { sessionOptions: NODE_SESSION_OPTIONS });
+    };
+    const first: DownloadProgress[] = [];
+    const model = await load(first);
+    expect(model.thirdParty.manifest.graphs.decoder).toBe("onnx/decoder_model_merged.onnx");
+    const chunk = "onnx/decoder_model_merged.onnx_data_1";
+    const size = readFileSync(`${variants}/decoder_model_merged.onnx_data_1`).length;
+    expect(first.filter((p) => p.path === chunk).at(-1)).toEqual({
+      path: chunk,
+      loaded: size,
+      total: size,
+      cached: false,
+    });
+    expect(store.has(`https://models.test/m/${chunk}`)).toBe(true);
+    const second: DownloadProgress[] = [];
+    await load(second);
+    expect(second.filter((p) => p.path === chunk)).toEqual([
+      { path: chunk, loaded: size, total: size, cached: true },
+    ]);
   });
 });
