@@ -172,6 +172,13 @@ export class ThirdPartySession implements VlmSession {
       { batch: analysable.refusal, attention: analysable.attentionRefusal },
     );
     tp.capabilities = withAttention(tp.capabilities, session.attentionUnavailable);
+    // The weights' bytes (graphs and external data), counted now so no file is kept
+    // alive: the attribution's batch size follows from them (model/batch-budget.ts).
+    const weightBytes = Object.values(files).reduce(
+      (sum, f) => sum + f.bytes.length + f.externalData.reduce((n, c) => n + c.data.length, 0),
+      0,
+    );
+    Object.assign(session, { memory: () => ({ weightBytes, queryHeads: tp.queryHeads }) });
     return session;
   }
 
