@@ -3,12 +3,13 @@
  * of 32, so results are those of before the choice existed), set explicitly, and halved
  * when a run runs out of memory, with every mask still fitted.
  */
+import { statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Bundle } from "../model/bundle";
 import { Headflow, type NamedImage } from "../headflow";
 import { solidImage } from "../model/image";
 import type { DecodeRequest, VlmSession } from "../model/session";
-import { loadBundleNode, nodeImageDecoder } from "../node";
+import { loadBundleNode, loadThirdPartyNode, nodeImageDecoder } from "../node";
 import { AttributionResultSchema } from "../results/attribution-results";
 import { attribute } from "./attribute";
 
@@ -81,6 +82,23 @@ describe("attribution batch size", () => {
       layers * 2 * heads * (cache.length + suffixLength) * headDim * 4,
     );
     expect(bundle.session.memory!().weightBytes).toBeGreaterThan(0);
+  });
+
+  it("counts a third-party export's weights from the graph files it opened", async () => {
+    const folder = "e2e/fixtures/models/tiny-smolvlm";
+    const model = await loadThirdPartyNode(folder);
+    const { graphs } = model.thirdParty.manifest;
+    const files = [graphs.vision, graphs.embed, graphs.decoder];
+    const onDisk = files.reduce((sum, path) => sum + statSync(`${folder}/${path}`).size, 0);
+    expect(model.bundle.session.memory!()).toEqual({
+      weightBytes: onDisk,
+      queryHeads: model.thirdParty.manifest.queryHeads,
+    });
+    const runner = await model.runner(image, model.prompt(), { kind: "blank" });
+    expect(model.batchFor(runner.prefilled).reason).toMatch(
+      /^32 \(cache 0\.0 MB\/row; default cap\)$/,
+    );
+    await model.bundle.session.release();
   });
 
   it("halves a batch that runs out of memory and loses no mask", async () => {
