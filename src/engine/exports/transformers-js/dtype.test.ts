@@ -108,7 +108,61 @@ async function ablateParity(read: ReadFile, options: ThirdPartyLoadOptions = {})
   const rows = Array.from({ length: parity.masks.length + 1 }, (_, i) =>
     logits.slice(i * vocab, (i + 1) * vocab),
   );
-  return { model, clean, rows };
+  return { model, clean, baseline, rows };
+}
+
+/**
+ * The independent reference for one mask: the float32 graph as exported, run by
+ * onnxruntime directly at batch 1 over a past cache built here (the clean cache with the
+ * masked heads' image rows copied from the baseline), its logits rounded to float16 as
+ * the fp16 graph's output is.
+ */
+async function referenceRow(
+  decoder: ort.InferenceSession,
+  run: Awaited<ReturnType<typeof ablateParity>>,
+  mask: readonly number[],
+): Promise<Float32Array> {
+  const { clean, baseline } = run;
+  const { heads, length, headDim } = clean.cache;
+  const { imageStart, imageEnd } = clean.prompt;
+  const feeds: Record<string, ort.Tensor> = {};
+  clean.cache.keys.forEach((_, layer) => {
+    for (const part of ["key", "value"] as const) {
+      const past = Float32Array.from(
+        (part === "key" ? clean.cache.keys : clean.cache.values)[layer]!,
+      );
+      const base = (part === "key" ? baseline.keys : baseline.values)[layer]!;
+      for (let h = 0; h < heads; h++) {
+        if (mask[layer * heads + h] !== 1) continue;
+        for (let t = imageStart; t < imageEnd; t++) {
+          const to = (h * length + t) * headDim;
+          const from = (h * baseline.tokens + (t - imageStart)) * headDim;
+          past.set(base.subarray(from, from + headDim), to);
+        }
+      }
+      feeds[`past_key_values.${layer}.${part}`] = new ort.Tensor("float32", past, [
+        1,
+        heads,
+        length,
+        headDim,
+      ]);
+    }
+  });
+  const suffix = clean.suffixLength;
+  feeds["inputs_embeds"] = new ort.Tensor("float32", clean.suffixEmbeds, [1, suffix, 32]);
+  feeds["attention_mask"] = new ort.Tensor("int64", new BigInt64Array(length + suffix).fill(1n), [
+    1,
+    length + suffix,
+  ]);
+  feeds["position_ids"] = new ort.Tensor(
+    "int64",
+    BigInt64Array.from({ length: suffix }, (_, i) => BigInt(length + i)),
+    [1, suffix],
+  );
+  const out = await decoder.run(feeds, ["logits"]);
+  const logits = out["logits"]!.data as Float32Array;
+  const vocab = logits.length / suffix;
+  return float16ToFloat32(float32ToFloat16(logits.slice((suffix - 1) * vocab)));
 }
 
 describe("dtype plan (transformers.js's choice, then the backend's order)", () => {
@@ -252,12 +306,27 @@ describe("float16 graphs (fp16 exports)", () => {
   });
 
   it("open with a float16 cache, and ablation through it is exact to float16", async () => {
-    const { model, clean, rows } = await ablateParity(withFiles(fp16Files()), { dtype: "fp16" });
+    const run = await ablateParity(withFiles(fp16Files()), { dtype: "fp16" });
+    const { model, clean, rows } = run;
     expect(model.thirdParty.manifest.dtype).toBe("fp16");
     expect(model.thirdParty.manifest.graphs.decoder).toBe("onnx/decoder_model_merged_fp16.onnx");
     // The cache the engine holds is float16 values, kept bit for bit.
     const key = clean.cache.keys[0]!;
     expect(Array.from(float16ToFloat32(float32ToFloat16(key)))).toEqual(Array.from(key));
+    // Exact to float16: onnxruntime on the float32 graph at batch 1, over a cache built by
+    // hand from the same float16 values, gives the same logits once rounded to float16
+    // (at most one float16 step apart, where batch 3 and batch 1 sum in another order).
+    const decoder = await ort.InferenceSession.create(`${FOLDER}/onnx/decoder_model_merged.onnx`);
+    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
+    for (const [i, mask] of masks.entries()) {
+      const expected = await referenceRow(decoder, run, mask);
+      const row = rows[i]!;
+      for (let v = 0; v < row.length; v++) {
+        const step = 2 ** (Math.floor(Math.log2(Math.max(Math.abs(expected[v]!), 2 ** -14))) - 10);
+        expect(Math.abs(row[v]! - expected[v]!)).toBeLessThanOrEqual(step);
+      }
+    }
+    await decoder.release();
     // Against the float32 model's whole-sequence PyTorch reference: float16 rounding of
     // the inputs, the cache and the logits only (half precision: 2^-11 relative).
     const scale = maxOf(parity.cleanLogits.map(Math.abs));
