@@ -32,6 +32,7 @@ import { evaluate } from "../../analyses/rankings/evaluate-image";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { wholeSequenceAblation } from "../../ablation/whole-sequence";
 import { maxOf } from "../../math/extent";
+import { decodeModel, encodeModel } from "../../model/graph/onnx";
 import type { VlmSession } from "../../model/session";
 
 interface Parity {
@@ -352,6 +353,35 @@ describe("third-party export errors", () => {
     await expect(deriveManifest(overlay(read, { "config.json": bytes(noToken) }))).rejects.toThrow(
       /names no image token \(image_token_id or image_token_index\)/,
     );
+  });
+
+  it("refuses the attention-level analyses up front, saying why, when the decoder cannot get the attention interface", async () => {
+    // A second Softmax in layer 1 (as a router would be) makes the layer's attention ambiguous.
+    const model = decodeModel(
+      new Uint8Array(readFileSync(`${folder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`)),
+    );
+    const nodes = model.graph!.node!;
+    const at = nodes.findIndex((n) => n.name === "/text/Softmax_1");
+    nodes.splice(at + 1, 0, { ...nodes[at]!, name: "router", output: ["router_out"] });
+    const loaded = await load(
+      overlay(read, { "onnx/decoder_model_merged.onnx": encodeModel(model) }),
+    );
+    const why =
+      /^token flow is unavailable: attention weights and attention knockout are unavailable for this model: the decoder's layer 1 has 2 Softmax nodes/;
+    const image = { ...testImage(64, 48), name: "t.png" };
+    await expect(flow(loaded, image)).rejects.toThrow(why);
+    await expect(evaluate(loaded, image, { baseline: { kind: "blank" } })).rejects.toThrow(
+      /ranking evaluation is unavailable: attention weights and attention knockout are unavailable/,
+    );
+    expect(loaded.thirdParty.manifest.capabilities).toMatchObject({
+      attentionWeights: false,
+      knockout: false,
+    });
+    expect(loaded.thirdParty.manifest.capabilities.notes.join(" ")).toMatch(
+      /layer 1 has 2 Softmax nodes.*token-level flow are unavailable/,
+    );
+    // Ask and ablation still run.
+    expect((await ask(loaded, image, { top: 1 })).top).toHaveLength(1);
   });
 
   it("opens the quantised variant when a folder holds only that", async () => {
