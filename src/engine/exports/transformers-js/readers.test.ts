@@ -98,9 +98,9 @@ describe("external data over a URL", () => {
   }
   const fetchFn = (async (input: RequestInfo | URL) => {
     const path = new URL(String(input)).pathname.replace(/^\/m\//, "");
-    let bytes: Uint8Array;
+    let bytes: Uint8Array<ArrayBuffer>;
     try {
-      bytes = files[path] ? files[path]() : readFileSync(`${fixture}/${path}`);
+      bytes = new Uint8Array(files[path] ? files[path]() : readFileSync(`${fixture}/${path}`));
     } catch {
       return new Response(null, { status: 404 });
     }
