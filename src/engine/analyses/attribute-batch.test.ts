@@ -65,6 +65,9 @@ describe("attribution batch size", () => {
     expect(AttributionResultSchema.parse(JSON.parse(JSON.stringify(chosen))).batch).toEqual(
       chosen.batch,
     );
+    // Parsed back, the result keeps its keys' order: a permalink rebuilds byte for byte.
+    const json = JSON.stringify(chosen);
+    expect(JSON.stringify(AttributionResultSchema.parse(JSON.parse(json)))).toBe(json);
   });
 
   it("states the cache per row from the prefilled cache and the session's weights", async () => {

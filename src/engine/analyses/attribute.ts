@@ -103,7 +103,6 @@ export async function attribute(
     target: kind,
     baseline: baselineLabel(spec),
     settings,
-    batch: { size: batch.batch, reason: `${choice.reason}${batch.describe()}` },
     layers,
     heads,
     scores: headGrid(run.scores, layers, heads),
@@ -114,6 +113,8 @@ export async function attribute(
       heads,
     ),
     fit: { heldOutR: run.heldOutR, trainMasks: run.trainCount, heldOutMasks: run.heldOutCount },
+    // After `fit`, where the schema has it: an opened result must rebuild byte for byte.
+    batch: { size: batch.batch, reason: `${choice.reason}${batch.describe()}` },
     ...(run.stopping ? { stopping: run.stopping } : {}),
     clean: { target: targetValue(clean, 0, vocab, answerId, kind), top: model.top(clean, 0, 5) },
     timings: {
