@@ -3,14 +3,15 @@ import { decodePeerCount, ownedRequest } from "./decode-peers";
 import type { DecodeRequest } from "../engine";
 
 describe("decodePeerCount", () => {
-  it("adds a peer when the cores hold a second copy at the same thread count, on wasm only", () => {
-    expect(decodePeerCount(2, 1, "wasm")).toBe(1);
-    expect(decodePeerCount(1, 1, "wasm")).toBe(0);
-    expect(decodePeerCount(4, 2, "wasm")).toBe(1);
-    expect(decodePeerCount(6, 4, "wasm")).toBe(0);
-    expect(decodePeerCount(8, 4, "wasm")).toBe(1);
-    expect(decodePeerCount(8, 1, "webgpu")).toBe(0);
-    expect(decodePeerCount(2, 0, "wasm")).toBe(1);
+  it("starts the peers asked for that the cores hold beside the worker, on wasm only", () => {
+    expect(decodePeerCount(0, 8, 1, "wasm")).toBe(0);
+    expect(decodePeerCount(1, 2, 1, "wasm")).toBe(1);
+    expect(decodePeerCount(2, 2, 1, "wasm")).toBe(1);
+    expect(decodePeerCount(1, 1, 1, "wasm")).toBe(0);
+    expect(decodePeerCount(3, 8, 2, "wasm")).toBe(3);
+    expect(decodePeerCount(1, 6, 4, "wasm")).toBe(0);
+    expect(decodePeerCount(1, 8, 1, "webgpu")).toBe(0);
+    expect(decodePeerCount(1, 2, 0, "wasm")).toBe(1);
   });
 });
 

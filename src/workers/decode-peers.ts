@@ -7,13 +7,20 @@ import type { DecodePeer, DecodeRequest } from "../engine";
 import type { DecodePeerApi } from "./decode-peer.worker";
 
 /**
- * How many peers to start: one when the cores hold a second copy of the model at the
- * inference worker's thread count, so that both run at once; none on WebGPU (one device
- * queue), for third-party models (their weights would be held twice), or on one core.
+ * How many of the `requested` peers to start: none on WebGPU (one device queue), and no
+ * more than the cores hold beside the inference worker at its thread count. Off unless
+ * asked for (`tune({ decodePeers })`, the browser bench's `peers=N`): the split has been
+ * timed only on a loaded machine, where it did not pay (README, "Speed").
  */
-export function decodePeerCount(cores: number, wasmThreads: number, backend: string): number {
+export function decodePeerCount(
+  requested: number,
+  cores: number,
+  wasmThreads: number,
+  backend: string,
+): number {
   if (backend !== "wasm") return 0;
-  return cores >= 2 * Math.max(1, wasmThreads) ? 1 : 0;
+  const room = Math.floor(cores / Math.max(1, wasmThreads)) - 1;
+  return Math.max(0, Math.min(requested, room));
 }
 
 /**

@@ -145,8 +145,12 @@ let peersReady: Promise<number> = Promise.resolve(0);
 /** Starts the peers for the bundled model; `split` uses them once they are warm. */
 function startPeers(modelBaseUrl: string, backend: string): Promise<number> {
   const threads = tuning.wasmThreads ?? ort.env.wasm.numThreads ?? 1;
-  const count =
-    tuning.decodePeers ?? decodePeerCount(navigator.hardwareConcurrency || 1, threads, backend);
+  const count = decodePeerCount(
+    tuning.decodePeers ?? 0,
+    navigator.hardwareConcurrency || 1,
+    threads,
+    backend,
+  );
   const session = split;
   if (count === 0 || session === null) return Promise.resolve(0);
   const starting = Array.from({ length: count }, () => startDecodePeer(modelBaseUrl, threads));
