@@ -10,7 +10,7 @@ import type { DecodePeerApi } from "./decode-peer.worker";
  * How many of the `requested` peers to start: none on WebGPU (one device queue), and no
  * more than the cores hold beside the inference worker at its thread count. Off unless
  * asked for (`tune({ decodePeers })`, the browser bench's `peers=N`): the split has been
- * timed only on a loaded machine, where it did not pay (README, "Speed").
+ * timed only on a loaded machine, with no clear answer (README).
  */
 export function decodePeerCount(
   requested: number,
