@@ -12,7 +12,6 @@ import { readFileSync } from "node:fs";
 import { ort } from "../../node";
 import { decodeModel } from "./onnx";
 import { unfuseAttention } from "./unfuse-attention";
-import { parseGraph } from "../layer-entry";
 
 const [path, flag] = process.argv.slice(2);
 if (!path) throw new Error("usage: measure-rewrite.ts <decoder.onnx> [--check]");
@@ -28,7 +27,6 @@ const timed = <T>(label: string, run: () => T): T => {
 // A Buffer is a Uint8Array: no copy of the file.
 const bytes: Uint8Array = timed("read", () => readFileSync(path));
 console.log(`file ${mib(bytes.length)}`);
-timed("hand-written wire-format parse (layer-entry parseGraph)", () => parseGraph(bytes));
 timed("protobufjs decode", () => decodeModel(bytes));
 // The floor for writing any new model: one copy of the file into fresh memory.
 timed("one copy of the file (Uint8Array.set)", () => new Uint8Array(bytes.length).set(bytes));
