@@ -66,13 +66,25 @@ export function exposeSoftmaxAttention(
     layers = Math.max(layers, Number(match[1]) + 1);
   }
   if (layers === 0) bad("the decoder has no past_key_values.{l}.key inputs");
-  // The bias and probabilities are float32: the scores must be too.
-  const notFloat = (graph.input ?? []).find(
-    (i) => PAST.test(i.name ?? "") && i.type?.tensor_type?.elem_type !== DataType.FLOAT,
+  // The interface is float32 whatever the graph computes in. A float32 cache: the bias is
+  // added as it is and the probabilities passed on (bit for bit the clean run). Otherwise
+  // (a float16 cache, whether the graph computes in float16 or casts to float32 inside)
+  // the bias is cast like the scores (CastLike takes the type from the scores at run
+  // time, so no type inference is needed) and the probabilities cast to float32.
+  const pastTypes = new Set(
+    (graph.input ?? [])
+      .filter((i) => PAST.test(i.name ?? ""))
+      .map((i) => i.type?.tensor_type?.elem_type ?? 0),
   );
-  if (notFloat)
+  const float32 = pastTypes.size === 1 && pastTypes.has(DataType.FLOAT);
+  const unknown = [...pastTypes].find((t) => t !== DataType.FLOAT && t !== DataType.FLOAT16);
+  if (unknown !== undefined)
     bad(
-      `the decoder's ${notFloat.name} is not float32 (ONNX type ${notFloat.type?.tensor_type?.elem_type ?? "unknown"}): exposing attention is done on float32 decoders only`,
+      `the decoder's past cache has ONNX type ${unknown}: exposing attention is done on float32 or float16 caches`,
+    );
+  if (!float32 && opset < 15)
+    bad(
+      `the decoder has a float16 cache and imports ONNX opset ${opset}: casting the attention bias to the scores' type needs CastLike (opset 15)`,
     );
   const found: NodeProto[][] = Array.from({ length: layers }, () => []);
   for (const node of graph.node ?? []) {
@@ -102,11 +114,20 @@ export function exposeSoftmaxAttention(
       continue;
     }
     const e = new Emitter(used, `/headflow/layers.${l}/attn`);
-    if (options.bias) node.input = [e.op("Add", [node.input![0]!, attentionBias(l)])];
+    if (options.bias) {
+      const scores = node.input![0]!;
+      const bias = float32 ? attentionBias(l) : e.op("CastLike", [attentionBias(l), scores]);
+      node.input = [e.op("Add", [scores, bias])];
+    }
     nodes.push(...e.nodes, node);
     if (options.attentions) {
       const out = new Emitter(used, `/headflow/layers.${l}/attn`);
-      out.node("Identity", [node.output![0]!], { outputs: [attentions(l)] });
+      if (float32) out.node("Identity", [node.output![0]!], { outputs: [attentions(l)] });
+      else
+        out.node("Cast", [node.output![0]!], {
+          attributes: { to: DataType.FLOAT },
+          outputs: [attentions(l)],
+        });
       nodes.push(...out.nodes);
     }
   }
