@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePeerCount, ownedRequest } from "./decode-peers";
+import { DEFAULT_DECODE_PEERS, decodePeerCount, ownedRequest } from "./decode-peers";
 import type { DecodeRequest } from "../engine";
 
 describe("decodePeerCount", () => {
@@ -12,6 +12,12 @@ describe("decodePeerCount", () => {
     expect(decodePeerCount(1, 6, 4, "wasm")).toBe(0);
     expect(decodePeerCount(1, 8, 1, "webgpu")).toBe(0);
     expect(decodePeerCount(1, 2, 0, "wasm")).toBe(1);
+  });
+
+  it("by default gives a 2-core machine the one peer that was measured to pay", () => {
+    expect(decodePeerCount(DEFAULT_DECODE_PEERS, 2, 1, "wasm")).toBe(1);
+    expect(decodePeerCount(DEFAULT_DECODE_PEERS, 16, 1, "wasm")).toBe(DEFAULT_DECODE_PEERS);
+    expect(decodePeerCount(DEFAULT_DECODE_PEERS, 2, 2, "wasm")).toBe(0);
   });
 });
 

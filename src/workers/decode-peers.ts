@@ -7,10 +7,16 @@ import type { DecodePeer, DecodeRequest } from "../engine";
 import type { DecodePeerApi } from "./decode-peer.worker";
 
 /**
+ * Peers started when `tune` does not say: on the 2-core machine one peer (all the cores
+ * allow beside a 1-thread worker) took the default attribution from 3.06 s to 1.90 s
+ * (README, docs/measurements/browser-bench-wasm-peers-quiet.json). More cores get up to
+ * three: each peer holds a whole copy of the bundled model, and more were not measured.
+ */
+export const DEFAULT_DECODE_PEERS = 3;
+
+/**
  * How many of the `requested` peers to start: none on WebGPU (one device queue), and no
- * more than the cores hold beside the inference worker at its thread count. Off unless
- * asked for (`tune({ decodePeers })`, the browser bench's `peers=N`): the split has been
- * timed only on a loaded machine, with no clear answer (README).
+ * more than the cores hold beside the inference worker at its thread count.
  */
 export function decodePeerCount(
   requested: number,

@@ -53,7 +53,7 @@ export interface WorkerTuning {
   wasmThreads?: number;
   /** Enter the decoder at each mask's first ablated layer on wasm (default: true). */
   layerEntry?: boolean;
-  /** Decode peers sharing the mask runs (default none; decode-peers.ts decodePeerCount). */
+  /** Decode peers sharing the mask runs (default DEFAULT_DECODE_PEERS, capped by the cores). */
   decodePeers?: number;
 }
 

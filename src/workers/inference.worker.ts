@@ -13,7 +13,12 @@ import { isCancelRaised } from "./cancel-flag";
 import { toModelResolution } from "./model-image";
 import { createFitLink } from "./fit-link";
 import { openEntryGraphs, type EntryGraphsReport } from "./entry-graphs";
-import { decodePeerCount, startDecodePeer, type StartedPeer } from "./decode-peers";
+import {
+  DEFAULT_DECODE_PEERS,
+  decodePeerCount,
+  startDecodePeer,
+  type StartedPeer,
+} from "./decode-peers";
 import type { ScoringApi } from "./scoring-api";
 import { forwardingFitter } from "./scoring-fitter";
 import type { FlowRequest, KnockoutRequest, TokenFlowRun } from "./token-flow-types";
@@ -146,7 +151,7 @@ let peersReady: Promise<number> = Promise.resolve(0);
 function startPeers(modelBaseUrl: string, backend: string): Promise<number> {
   const threads = tuning.wasmThreads ?? ort.env.wasm.numThreads ?? 1;
   const count = decodePeerCount(
-    tuning.decodePeers ?? 0,
+    tuning.decodePeers ?? DEFAULT_DECODE_PEERS,
     navigator.hardwareConcurrency || 1,
     threads,
     backend,
