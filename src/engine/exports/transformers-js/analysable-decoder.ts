@@ -2,8 +2,10 @@
  * The decoder graph a third-party export is opened with. Exports written by
  * onnxruntime-genai's model builder use onnxruntime's GroupQueryAttention, which refuses
  * a batch > 1 when several tokens follow a past cache: exactly the batched suffix runs of
- * ablation and attribution. Such a decoder is rewritten into plain attention ops
- * (../../model/graph/unfuse-attention.ts) before its session opens. Either way the graph
+ * ablation and attribution. Such a decoder, and one with onnxruntime's MultiHeadAttention
+ * or Attention ops (optimizer fusions: no bias input, no probabilities out), is rewritten
+ * into plain attention ops (../../model/graph/unfuse-attention.ts) before its session
+ * opens. Either way the graph
  * gets the attention interface the attention-level analyses need (
  * `attention_bias.{l}` inputs, `attentions.{l}` outputs; ../../model/graph/attention-io.ts):
  * from the rewrite, or, for attention already written as MatMul/Softmax, by adding them at
@@ -11,16 +13,20 @@
  * against config.json.
  */
 import { HeadflowError, errorMessage } from "../../errors";
-import { decodeModel } from "../../model/graph/onnx";
 import { exposeSoftmaxAttention } from "../../model/graph/softmax-attention";
-import { FUSED_ATTENTION, unfuseAttention } from "../../model/graph/unfuse-attention";
+import {
+  FUSED_ATTENTION,
+  hasFusedAttention,
+  unfuseAttention,
+} from "../../model/graph/unfuse-attention";
+import { quantiseRowsOf } from "../../model/graph/row-quantisation";
 import type { ThirdPartyManifest } from "./config";
 
 export interface AnalysableDecoder {
   /** The graph to open: rewritten, or the export's own. */
   bytes: Uint8Array;
   rewritten: boolean;
-  /** Why a GroupQueryAttention decoder was not rewritten (it then runs as exported). */
+  /** Why a fused-attention decoder was not rewritten (it then runs as exported). */
   refusal: string | null;
   /**
    * Why the graph has no attention interface (attention-level analyses unavailable), or
@@ -33,6 +39,7 @@ const INTERFACE = { bias: true, attentions: true } as const;
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const GQA = encode("GroupQueryAttention");
+const DYNAMIC_QUANTISATION = encode("DynamicQuantizeLinear");
 const OTHER_FUSED = FUSED_ATTENTION.filter((op) => op !== "GroupQueryAttention").map(encode);
 
 /** Whether `bytes` contains `needle` (a cheap test before parsing the whole model). */
@@ -48,10 +55,34 @@ export function containsBytes(bytes: Uint8Array, needle: Uint8Array): boolean {
 }
 
 export function analysableDecoder(
+  exported: Uint8Array,
+  tp: Pick<ThirdPartyManifest, "layers" | "queryHeads" | "kvHeads" | "headDim">,
+): AnalysableDecoder {
+  // Dynamically quantised decoders (quantize_dynamic's q8 / int8 / uint8) quantise each
+  // activation over the whole batch: made per row first, so that batch rows stay
+  // independent (../../model/graph/row-quantisation.ts). When that cannot be done,
+  // batched runs after a past are refused, as for fused attention that is not rewritten.
+  let bytes = exported;
+  let rowRefusal: string | null = null;
+  if (containsBytes(bytes, DYNAMIC_QUANTISATION)) {
+    try {
+      bytes = quantiseRowsOf(bytes);
+    } catch (error) {
+      if (!(error instanceof HeadflowError)) throw error;
+      rowRefusal = errorMessage(error);
+    }
+  }
+  const result = attentionRewritten(bytes, tp);
+  return rowRefusal !== null && result.refusal === null
+    ? { ...result, refusal: rowRefusal }
+    : result;
+}
+
+function attentionRewritten(
   bytes: Uint8Array,
   tp: Pick<ThirdPartyManifest, "layers" | "queryHeads" | "kvHeads" | "headDim">,
 ): AnalysableDecoder {
-  if (!containsBytes(bytes, GQA)) return withSoftmaxAttention(bytes);
+  if (!containsBytes(bytes, GQA) && !hasOtherFused(bytes)) return withSoftmaxAttention(bytes);
   let unfused: ReturnType<typeof unfuseAttention>;
   try {
     unfused = unfuseAttention(bytes, INTERFACE);
@@ -74,7 +105,14 @@ export function analysableDecoder(
   return { bytes: unfused.bytes, rewritten: true, refusal: null, attentionRefusal: null };
 }
 
-/** A decoder without GroupQueryAttention: its Softmax attention gets the interface. */
+/** Whether the graph has MultiHeadAttention / Attention nodes (com.microsoft). */
+function hasOtherFused(bytes: Uint8Array): boolean {
+  // "Attention" is a substring of many names: a cheap pre-test only, the parse decides.
+  if (!OTHER_FUSED.some((op) => containsBytes(bytes, op))) return false;
+  return hasFusedAttention(bytes);
+}
+
+/** A decoder without fused attention: its Softmax attention gets the interface. */
 function withSoftmaxAttention(bytes: Uint8Array): AnalysableDecoder {
   const asIs = (attentionRefusal: string) => ({
     bytes,
@@ -82,16 +120,6 @@ function withSoftmaxAttention(bytes: Uint8Array): AnalysableDecoder {
     refusal: null,
     attentionRefusal,
   });
-  // "Attention" is a substring of the others: a cheap pre-test only, the parse decides.
-  if (OTHER_FUSED.some((op) => containsBytes(bytes, op))) {
-    const fused = FUSED_ATTENTION.find((op) =>
-      decodeModel(bytes).graph?.node?.some((n) => n.domain === "com.microsoft" && n.op_type === op),
-    );
-    if (fused)
-      return asIs(
-        `the decoder's fused ${fused} attention is not rewritten yet (only GroupQueryAttention and plain MatMul/Softmax attention are)`,
-      );
-  }
   try {
     const exposed = exposeSoftmaxAttention(bytes, INTERFACE);
     return { bytes: exposed.bytes, rewritten: true, refusal: null, attentionRefusal: null };

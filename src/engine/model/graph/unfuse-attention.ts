@@ -14,12 +14,17 @@
  * follow the kernel: row b's new tokens sit at seqlens_k[b] + 1 - length + i, and token
  * i sees the keys up to its own position (group_query_attention.cc). The layer l of a node
  * is read from its past input `past_key_values.{l}.key` (graph-names.ts).
+ *
+ * MultiHeadAttention and Attention nodes (the fusions of onnxruntime's transformers
+ * optimizer and onnxscript) get the same treatment from multi-head-attention.ts: they do
+ * batch over a past, but have no bias input per analysis and return no probabilities.
  */
 import { HeadflowError } from "../../errors";
 import { attentionBias, attentions } from "../graph-names";
 import { addAttentionInterface } from "./attention-io";
 import { Emitter, usedNames } from "./emitter";
 import { readGqa, type GqaSpec } from "./group-query-attention";
+import { emitMha, graphFacts, readMha } from "./multi-head-attention";
 import {
   DataType,
   decodeModel,
@@ -178,20 +183,15 @@ function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: Unfuse
 }
 
 /**
- * Rewrites every GroupQueryAttention node of a decoder (see the header). Throws a
- * HeadflowError naming the node for forms it cannot reproduce exactly, and when the
- * graph has other fused attention (MultiHeadAttention, Attention: not rewritten yet).
+ * Rewrites every fused attention node of a decoder (GroupQueryAttention,
+ * MultiHeadAttention, Attention; see the header). Throws a HeadflowError naming the node
+ * for forms it cannot reproduce exactly.
  */
 export function unfuseAttention(model: Uint8Array, options: UnfuseOptions = {}): UnfusedDecoder {
   const decoded = decodeModel(model);
   const graph = decoded.graph;
   if (!graph) bad("the decoder model has no graph");
   const nodes = graph.node ?? [];
-  const other = nodes.find((n) => isFused(n) && n.op_type !== "GroupQueryAttention");
-  if (other)
-    bad(
-      `the decoder's ${other.op_type} node ${other.name ?? ""} is not rewritten yet (only GroupQueryAttention is)`,
-    );
   const opset = opsetVersion(decoded, "");
   if (opset === null || opset < 13)
     bad(
@@ -200,6 +200,7 @@ export function unfuseAttention(model: Uint8Array, options: UnfuseOptions = {}):
   const initializers = new Map<string, TensorProto>();
   for (const t of graph.initializer ?? []) if (t.name) initializers.set(t.name, t);
   const dims = lastDims(graph);
+  const facts = graphFacts(graph);
   const used = usedNames(graph);
 
   const layers: UnfusedDecoder["layers"] = [];
@@ -207,24 +208,36 @@ export function unfuseAttention(model: Uint8Array, options: UnfuseOptions = {}):
   const added: TensorProto[] = [];
   let order = 0;
   for (const node of nodes) {
-    if (node.op_type !== "GroupQueryAttention" || node.domain !== "com.microsoft") {
+    if (!isFused(node)) {
       rewritten.push(node);
       continue;
     }
-    const spec = readGqa(
-      node,
-      (name) => initializers.get(name),
-      (name) => dims.get(name) ?? null,
-    );
-    const layer = layerOf(spec, order++);
-    if (layers[layer]) bad(`two attention nodes read the past cache of layer ${layer}`);
-    layers[layer] = { heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim };
+    let layer: number;
+    let emit: (e: Emitter) => void;
+    if (node.op_type === "GroupQueryAttention") {
+      const spec = readGqa(
+        node,
+        (name) => initializers.get(name),
+        (name) => dims.get(name) ?? null,
+      );
+      layer = layerOf(spec, order++);
+      if (layers[layer]) bad(`two attention nodes read the past cache of layer ${layer}`);
+      layers[layer] = { heads: spec.heads, kvHeads: spec.kvHeads, headDim: spec.headDim };
+      emit = (e) => emitAttention(e, spec, layer, options);
+    } else {
+      const spec = readMha(node, facts);
+      layer = spec.layer;
+      order++;
+      if (layers[layer]) bad(`two attention nodes read the past cache of layer ${layer}`);
+      layers[layer] = { heads: spec.heads, kvHeads: spec.heads, headDim: spec.headDim };
+      emit = (e) => emitMha(e, spec, options);
+    }
     const emitter = new Emitter(used, `/headflow/layers.${layer}/attn`);
-    emitAttention(emitter, spec, layer, options);
+    emit(emitter);
     rewritten.push(...emitter.nodes);
     added.push(...emitter.initializers);
   }
-  if (layers.length === 0) bad("the decoder has no GroupQueryAttention node to rewrite");
+  if (layers.length === 0) bad("the decoder has no fused attention node to rewrite");
   const missing = layers.findIndex((l) => l === undefined);
   if (missing >= 0 || layers.length !== order)
     bad(`the decoder's attention layers are not numbered 0..${order - 1}`);
