@@ -291,6 +291,14 @@ describe("forms the MultiHeadAttention / Attention rewrite refuses", () => {
     expect(() => unfuseAttention(bytes)).toThrow(/has no past_key \/ past_value/);
   });
 
+  it("refuses a float16 cache (the emitted constants are float32)", () => {
+    const bytes = edited("mha-rotary", (m) => {
+      for (const input of m.graph!.input!)
+        if (input.name!.startsWith("past_key_values.")) input.type!.tensor_type!.elem_type = 10;
+    });
+    expect(() => unfuseAttention(bytes)).toThrow(/its key\/value cache is not float32/);
+  });
+
   it("refuses a key padding mask whose rank the graph does not state", () => {
     const bytes = edited("mha-causal", (m) => {
       const cast = m.graph!.node!.find((n) => n.name === "/model/attention_mask/Cast")!;

@@ -20,7 +20,8 @@
  * Forms refused with the reason: no past input (an encoder or cross-attention: key/value
  * may then be [B, N, L, H]), a mask of another rank than 2 or of unknown rank, Attention's
  * do_rotary / past_present_share_buffer / unequal qkv_hidden_sizes / past_sequence_length,
- * MultiHeadAttention's past_sequence_length / cache_indirection inputs and qk output.
+ * MultiHeadAttention's past_sequence_length / cache_indirection inputs and qk output, a
+ * cache that is not float32.
  * Rotary done outside the op (com.microsoft RotaryEmbedding nodes) is left as it is: it
  * runs batched.
  */
@@ -70,13 +71,18 @@ export interface GraphFacts {
   producer: Map<string, NodeProto>;
   /** The stated shape of graph inputs and value_info (dims: number, or null when symbolic). */
   shapes: Map<string, (number | null)[]>;
+  /** The stated element type of graph inputs and value_info. */
+  types: Map<string, number>;
 }
 
 export function graphFacts(graph: GraphProto): GraphFacts {
   const producer = new Map<string, NodeProto>();
   for (const node of graph.node ?? []) for (const out of node.output ?? []) producer.set(out, node);
   const shapes = new Map<string, (number | null)[]>();
+  const types = new Map<string, number>();
   for (const info of [...(graph.input ?? []), ...(graph.value_info ?? [])]) {
+    const elem = info.type?.tensor_type?.elem_type;
+    if (info.name && elem) types.set(info.name, elem);
     const shape = info.type?.tensor_type?.shape;
     if (info.name && shape)
       shapes.set(
@@ -84,7 +90,7 @@ export function graphFacts(graph: GraphProto): GraphFacts {
         (shape.dim ?? []).map((d) => (toNumber(d.dim_value) > 0 ? toNumber(d.dim_value) : null)),
       );
   }
-  return { producer, shapes };
+  return { producer, shapes, types };
 }
 
 const KNOWN: Record<FusedOp, Set<string>> = {
@@ -118,12 +124,17 @@ const SHAPE_KEEPING = new Set(["Cast", "Identity"]);
 function pastSource(
   name: string,
   facts: GraphFacts,
-): { layer: number; dims: (number | null)[] } | null {
+): { layer: number; dims: (number | null)[]; type: number | null } | null {
   let frontier = [name];
   for (let depth = 0; depth < 4 && frontier.length > 0; depth++) {
     for (const tensor of frontier) {
       const match = /^past_key_values\.(\d+)\.key$/.exec(tensor);
-      if (match) return { layer: Number(match[1]), dims: facts.shapes.get(tensor) ?? [] };
+      if (match)
+        return {
+          layer: Number(match[1]),
+          dims: facts.shapes.get(tensor) ?? [],
+          type: facts.types.get(tensor) ?? null,
+        };
     }
     frontier = frontier.flatMap((t) => facts.producer.get(t)?.input ?? []).filter((t) => t !== "");
   }
@@ -185,6 +196,9 @@ export function readMha(node: NodeProto, facts: GraphFacts): MhaSpec {
   const source = pastSource(input(pastAt), facts);
   if (!source)
     refuse(node, `its past ${input(pastAt)} does not come from a past_key_values.{l}.key input`);
+  // The emitted scale and mask constants are float32: an fp16 graph would not open.
+  if (source.type !== DataType.FLOAT)
+    refuse(node, "its key/value cache is not float32 (only float32 graphs are rewritten yet)");
   const headDim = source.dims[3] ?? null;
   if (headDim === null || source.dims.length !== 4)
     refuse(node, `the head size of past_key_values.${source.layer}.key is not stated`);
