@@ -19,7 +19,7 @@ import { sliceImageKv, type KvCache } from "../../model/kv";
 import type { ModelDims, VlmSession } from "../../model/session";
 import type { Prefilled } from "../../model/prefill";
 import type { ReadFile } from "../../model/files";
-import { decodeModel } from "../../model/graph/onnx";
+import { AttributeType, DataType, decodeModel, encodeModel } from "../../model/graph/onnx";
 import { ExportDecoder } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
 import { dtypePlan, type DtypeBackend } from "./dtypes";
@@ -291,6 +291,28 @@ describe.each(CASES)("quantised decoder $dtype", ({ file, float, op, weights, to
     }
     expect(maxError).toBeLessThan(1e-4);
     await Promise.all([rewritten.release(), exported.release()]);
+  });
+});
+
+describe("a dynamically quantised decoder that cannot be made per row", () => {
+  it("still gets its attention rewritten, and batched runs after a past are refused with the reason", () => {
+    const model = decodeModel(read("quantised/onnx/decoder_model_merged_quantized.onnx"));
+    const dynamic = model.graph!.node!.find((n) => n.op_type === "DynamicQuantizeLinear")!;
+    // Its zero point read by another op than MatMulInteger: per-row zero points would
+    // change that op's input shape.
+    model.graph!.node!.push({
+      op_type: "Cast",
+      name: "zero_point_as_float",
+      input: [dynamic.output![2]!],
+      output: ["zero_point_as_float_output"],
+      attribute: [{ name: "to", type: AttributeType.INT, i: DataType.FLOAT }],
+    });
+    const result = analysableDecoder(encodeModel(model), GEOMETRY);
+    expect(result.rewritten).toBe(true);
+    expect(result.attentionRefusal).toBeNull();
+    expect(result.refusal).toMatch(
+      /^DynamicQuantizeLinear node .*: its zero point feeds Cast zero_point_as_float; its batch rows would not be quantised independently$/,
+    );
   });
 });
 
