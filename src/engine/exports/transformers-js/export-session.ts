@@ -217,7 +217,7 @@ export class ThirdPartySession implements VlmSession {
       return Promise.reject(
         new HeadflowError(
           "bad-model",
-          `this export's decoder cannot run ${batch} sequences after a past cache (onnxruntime's GroupQueryAttention takes one), and its attention could not be rewritten: ${this.batchRefusal}`,
+          `this export's decoder cannot run ${batch} sequences after a past cache (its fused attention takes one, or it quantises activations over the whole batch), and it could not be rewritten: ${this.batchRefusal}`,
         ),
       );
     }
