@@ -75,6 +75,8 @@ export interface BrowserRun {
   browserVersion: string;
   /** One default attribution; `batchSize`: masks per run instead of the default. */
   attribute(image: NamedImage, batchSize?: number): Promise<PageAttribution>;
+  /** Any other method of the page's `window.headflowBench` (browser-page/main.ts). */
+  call(method: string, args: unknown[]): Promise<unknown>;
   pageErrors: string[];
   close(): Promise<void>;
 }
@@ -85,9 +87,14 @@ export interface BrowserBench {
   close(): Promise<void>;
 }
 
+/**
+ * `mounts`: more folders served beside the bundle, by URL prefix (`/real-scale/`), e.g. a
+ * third-party export the page loads after the bundled model, as the app's Model control does.
+ */
 export async function openBrowserBench(
   modelDir: string,
   log: (text: string) => void,
+  mounts: Record<string, string> = {},
 ): Promise<BrowserBench> {
   const [{ build }, { chromium }, { findChromium }] = await Promise.all([
     import("vite"),
@@ -113,7 +120,10 @@ export async function openBrowserBench(
       resolve: { dedupe: ["onnxruntime-web", "onnxruntime-common"] },
       build: { outDir, emptyOutDir: true, target: "es2022", chunkSizeWarningLimit: 4000 },
     });
-    server = await serve(outDir, resolve(modelDir));
+    server = await serve(outDir, {
+      ...Object.fromEntries(Object.entries(mounts).map(([prefix, dir]) => [prefix, resolve(dir)])),
+      "/model/": resolve(modelDir),
+    });
   } catch (error) {
     await cleanUp();
     throw error;
@@ -163,6 +173,16 @@ export async function openBrowserBench(
                 start.question,
                 batchSize ?? null,
               ] as const,
+            ),
+          call: (method, args) =>
+            page.evaluate(
+              ([name, values]) =>
+                (
+                  (window as unknown as { headflowBench: Record<string, unknown> }).headflowBench[
+                    name
+                  ] as (...a: unknown[]) => Promise<unknown>
+                )(...values),
+              [method, args] as const,
             ),
           close: () => browser.close(),
         };
@@ -241,12 +261,13 @@ export async function browserTimings(
   }
 }
 
-/** Static files: the built page at /, the model bundle at /model/, with COOP/COEP. */
-function serve(pageDir: string, modelDir: string): Promise<Server> {
+/** Static files: the built page at /, folders at their prefixes (`/model/`: the bundle), with COOP/COEP. */
+function serve(pageDir: string, mounts: Record<string, string>): Promise<Server> {
   const server = createServer((request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
-    const [root, relative] = path.startsWith("/model/")
-      ? [modelDir, path.slice("/model/".length)]
+    const mount = Object.keys(mounts).find((prefix) => path.startsWith(prefix));
+    const [root, relative] = mount
+      ? [mounts[mount]!, path.slice(mount.length)]
       : [pageDir, path === "/" ? "index.html" : path.slice(1)];
     const file = normalize(join(root, relative));
     const headers = {

@@ -17,6 +17,8 @@ import { measurePeakWithDecoderShapes } from "../bench/matmul-peak";
 import { HALF_B_MODEL, projectJob } from "../bench/projection";
 import { compareWithPytorch } from "../bench/pytorch";
 import { measureSetsThroughput } from "../bench/sets-throughput";
+import { realScaleBench } from "../bench/real-scale";
+import { realScaleOptions } from "../bench/real-scale-geometry";
 import { benchBaseline, benchSetup, defaultImage } from "../bench/setup";
 import { round } from "../bench/stats";
 import { DEFAULT_MODEL, openImage, openModel } from "../context";
@@ -27,6 +29,8 @@ export const BENCH_HELP = `headflow bench [--masks N] [--repeats R] [--samples N
               [--browser] [--browser-repeats R] [--throughput-images N] [--out FILE] [--model DIR|URL]
 headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [--baseline B] [--out FILE]
                [--model DIR|URL]
+headflow bench --real-scale [--real-scale-dir DIR] [--real-scale-only node|browser]
+               [--browser-minutes M] [--out FILE]
   Measures: key/value reuse + batching vs naive recomputation (same masks, same runtime);
   one default attribution's wall time and achieved GFLOP/s vs the measured fp32 matmul
   peak; and, with --pytorch auto (default), the PyTorch reference attribution
@@ -41,7 +45,13 @@ headflow bench --defaults --images DIR|SPLIT [--question Q] [--alphas A,B,...] [
   assumptions written out (src/cli/bench/projection.ts).
   --defaults: held-out r and seed agreement over a grid of samples x alpha on the images
   in DIR, or on 8 scenes of a generator split such as training/data/out/heldout (the
-  measurement behind the attribution defaults; see src/engine/README.md).`;
+  measurement behind the attribution defaults; see src/engine/README.md).
+  --real-scale: a random-weight model of SmolVLM-256M's exact geometry, generated into
+  DIR (default .cache/real-scale/smolvlm-256m-random, git-ignored) when absent; load, ask,
+  one head ablation and a default 1000-mask attribution in Node and in headless Chromium
+  (wasm, the app's workers), with wall times, peak memory and the vision-encode vs mask
+  split; the browser part stops after M minutes (default 25) and records how far it got.
+  JSON to --out (default docs/measurements/real-scale.json).`;
 
 export async function benchCommand(args: string[], io: CliIo): Promise<number> {
   const options = parseOptions(args, {
@@ -62,8 +72,23 @@ export async function benchCommand(args: string[], io: CliIo): Promise<number> {
     images: { type: "string" },
     question: { type: "string" },
     alphas: { type: "string" },
+    "real-scale": { type: "boolean" },
+    "real-scale-dir": { type: "string" },
+    "real-scale-only": { type: "string" },
+    "browser-minutes": { type: "string" },
   });
   if (options.defaults) return defaultsCommand(options, io);
+  if (options["real-scale"]) {
+    let settings;
+    try {
+      settings = realScaleOptions(options);
+    } catch (error) {
+      throw new HeadflowError("bad-argument", (error as Error).message);
+    }
+    await checkWritableTarget(settings.out);
+    printJson(io, await realScaleBench(settings, (text) => io.stderr(`bench: ${text}\n`)));
+    return 0;
+  }
   const maskCount = integerOption("masks", options.masks, 256, 1, 100_000);
   const repeats = integerOption("repeats", options.repeats, 3, 1, 50);
   const samples = integerOption(
