@@ -25,6 +25,7 @@ import type { ThirdPartyManifest } from "./config";
 import { createGraphSession, openGraphFile, type GraphFile } from "./graph-files";
 import { checkDecoderGeometry } from "./decoder-io";
 import { float32Boundary } from "./float32-boundary";
+import { tilePerRun } from "./vision-tiles";
 import type { ProcessedInputs } from "./processor";
 import { ExportDecoder, floats } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
@@ -139,7 +140,8 @@ export class ThirdPartySession implements VlmSession {
       return { session, analysable: rewritten };
     });
     // fp16 / q4f16 graphs take and give float16: seen in float32 from here on.
-    const vision = float32Boundary(ort, openedVision.value);
+    // Idefics3 / SmolVLM: one tile per vision run, the memory of one (vision-tiles.ts).
+    const vision = tilePerRun(ort, float32Boundary(ort, openedVision.value));
     const embed = float32Boundary(ort, openedEmbed.value);
     const decoder = float32Boundary(ort, openedDecoder.value.session);
     const analysable = openedDecoder.value.analysable;
