@@ -14,6 +14,14 @@ export interface Architecture {
   visionInputs: readonly string[];
   /** The config.json key holding the image token id (transformers.js reads either). */
   imageTokenKeys: readonly string[];
+  /** The processor's call order: `(text, images)` (true) or `(images, text)`. */
+  textFirst: boolean;
+  /**
+   * Multimodal rotary positions (Qwen2-VL family): the decoder's position_ids are
+   * `[3, batch, seq]` from get_rope_index, the text config is config.json's top level,
+   * and the vision encoder takes the grid of each image (mrope.ts).
+   */
+  mrope?: { gridInput: string };
 }
 
 /** LLaVA: one image -> a fixed number of `<image>` tokens (LlavaProcessor). */
@@ -21,6 +29,7 @@ const LLAVA: Architecture = {
   modelTypes: ["llava"],
   visionInputs: [],
   imageTokenKeys: ["image_token_index", "image_token_id"],
+  textFirst: false,
 };
 
 /**
@@ -32,16 +41,38 @@ const IDEFICS3: Architecture = {
   modelTypes: ["idefics3", "smolvlm"],
   visionInputs: ["pixel_attention_mask"],
   imageTokenKeys: ["image_token_id", "image_token_index"],
+  textFirst: true,
 };
 
-const SUPPORTED = [LLAVA, IDEFICS3];
+/**
+ * Qwen2-VL: Qwen2VLImageProcessor resizes the image to multiples of patch x merge pixels
+ * (smart_resize) and flattens it into patches; Qwen2VLProcessor expands each
+ * `<|image_pad|>` into grid_t * grid_h * grid_w / merge^2 tokens; the vision encoder takes
+ * the patches and `grid_thw` (transformers.js models/qwen2_vl/: processing_qwen2_vl.js,
+ * image_processing_qwen2_vl.js, modeling_qwen2_vl.js encode_image).
+ */
+const QWEN2_VL: Architecture = {
+  modelTypes: ["qwen2_vl"],
+  visionInputs: ["grid_thw"],
+  imageTokenKeys: ["image_token_id"],
+  textFirst: true,
+  mrope: { gridInput: "grid_thw" },
+};
+
+/** Qwen2.5-VL: as Qwen2-VL, the grid input named image_grid_thw (modeling_qwen2_5_vl.js). */
+const QWEN2_5_VL: Architecture = {
+  ...QWEN2_VL,
+  modelTypes: ["qwen2_5_vl"],
+  visionInputs: ["image_grid_thw"],
+  mrope: { gridInput: "image_grid_thw" },
+};
+
+const SUPPORTED = [LLAVA, IDEFICS3, QWEN2_VL, QWEN2_5_VL];
 
 export const SUPPORTED_MODEL_TYPES = SUPPORTED.flatMap((a) => a.modelTypes);
 
 /** Architectures transformers.js runs that HeadFlow does not (yet), with the reason. */
 const NOT_SUPPORTED: Record<string, string> = {
-  qwen2_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
-  qwen2_5_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
   qwen3_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
   paligemma: "its prefix attends bidirectionally, so image tokens also read later text",
   gemma3: "image tokens attend to each other bidirectionally and positions start at 1",

@@ -11,6 +11,8 @@ import { validateBundleJson, type Manifest } from "../../model/manifest";
 import { architectureOf, type Architecture } from "./architectures";
 import { configDefaults } from "./config-defaults";
 import { dtypePlan, dtypeSuffix, type DtypeBackend } from "./dtypes";
+import type { RopeConfig } from "./mrope";
+import { qwenImageGeometry, QwenPreprocessorSchema } from "./qwen2-vl-geometry";
 
 const positiveInt = z.number().int().positive();
 const tokenId = z.number().int().nonnegative();
@@ -49,6 +51,8 @@ const SizeSchema = z.union([
   z.object({ longest_edge: positiveInt }).loose(),
   z.object({ height: positiveInt, width: positiveInt }).loose(),
   z.object({ shortest_edge: positiveInt }).loose(),
+  // Qwen2-VL: pixel-count limits, not a size (qwen2-vl-geometry.ts reads them).
+  z.object({ max_pixels: positiveInt }).loose(),
   positiveInt,
 ]);
 
@@ -123,6 +127,8 @@ export interface ThirdPartyManifest {
   dtypeFailed: string[];
   /** External data chunks of a graph's dtype variant (config.json's transformers.js_config). */
   externalDataChunks(graph: GraphName, dtype: string): number;
+  /** config.json's get_rope_index fields (architectures with M-RoPE only; mrope.ts). */
+  rope?: RopeConfig;
   /** The key/value cache type config.json's transformers.js_config announces, if any. */
   kvCacheDtype(dtype: string): "float16" | "float32" | null;
   /** config.json fields absent and filled with transformers' defaults (config-defaults.ts). */
@@ -213,7 +219,9 @@ export async function deriveManifest(
   const processorJson = (await optionalJson(read, "processor_config.json")) as
     { image_seq_len?: unknown } | undefined;
 
-  const rawText = config.text_config ?? {};
+  // Qwen2-VL's config.json holds the text model's fields at its top level.
+  const rawText =
+    config.text_config ?? (architecture.mrope ? (config as z.infer<typeof TextConfigSchema>) : {});
   const text = {
     ...rawText,
     num_hidden_layers: required(rawText.num_hidden_layers, "text_config.num_hidden_layers"),
@@ -251,15 +259,47 @@ export async function deriveManifest(
   if (vocabSize === undefined) {
     throw new HeadflowError("bad-model", "model file config.json is invalid: no vocab_size");
   }
-  const vision = {
-    image_size: required(config.vision_config?.image_size, "vision_config.image_size"),
-    patch_size: required(config.vision_config?.patch_size, "vision_config.patch_size"),
-  };
-  const patches = vision.image_size / vision.patch_size;
-  const scale = config.scale_factor ?? 1;
-  const seqLen =
-    typeof processorJson?.image_seq_len === "number" ? processorJson.image_seq_len : null;
-  const side = seqLen !== null ? Math.round(Math.sqrt(seqLen)) : Math.floor(patches / scale);
+  let inputSize: number;
+  let tokenGrid: [number, number];
+  let rope: RopeConfig | undefined;
+  if (architecture.mrope) {
+    // The image decides the grid (smart_resize): the nominal square image's is shown.
+    const geometry = qwenImageGeometry(
+      validateBundleJson(QwenPreprocessorSchema, preprocessor, "preprocessor_config.json"),
+    );
+    inputSize = geometry.inputSize;
+    tokenGrid = geometry.tokenGrid;
+    const raw = config as Record<string, unknown>;
+    const visionStart = raw["vision_start_token_id"];
+    if (typeof visionStart !== "number") {
+      throw new HeadflowError(
+        "bad-model",
+        "model file config.json is invalid: it has no vision_start_token_id",
+      );
+    }
+    const merge = (config.vision_config as { spatial_merge_size?: unknown } | undefined)
+      ?.spatial_merge_size;
+    rope = {
+      image_token_id: imageTokenId,
+      vision_start_token_id: visionStart,
+      ...(typeof raw["video_token_id"] === "number"
+        ? { video_token_id: raw["video_token_id"] }
+        : {}),
+      vision_config: typeof merge === "number" ? { spatial_merge_size: merge } : {},
+    };
+  } else {
+    const vision = {
+      image_size: required(config.vision_config?.image_size, "vision_config.image_size"),
+      patch_size: required(config.vision_config?.patch_size, "vision_config.patch_size"),
+    };
+    const patches = vision.image_size / vision.patch_size;
+    const scale = config.scale_factor ?? 1;
+    const seqLen =
+      typeof processorJson?.image_seq_len === "number" ? processorJson.image_seq_len : null;
+    const side = seqLen !== null ? Math.round(Math.sqrt(seqLen)) : Math.floor(patches / scale);
+    inputSize = sideOf(preprocessor.size, vision.image_size);
+    tokenGrid = [side, side];
+  }
   const dtypes = {
     vision: plan.candidates(GRAPH_FILES.vision),
     embed: plan.candidates(GRAPH_FILES.embed),
@@ -279,8 +319,8 @@ export async function deriveManifest(
     maxPositions: text.max_position_embeddings,
     imageTokenId,
     eosTokenIds: [...first(generation.eos_token_id), ...first(text.eos_token_id ?? undefined)],
-    inputSize: sideOf(preprocessor.size, vision.image_size),
-    tokenGrid: [side, side],
+    inputSize,
+    tokenGrid,
     mean: rgb(preprocessor.image_mean),
     std: rgb(preprocessor.image_std),
     // The first candidates until the sessions open (export-session.ts records the opened).
@@ -295,6 +335,7 @@ export async function deriveManifest(
     dtypeFailed: [],
     externalDataChunks: (graph, dtype) => plan.externalDataChunks(GRAPH_FILES[graph], dtype),
     kvCacheDtype: (dtype) => plan.kvCacheDtype(dtype),
+    ...(rope ? { rope } : {}),
     defaulted: defaulted.filled,
     capabilities: capabilitiesOf(text.num_attention_heads, kvHeads),
   };

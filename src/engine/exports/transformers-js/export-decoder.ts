@@ -12,6 +12,7 @@ import type { AnalysisRequest, AnalysisResult, ModelDims } from "../../model/ses
 import { attentionBias, attentions, presentKey, presentValue } from "../../model/graph-names";
 import { decoderFeeds } from "../../model/decoder-feeds";
 import { biasPerQueryHead, groupMean, type Groups } from "./kv-groups";
+import type { MropeLayout } from "./mrope";
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -42,12 +43,24 @@ export class ExportDecoder {
 
   /**
    * One run. `bias` (per layer, per key/value group or per query head) and
-   * `wantAttentions` (returned per key/value group) need `hasAttention`.
+   * `wantAttentions` (returned per key/value group) need `hasAttention`. With `rope`
+   * (Qwen2-VL family) position_ids are its `[3, batch, length]` positions of the
+   * request's 1-D ones (mrope.ts).
    */
-  async decode(request: AnalysisRequest): Promise<AnalysisResult> {
+  async decode(request: AnalysisRequest, rope: MropeLayout | null = null): Promise<AnalysisResult> {
     const { layers, heads, headDim, vocabSize } = this.dims;
     const { batch, length } = request;
-    const { feeds, total } = decoderFeeds(this.ort, this.session.inputNames, this.dims, request);
+    const { feeds, total, pastLength } = decoderFeeds(
+      this.ort,
+      this.session.inputNames,
+      this.dims,
+      request,
+    );
+    if (rope) {
+      const positions = request.positions ?? range(length).map((i) => pastLength + i);
+      const ids = rope.positionIds(positions, batch);
+      feeds["position_ids"] = new this.ort.Tensor("int64", ids, [3, batch, length]);
+    }
     if ((request.bias || request.wantAttentions) && !this.hasAttention)
       throw new Error(
         "decode: this decoder graph has no attention bias inputs or attention outputs",

@@ -30,6 +30,7 @@ import type { ProcessedInputs } from "./processor";
 import { ExportDecoder, floats } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
 import { withAttention } from "./attention-capabilities";
+import type { MropeLayout } from "./mrope";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -81,6 +82,13 @@ export class ThirdPartySession implements VlmSession {
   private readonly batchRefusal: string | null;
   /** Why attention-level requests cannot run (absent when they can). */
   readonly attentionUnavailable?: string;
+  /** The vision encoder's grid input (Qwen2-VL family), or null. */
+  private readonly gridInput: string | null;
+  /**
+   * Multimodal rotary positions of the prompt last prefilled (Qwen2-VL family): every
+   * decode maps its 1-D positions through them (mrope.ts). Null for other families.
+   */
+  private rope: MropeLayout | null = null;
 
   private constructor(
     ort: OrtModule,
@@ -88,8 +96,10 @@ export class ThirdPartySession implements VlmSession {
     graphs: { vision: OrtSession; embed: OrtSession; decoder: OrtSession },
     heads: { query: number },
     refusals: { batch: string | null; attention: string | null },
+    gridInput: string | null,
   ) {
     this.ort = ort;
+    this.gridInput = gridInput;
     this.dims = dims;
     this.vision = graphs.vision;
     this.embedder = graphs.embed;
@@ -172,6 +182,7 @@ export class ThirdPartySession implements VlmSession {
       { vision, embed, decoder },
       { query: tp.queryHeads },
       { batch: analysable.refusal, attention: analysable.attentionRefusal },
+      tp.architecture.mrope?.gridInput ?? null,
     );
     tp.capabilities = withAttention(tp.capabilities, session.attentionUnavailable);
     // The weights' bytes (graphs and external data), counted now so no file is kept
@@ -186,7 +197,7 @@ export class ThirdPartySession implements VlmSession {
 
   /** Image features `[images * tokens, hiddenSize]` of the processor's pixel inputs. */
   async encodeVision(inputs: ProcessedInputs): Promise<Float32Array> {
-    const { pixelValues, pixelAttentionMask } = inputs;
+    const { pixelValues, pixelAttentionMask, imageGridThw } = inputs;
     const feeds: Record<string, OrtTensor> = {
       pixel_values: new this.ort.Tensor("float32", pixelValues.data, pixelValues.dims),
     };
@@ -197,6 +208,10 @@ export class ThirdPartySession implements VlmSession {
         pixelAttentionMask.data,
         pixelAttentionMask.dims,
       );
+    }
+    if (this.gridInput !== null) {
+      if (!imageGridThw) throw new Error(`the vision encoder needs ${this.gridInput}`);
+      feeds[this.gridInput] = new this.ort.Tensor("int64", imageGridThw.data, imageGridThw.dims);
     }
     const out = await this.vision.run(feeds, ["image_features"]);
     return floats(out["image_features"]);
@@ -223,7 +238,20 @@ export class ThirdPartySession implements VlmSession {
         ),
       );
     }
-    return this.runner.decode(request);
+    if (this.gridInput !== null && this.rope === null) {
+      return Promise.reject(
+        new Error("decode: this model's rotary positions come from a prompt: prefill one first"),
+      );
+    }
+    return this.runner.decode(request, this.rope);
+  }
+
+  /**
+   * The multimodal rotary positions of the prompt the following runs belong to (set by
+   * each prefill; a baseline prefill has the same ids and grid, so the same positions).
+   */
+  useRope(layout: MropeLayout): void {
+    this.rope = layout;
   }
 
   decodeAnalysis(request: AnalysisRequest): Promise<AnalysisResult> {

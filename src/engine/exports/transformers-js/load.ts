@@ -52,7 +52,7 @@ export async function loadThirdParty(
     ...(options.dtype !== undefined ? { dtype: options.dtype } : {}),
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
-  const processor = await VlmProcessor.load(read, manifest.architecture);
+  const processor = await VlmProcessor.load(read, manifest.architecture, manifest.rope);
   // The layout of the nominal (square) input, for prompts made before an image is known.
   const nominalImage = solidImage(manifest.inputSize, BLANK_GRAY);
   const nominal = await processor.process(nominalImage, DEFAULT_QUESTION);

@@ -57,6 +57,8 @@ export async function prefillProcessed(
   prompt: Omit<Prompt, "imageStart" | "imageEnd" | "ids">,
 ): Promise<Prefilled> {
   const [start, end] = imageBlock(inputs.ids, imageTokenId);
+  // Qwen2-VL family: this prompt's rotary positions for its prefill and every later run.
+  if (inputs.rope) session.useRope(inputs.rope);
   const embeds = await mergedEmbeds(session, inputs, imageTokenId, end);
   const { present } = await session.decode({
     embeds,

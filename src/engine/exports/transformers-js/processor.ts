@@ -9,6 +9,7 @@ import { HeadflowError, errorMessage } from "../../errors";
 import type { ReadFile } from "../../model/files";
 import type { RgbaImage } from "../../model/image";
 import type { Architecture } from "./architectures";
+import { mropeLayout, type MropeLayout, type RopeConfig } from "./mrope";
 
 type Transformers = typeof import("@huggingface/transformers");
 type LoadedProcessor = Awaited<ReturnType<Transformers["AutoProcessor"]["from_pretrained"]>>;
@@ -23,6 +24,10 @@ export interface ProcessedInputs {
   pixelValues: { data: Float32Array; dims: number[] };
   /** Idefics3: which pixels are real (true) or padding; absent for LLaVA. */
   pixelAttentionMask?: { data: Uint8Array; dims: number[] };
+  /** Qwen2-VL family: `[images, 3]` (t, h, w) patch grid of each image. */
+  imageGridThw?: { data: BigInt64Array; dims: number[] };
+  /** Qwen2-VL family: the prompt's multimodal rotary positions (mrope.ts). */
+  rope?: MropeLayout;
 }
 
 let transformers: Promise<Transformers> | null = null;
@@ -67,14 +72,26 @@ export class VlmProcessor {
   private readonly lib: Transformers;
   private readonly processor: LoadedProcessor;
   private readonly architecture: Architecture;
+  private readonly ropeConfig: RopeConfig | undefined;
 
-  private constructor(lib: Transformers, processor: LoadedProcessor, architecture: Architecture) {
+  private constructor(
+    lib: Transformers,
+    processor: LoadedProcessor,
+    architecture: Architecture,
+    ropeConfig: RopeConfig | undefined,
+  ) {
     this.lib = lib;
     this.processor = processor;
     this.architecture = architecture;
+    this.ropeConfig = ropeConfig;
   }
 
-  static async load(read: ReadFile, architecture: Architecture): Promise<VlmProcessor> {
+  /** `ropeConfig`: config.json's get_rope_index fields, for architectures with M-RoPE. */
+  static async load(
+    read: ReadFile,
+    architecture: Architecture,
+    ropeConfig?: RopeConfig,
+  ): Promise<VlmProcessor> {
     const lib = await library();
     const run = async () => {
       const { env } = lib;
@@ -108,7 +125,7 @@ export class VlmProcessor {
             "the export's processor files give no tokenizer or image processor (tokenizer.json, preprocessor_config.json)",
           );
         }
-        return new VlmProcessor(lib, processor, architecture);
+        return new VlmProcessor(lib, processor, architecture, ropeConfig);
       } catch (error) {
         if (error instanceof HeadflowError) throw error;
         if (readerError !== null) throw readerError;
@@ -148,7 +165,7 @@ export class VlmProcessor {
     const call = this.processor as unknown as (
       ...args: unknown[]
     ) => Promise<Record<string, { data: ArrayLike<number | bigint | boolean>; dims: number[] }>>;
-    const out = idefics ? await call(text, raw) : await call(raw, text);
+    const out = this.architecture.textFirst ? await call(text, raw) : await call(raw, text);
     const ids = Array.from(out["input_ids"]!.data, Number);
     const pixels = out["pixel_values"]!;
     const result: ProcessedInputs = {
@@ -161,6 +178,21 @@ export class VlmProcessor {
         data: Uint8Array.from(mask.data as ArrayLike<number>, (v) => (v ? 1 : 0)),
         dims: mask.dims,
       };
+    }
+    const grid = out["image_grid_thw"];
+    if (this.architecture.mrope) {
+      if (!grid || !this.ropeConfig) {
+        throw new HeadflowError(
+          "bad-model",
+          "the export's processor gives no image_grid_thw (preprocessor_config.json should name Qwen2VLImageProcessor)",
+        );
+      }
+      const imageGridThw = {
+        data: BigInt64Array.from(grid.data as ArrayLike<bigint | number>, (v) => BigInt(v)),
+        dims: grid.dims,
+      };
+      result.imageGridThw = imageGridThw;
+      result.rope = mropeLayout(this.lib, this.ropeConfig, ids, imageGridThw);
     }
     return result;
   }

@@ -330,8 +330,8 @@ describe("third-party export errors", () => {
 
   it("names an unsupported model_type and what is supported", async () => {
     await expect(
-      load(overlay(read, { "config.json": bytes({ ...config, model_type: "qwen2_vl" }) })),
-    ).rejects.toThrow(/unsupported model_type "qwen2_vl".*llava, idefics3, smolvlm/);
+      load(overlay(read, { "config.json": bytes({ ...config, model_type: "qwen3_vl" }) })),
+    ).rejects.toThrow(/unsupported model_type "qwen3_vl".*llava, idefics3, smolvlm/);
   });
 
   it("says a corrupt graph is corrupt", async () => {
