@@ -14,6 +14,7 @@ import { ask } from "../../analyses/ask";
 import { attribute } from "../../analyses/attribute";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { maxOf } from "../../math/extent";
+import { decodeModel, encodeModel } from "../../model/graph/onnx";
 import type { RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
 import type { VlmSession } from "../../model/session";
@@ -246,5 +247,56 @@ describe("third-party export tiny-qwen2vl", () => {
         expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       }
     }
+  });
+});
+
+describe("third-party export tiny-qwen2vl as Qwen2.5-VL", () => {
+  it("loads with model_type qwen2_5_vl and the grid input named image_grid_thw, and gives the reference logits", async () => {
+    // The same fixture with Qwen2.5-VL's two differences as transformers.js sees them
+    // (modeling_qwen2_5_vl.js: image_grid_thw_name; the processor is Qwen2VLProcessor's).
+    const read = folderReader(FOLDER);
+    const config = JSON.parse(new TextDecoder().decode(await read("config.json"))) as object;
+    const vision = decodeModel(await read("onnx/vision_encoder.onnx"));
+    const rename = (name: string) => (name === "grid_thw" ? "image_grid_thw" : name);
+    for (const input of vision.graph!.input!) input.name = rename(input.name!);
+    for (const node of vision.graph!.node!) node.input = node.input!.map(rename);
+    const files: Record<string, Uint8Array> = {
+      "config.json": new TextEncoder().encode(
+        JSON.stringify({ ...config, model_type: "qwen2_5_vl" }),
+      ),
+      "onnx/vision_encoder.onnx": encodeModel(vision),
+    };
+    const model = await loadThirdParty(
+      (path) => (path in files ? Promise.resolve(files[path]!) : read(path)),
+      ort,
+      nodeImageDecoder,
+      { sessionOptions: NODE_SESSION_OPTIONS },
+    );
+    expect(model.thirdParty.manifest.modelType).toBe("qwen2_5_vl");
+    const { session, manifest, processor } = model.thirdParty;
+    const processed = await processor.process(
+      testImage(parity.image.width, parity.image.height),
+      parity.question,
+    );
+    expect(processed.rope!.positions).toEqual(parity.positionIds);
+    const [n, flat] = parity.pixelValues.dims;
+    const data = Float32Array.from({ length: n * flat }, (_, i) =>
+      Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9),
+    );
+    const prefilled = await prefillProcessed(
+      session,
+      { ...processed, pixelValues: { data, dims: [n, flat] } },
+      manifest.imageTokenId,
+      { question: parity.question, tokens: [] },
+    );
+    const { logits } = await session.decode({
+      embeds: prefilled.suffixEmbeds,
+      batch: 1,
+      length: prefilled.suffixLength,
+      past: prefilled.cache,
+      logits: "last",
+    });
+    expect(maxAbsDiff(logits, parity.cleanLogits)).toBeLessThanOrEqual(1e-4);
+    await session.release();
   });
 });
