@@ -73,7 +73,8 @@ export const SUPPORTED_MODEL_TYPES = SUPPORTED.flatMap((a) => a.modelTypes);
 
 /** Architectures transformers.js runs that HeadFlow does not (yet), with the reason. */
 const NOT_SUPPORTED: Record<string, string> = {
-  qwen3_vl: "its decoder takes 3-D multimodal rotary position ids (get_rope_index)",
+  qwen3_vl:
+    "transformers.js runs it as Qwen2.5-VL, but its vision encoder's deepstack features (fed to several decoder layers in transformers) are not checked against any export or fixture here",
   paligemma: "its prefix attends bidirectionally, so image tokens also read later text",
   gemma3: "image tokens attend to each other bidirectionally and positions start at 1",
   florence2: "it is an encoder-decoder model, not a decoder reading image tokens",
