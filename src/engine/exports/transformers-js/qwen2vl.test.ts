@@ -39,6 +39,8 @@ interface Parity {
   masks: number[][];
   cleanLogits: number[];
   ablatedLogits: number[][];
+  generatedIds: number[];
+  generatedLogits: number[];
 }
 
 const FOLDER = "e2e/fixtures/models/tiny-qwen2vl";
@@ -154,6 +156,40 @@ describe("third-party export tiny-qwen2vl", () => {
       expect(maxAbsDiff(row, expected)).toBeLessThanOrEqual(1e-4);
       expect(maxAbsDiff(row, parity.cleanLogits)).toBeGreaterThan(0.1);
     });
+  });
+
+  it("generates past the prompt at t + rope delta, as the PyTorch greedy reference (<= 1e-4)", async () => {
+    const { session, manifest } = model.thirdParty;
+    const prompt = { question: parity.question, tokens: [] };
+    const prefilled = await prefillProcessed(
+      session,
+      referenceInputs("clean"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    let step = await session.decode({
+      embeds: prefilled.suffixEmbeds,
+      batch: 1,
+      length: prefilled.suffixLength,
+      past: prefilled.cache,
+      wantPresent: true,
+      logits: "last",
+    });
+    const argmax = (v: Float32Array) => v.indexOf(maxOf(v));
+    const tokens: number[] = [];
+    for (let i = 0; i < parity.generatedIds.length; i++) {
+      tokens.push(argmax(step.logits));
+      step = await session.decode({
+        embeds: await session.embed([tokens.at(-1)!]),
+        batch: 1,
+        length: 1,
+        past: step.present!,
+        wantPresent: true,
+        logits: "last",
+      });
+    }
+    expect(tokens).toEqual(parity.generatedIds);
+    expect(maxAbsDiff(step.logits, parity.generatedLogits)).toBeLessThanOrEqual(1e-4);
   });
 
   it("needs the 3-D positions: 1-D ones (t, t, t) give other logits", async () => {
