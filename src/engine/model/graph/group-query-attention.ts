@@ -66,6 +66,12 @@ export interface GqaSpec {
   pastKey: string;
   pastValue: string;
   seqlensK: string;
+  /**
+   * The ONNX element type the node computes in (its query, caches and output): float32,
+   * or float16 in an fp16 / q4f16 export. The rewrite keeps the node's inputs, cache and
+   * output in that type and computes attention in float32 between them, as the kernel.
+   */
+  type: number;
   /** With do_rotary: the cos/sin caches `[maxPositions, rotaryDim / 2]` and rotaryDim. */
   rotary: { cos: string; sin: string; dim: number } | null;
   output: string;
@@ -80,15 +86,20 @@ function refuse(node: NodeProto, what: string): never {
   );
 }
 
+const FLOAT_TYPES: readonly number[] = [DataType.FLOAT, DataType.FLOAT16];
+
 /**
- * Reads a GroupQueryAttention node. `hiddenOf(name)` gives the last dimension of a tensor
+ * Reads a GroupQueryAttention node. `lastDim(name)` gives the last dimension of a tensor
  * when the graph states it (value_info or graph input), `initializer(name)` an
  * initialiser; both are needed to find the head size and the rotary dimension.
+ * `elemType(name)` gives a tensor's stated element type (graph input or value_info), or
+ * null: the node's type is read from its cos/sin caches, else its past or query.
  */
 export function readGqa(
   node: NodeProto,
   initializer: (name: string) => TensorProto | undefined,
   lastDim: (name: string) => number | null,
+  elemType: (name: string) => number | null = () => null,
 ): GqaSpec {
   const inputs = node.input ?? [];
   const outputs = node.output ?? [];
@@ -134,17 +145,31 @@ export function readGqa(
     const sin = initializer(input(INPUT.sinCache));
     if (!cos || !sin) refuse(node, "do_rotary=1 needs cos_cache and sin_cache initialisers");
     const [cosDims, sinDims] = [tensorDims(cos), tensorDims(sin)];
-    if (cos.data_type !== DataType.FLOAT || sin.data_type !== DataType.FLOAT)
-      refuse(node, "cos_cache / sin_cache are not float32 (only float32 graphs are rewritten yet)");
+    // The kernel takes the caches in the query's type (T: float32 or float16).
+    if (!FLOAT_TYPES.includes(cos.data_type ?? 0) || sin.data_type !== cos.data_type)
+      refuse(
+        node,
+        `cos_cache / sin_cache have ONNX types ${cos.data_type} / ${sin.data_type} (float32 or float16 expected)`,
+      );
     if (cosDims.length !== 2 || cosDims.join() !== sinDims.join())
       refuse(node, `cos_cache ${cosDims.join("x")} and sin_cache ${sinDims.join("x")} differ`);
     const dim = 2 * cosDims[1]!;
     if (dim > headDim) refuse(node, `rotary dimension ${dim} exceeds the head size ${headDim}`);
     rotary = { cos: input(INPUT.cosCache), sin: input(INPUT.sinCache), dim };
   }
+  // The computing type: the caches' (rotary), else the past's or the query's when stated.
+  const type =
+    (rotary ? initializer(rotary.cos)?.data_type : null) ??
+    (input(INPUT.pastKey) !== "" ? elemType(input(INPUT.pastKey)) : null) ??
+    elemType(input(INPUT.query));
+  if (type === null || type === undefined)
+    refuse(node, "its element type (float32 or float16) is not stated in the graph");
+  if (!FLOAT_TYPES.includes(type))
+    refuse(node, `it computes in ONNX type ${type} (float32 or float16 expected)`);
   const scale = floatAttribute(node, "scale", 0);
   return {
     node,
+    type,
     heads,
     kvHeads,
     headDim,

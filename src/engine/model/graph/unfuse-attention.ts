@@ -92,6 +92,14 @@ function layerOf(spec: GqaSpec, order: number): number {
 function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: UnfuseOptions): void {
   const { heads: N, kvHeads: K, headDim: D } = spec;
   const group = N / K;
+  // A float16 node (fp16 / q4f16 exports) keeps its float16 inputs, cache and output, and
+  // computes as onnxruntime's kernel does: rotary in float32 rounded to float16 once
+  // (the rotated query and the key it writes to the present cache), then scores, softmax
+  // and the weighted sum in float32, the output rounded to float16 once. On a float32
+  // node both casts are nothing.
+  const float16 = spec.type !== DataType.FLOAT;
+  const widen = (x: string) => (float16 ? e.op("Cast", [x], { to: DataType.FLOAT }) : x);
+  const narrow = (x: string) => (float16 ? e.op("Cast", [x], { to: spec.type }) : x);
   const axis = (values: number[]) => e.int64(values);
   const scalar = (value: number) => e.int64([value], []);
   const slice = (x: string, from: number, to: number, along: number) =>
@@ -118,15 +126,15 @@ function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: Unfuse
   const steps = e.op("Range", [scalar(0), length, scalar(1)]);
   const positions = e.op("Add", [unsqueeze(past, [1]), unsqueeze(steps, [0])]);
 
-  let qr = q4;
+  let qr = widen(q4);
   let kr = k4;
   if (spec.rotary) {
     // Non-interleaved rotary on the first `dim` channels (the kernel's rotary_interleaved=0):
     // [x1, x2] -> [x1 cos - x2 sin, x2 cos + x1 sin]; the channels after `dim` pass through.
     const { dim } = spec.rotary;
     const half = dim / 2;
-    const cos = unsqueeze(e.op("Gather", [spec.rotary.cos, positions], { axis: 0 }), [1]);
-    const sin = unsqueeze(e.op("Gather", [spec.rotary.sin, positions], { axis: 0 }), [1]);
+    const cos = widen(unsqueeze(e.op("Gather", [spec.rotary.cos, positions], { axis: 0 }), [1]));
+    const sin = widen(unsqueeze(e.op("Gather", [spec.rotary.sin, positions], { axis: 0 }), [1]));
     const rotate = (x: string) => {
       const x1 = slice(x, 0, half, 3);
       const x2 = slice(x, half, dim, 3);
@@ -137,8 +145,8 @@ function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: Unfuse
       if (dim < D) parts.push(slice(x, dim, D, 3));
       return e.op("Concat", parts, { axis: 3 });
     };
-    qr = rotate(q4);
-    kr = rotate(k4);
+    qr = widen(narrow(rotate(widen(q4))));
+    kr = narrow(rotate(widen(k4)));
   }
 
   const present = (pastName: string, fresh: string, outName: string) => {
@@ -158,8 +166,8 @@ function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: Unfuse
           e.op("Expand", [unsqueeze(x, [2]), axis([1, 1, group, 1, 1])]),
           axis([0, N, -1, D]),
         ]);
-  const keys = repeat(presentKey);
-  const values = repeat(presentValue);
+  const keys = repeat(widen(presentKey));
+  const values = repeat(widen(presentValue));
 
   const keysT = e.op("Transpose", [keys], { perm: [0, 1, 3, 2] });
   let scores = e.op("Mul", [e.op("MatMul", [qr, keysT]), e.float([spec.scale], [])]);
@@ -177,7 +185,7 @@ function emitAttention(e: Emitter, spec: GqaSpec, layer: number, options: Unfuse
   const probabilities = e.op("Softmax", [scores], { axis: -1 });
   if (options.attentions) e.node("Identity", [probabilities], { outputs: [attentions(layer)] });
 
-  const context = e.op("MatMul", [probabilities, values]);
+  const context = narrow(e.op("MatMul", [probabilities, values]));
   const merged = e.op("Transpose", [context], { perm: [0, 2, 1, 3] });
   e.node("Reshape", [merged, axis([0, 0, N * D])], { outputs: [spec.output] });
 }
@@ -219,6 +227,7 @@ export function unfuseAttention(model: Uint8Array, options: UnfuseOptions = {}):
         node,
         (name) => initializers.get(name),
         (name) => dims.get(name) ?? null,
+        (name) => facts.types.get(name) ?? null,
       );
       layer = layerOf(spec, order++);
       if (layers[layer]) bad(`two attention nodes read the past cache of layer ${layer}`);
