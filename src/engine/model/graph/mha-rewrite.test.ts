@@ -291,12 +291,14 @@ describe("forms the MultiHeadAttention / Attention rewrite refuses", () => {
     expect(() => unfuseAttention(bytes)).toThrow(/has no past_key \/ past_value/);
   });
 
-  it("refuses a float16 cache (the emitted constants are float32)", () => {
+  it("refuses a cache that is neither float32 nor float16 (float16: fp16-decoder.test.ts)", () => {
     const bytes = edited("mha-rotary", (m) => {
       for (const input of m.graph!.input!)
-        if (input.name!.startsWith("past_key_values.")) input.type!.tensor_type!.elem_type = 10;
+        if (input.name!.startsWith("past_key_values.")) input.type!.tensor_type!.elem_type = 16;
     });
-    expect(() => unfuseAttention(bytes)).toThrow(/its key\/value cache is not float32/);
+    expect(() => unfuseAttention(bytes)).toThrow(
+      /its key\/value cache has ONNX type 16 \(float32 or float16 expected\)/,
+    );
   });
 
   it("refuses a key padding mask whose rank the graph does not state", () => {

@@ -21,7 +21,8 @@
  * may then be [B, N, L, H]), a mask of another rank than 2 or of unknown rank, Attention's
  * do_rotary / past_present_share_buffer / unequal qkv_hidden_sizes / past_sequence_length,
  * MultiHeadAttention's past_sequence_length / cache_indirection inputs and qk output, a
- * cache that is not float32.
+ * cache that is neither float32 nor float16. A float16 node keeps its float16 projections,
+ * cache and output and computes scores, softmax and the weighted sum in float32.
  * Rotary done outside the op (com.microsoft RotaryEmbedding nodes) is left as it is: it
  * runs batched.
  */
@@ -45,6 +46,8 @@ export interface MhaSpec {
   op: FusedOp;
   /** The layer whose `past_key_values.{l}.*` input feeds the node's past. */
   layer: number;
+  /** The cache's ONNX element type: float32, or float16 (fp16 exports). */
+  type: number;
   heads: number;
   headDim: number;
   scale: number;
@@ -196,9 +199,13 @@ export function readMha(node: NodeProto, facts: GraphFacts): MhaSpec {
   const source = pastSource(input(pastAt), facts);
   if (!source)
     refuse(node, `its past ${input(pastAt)} does not come from a past_key_values.{l}.key input`);
-  // The emitted scale and mask constants are float32: an fp16 graph would not open.
-  if (source.type !== DataType.FLOAT)
-    refuse(node, "its key/value cache is not float32 (only float32 graphs are rewritten yet)");
+  // float16 caches are kept as they are, attention computed in float32 between them
+  // (emitMha); other types (bfloat16, ...) are refused.
+  if (source.type !== DataType.FLOAT && source.type !== DataType.FLOAT16)
+    refuse(
+      node,
+      `its key/value cache has ONNX type ${source.type ?? "unknown"} (float32 or float16 expected)`,
+    );
   const headDim = source.dims[3] ?? null;
   if (headDim === null || source.dims.length !== 4)
     refuse(node, `the head size of past_key_values.${source.layer}.key is not stated`);
@@ -219,6 +226,7 @@ export function readMha(node: NodeProto, facts: GraphFacts): MhaSpec {
     node,
     op,
     layer: source.layer,
+    type: source.type,
     heads,
     headDim,
     scale: scale === 0 ? 1 / Math.sqrt(headDim) : scale,
@@ -246,6 +254,12 @@ export function emitMha(
 ): void {
   const { heads: N, headDim: H, layer } = spec;
   const width = N * H;
+  // A float16 node keeps its projections, bias, cache and output in float16 and computes
+  // scores, masks, softmax and the weighted sum in float32 between them (the output
+  // rounded to float16 once). On a float32 node both casts are nothing.
+  const float16 = spec.type !== DataType.FLOAT;
+  const widen = (x: string) => (float16 ? e.op("Cast", [x], { to: DataType.FLOAT }) : x);
+  const narrow = (x: string) => (float16 ? e.op("Cast", [x], { to: spec.type }) : x);
   const ints = (values: number[]) => e.int64(values);
   const scalar = (value: number) => e.int64([value], []);
   const slice = (x: string, from: number, to: number, along: number) =>
@@ -295,8 +309,8 @@ export function emitMha(
       outputs: [spec.present.packed],
     });
 
-  const keysT = e.op("Transpose", [presentKey], { perm: [0, 1, 3, 2] });
-  let scores = e.op("Mul", [e.op("MatMul", [q4, keysT]), e.float([spec.scale], [])]);
+  const keysT = e.op("Transpose", [widen(presentKey)], { perm: [0, 1, 3, 2] });
+  let scores = e.op("Mul", [e.op("MatMul", [widen(q4), keysT]), e.float([spec.scale], [])]);
   const [zero, filter] = [e.float([0], []), e.float([spec.maskFilter], [])];
   const total = e.op("Gather", [e.op("Shape", [presentKey]), scalar(2)], { axis: 0 });
   if (spec.causal) {
@@ -318,12 +332,12 @@ export function emitMha(
     ]);
     scores = e.op("Add", [scores, unsqueeze(e.op("Where", [kept, zero, filter]), [1, 2])]);
   }
-  if (spec.attentionBias !== "") scores = e.op("Add", [scores, spec.attentionBias]);
+  if (spec.attentionBias !== "") scores = e.op("Add", [scores, widen(spec.attentionBias)]);
   if (options.bias) scores = e.op("Add", [scores, attentionBias(layer)]);
   const probabilities = e.op("Softmax", [scores], { axis: -1 });
   if (options.attentions) e.node("Identity", [probabilities], { outputs: [attentions(layer)] });
 
-  const context = e.op("MatMul", [probabilities, presentValue]);
+  const context = narrow(e.op("MatMul", [probabilities, widen(presentValue)]));
   const merged = e.op("Transpose", [context], { perm: [0, 2, 1, 3] });
   e.node("Reshape", [merged, ints([0, 0, width])], { outputs: [spec.output] });
 }
