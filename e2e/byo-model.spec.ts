@@ -97,6 +97,35 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
   await expect(detail).not.toContainText("expose no attention weights");
 });
 
+test("a picked Qwen2-VL folder loads (3-D rotary positions), answers and attributes", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openModelControl(page);
+  await page.getByLabel("Model folder").setInputFiles(join(FIXTURES, "tiny-qwen2vl"));
+  const capabilities = page.getByRole("region", { name: "Model capabilities" });
+  await expect(capabilities).toContainText("Loaded tiny-qwen2vl (qwen2_vl");
+  await expect(capabilities).toContainText("Heads are key/value groups: 4 query heads share 2");
+  await expect(page.getByLabel("Current model")).toHaveText("tiny-qwen2vl (qwen2_vl)");
+
+  await chooseImage(page);
+  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
+  await page.getByText("Advanced settings").click();
+  await page.getByRole("spinbutton", { name: "Samples" }).fill("64");
+  await page.getByRole("button", { name: "Run attribution" }).click();
+  await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
+  const cells = page
+    .getByRole("grid", { name: "Attribution by layer and key/value group" })
+    .getByRole("gridcell");
+  await expect(cells).toHaveCount(3 * 2);
+  const scores = await cells.evaluateAll((nodes) =>
+    nodes.map((node) => Number.parseFloat(node.getAttribute("data-score") ?? "")),
+  );
+  for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+  await cells.last().click();
+  await expect(page.getByRole("region", { name: "Head detail" })).toContainText("goes from");
+});
+
 test("a LLaVA-layout export loads from a URL with progress, then from the cache", async ({
   page,
   context,
@@ -158,13 +187,13 @@ test("an unsupported architecture fails with a message naming it and what is sup
   await serveFixture(context, "tiny-llava", (path, body) => {
     if (path === "config.json") {
       const config = JSON.parse(body.toString("utf8")) as Record<string, unknown>;
-      return Buffer.from(JSON.stringify({ ...config, model_type: "qwen2_vl" }));
+      return Buffer.from(JSON.stringify({ ...config, model_type: "qwen3_vl" }));
     }
     return body;
   });
   await openModelControl(page);
   await page.getByLabel("Model URL").fill("https://models.test/tiny-llava/");
   await page.getByRole("button", { name: "Load" }).click();
-  await expect(page.getByRole("alert")).toContainText('unsupported model_type "qwen2_vl"');
+  await expect(page.getByRole("alert")).toContainText('unsupported model_type "qwen3_vl"');
   await expect(page.getByRole("alert")).toContainText("llava, idefics3, smolvlm");
 });
