@@ -43,6 +43,14 @@ const CASES = [
     geometry: { layers: 2, queryHeads: 4, kvHeads: 2, headDim: 16 },
     steps: 1,
   },
+  {
+    // Symmetric 4-bit MatMulNBits with float16 activations and scales (the quantised ops
+    // sit outside attention).
+    name: "GroupQueryAttention + MatMulNBits (q4f16)",
+    file: "onnx/decoder_model_merged_q4f16.onnx",
+    geometry: { layers: 2, queryHeads: 4, kvHeads: 2, headDim: 16 },
+    steps: 1,
+  },
   ...["mha-rotary", "mha-causal", "attention-packed"].map((name) => ({
     name: `${name} (float16)`,
     file: `${name}.onnx`,
@@ -143,6 +151,8 @@ describe.each(CASES)("a float16 decoder: $name", ({ file, geometry: GEOMETRY, st
     const fused = (n: { op_type?: string | null; domain?: string | null }) =>
       n.domain === "com.microsoft" && FUSED.has(n.op_type ?? "");
     expect(decodeModel(fp16Decoder()).graph!.node!.some(fused)).toBe(true);
+    if (file.includes("q4f16"))
+      expect(graph.node!.filter((n) => n.op_type === "MatMulNBits")).toHaveLength(11);
     expect(graph.node!.some(fused)).toBe(false);
   });
 
