@@ -22,6 +22,12 @@ export interface Architecture {
    * and the vision encoder takes the grid of each image (mrope.ts).
    */
   mrope?: { gridInput: string };
+  /**
+   * transformers.js has no processor class for it: AutoProcessor gives the image processor
+   * alone, the tokenizer is loaded on its own, and nothing expands `<image>`. The prompt's
+   * one `<image>` becomes as many as the vision encoder gives features (counted at load).
+   */
+  imageTokensFromFeatures?: boolean;
 }
 
 /** LLaVA: one image -> a fixed number of `<image>` tokens (LlavaProcessor). */
@@ -67,7 +73,21 @@ const QWEN2_5_VL: Architecture = {
   mrope: { gridInput: "image_grid_thw" },
 };
 
-const SUPPORTED = [LLAVA, IDEFICS3, QWEN2_VL, QWEN2_5_VL];
+/**
+ * LLaVA-OneVision as transformers.js runs it: LlavaForConditionalGeneration
+ * (models/llava_onevision/modeling_llava_onevision.js), its image processor the base
+ * ImageProcessor (a resize to `size`: no anyres tiling, image_grid_pinpoints unused), no
+ * processor class (models/auto/processing_auto.js falls back to a bare Processor). The
+ * image is one view; an image_newline feature, where the export has one, comes from the
+ * vision_encoder graph and is counted with the others.
+ */
+const LLAVA_ONEVISION: Architecture = {
+  ...LLAVA,
+  modelTypes: ["llava_onevision"],
+  imageTokensFromFeatures: true,
+};
+
+const SUPPORTED = [LLAVA, IDEFICS3, QWEN2_VL, QWEN2_5_VL, LLAVA_ONEVISION];
 
 export const SUPPORTED_MODEL_TYPES = SUPPORTED.flatMap((a) => a.modelTypes);
 
@@ -78,7 +98,6 @@ const NOT_SUPPORTED: Record<string, string> = {
   paligemma: "its prefix attends bidirectionally, so image tokens also read later text",
   gemma3: "image tokens attend to each other bidirectionally and positions start at 1",
   florence2: "it is an encoder-decoder model, not a decoder reading image tokens",
-  llava_onevision: "its anyres tiling and image_newline features are not implemented yet",
   phi3_v: "its vision encoder and prompt layout are not implemented yet",
   moondream1: "its prompt layout is not implemented yet",
 };

@@ -53,8 +53,24 @@ export async function loadThirdParty(
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
   const processor = await VlmProcessor.load(read, manifest.architecture, manifest.rope);
+  const session = await ThirdPartySession.create(read, ort, manifest, options.sessionOptions ?? {});
   // The layout of the nominal (square) input, for prompts made before an image is known.
   const nominalImage = solidImage(manifest.inputSize, BLANK_GRAY);
+  if (manifest.architecture.imageTokensFromFeatures) {
+    // One view per image at a fixed size: the vision encoder's feature count (with an
+    // image_newline the graph appends) is the number of image tokens, for every image.
+    const features = await session.encodeVision(
+      await processor.process(nominalImage, DEFAULT_QUESTION),
+    );
+    const count = features.length / session.dims.hiddenSize;
+    if (!Number.isInteger(count) || count === 0) {
+      throw new HeadflowError(
+        "bad-model",
+        `the vision encoder gives ${features.length} values, not whole features of ${session.dims.hiddenSize}`,
+      );
+    }
+    processor.expandImageTokens(manifest.imageTokenId, count);
+  }
   const nominal = await processor.process(nominalImage, DEFAULT_QUESTION);
   const tokenizer = new ThirdPartyTokenizer(
     processor,
@@ -67,7 +83,6 @@ export async function loadThirdParty(
   );
   const eos =
     manifest.eosTokenIds[0] ?? processor.specialTokenId("eos_token") ?? manifest.vocabSize;
-  const session = await ThirdPartySession.create(read, ort, manifest, options.sessionOptions ?? {});
   // Shown with the model: a dtype that did not open, and config fields left at defaults.
   const notes = [
     ...manifest.dtypeNotes,

@@ -13,6 +13,7 @@ import { mropeLayout, type MropeLayout, type RopeConfig } from "./mrope";
 
 type Transformers = typeof import("@huggingface/transformers");
 type LoadedProcessor = Awaited<ReturnType<Transformers["AutoProcessor"]["from_pretrained"]>>;
+type LoadedTokenizer = NonNullable<LoadedProcessor["tokenizer"]>;
 
 /** A prefix no real request has: transformers.js asks for `${ROOT}${MODEL}/<file>`. */
 const ROOT = "/__headflow_model__/";
@@ -73,17 +74,23 @@ export class VlmProcessor {
   private readonly processor: LoadedProcessor;
   private readonly architecture: Architecture;
   private readonly ropeConfig: RopeConfig | undefined;
+  /** The processor's tokenizer, or one loaded on its own (imageTokensFromFeatures). */
+  private readonly textTokenizer: LoadedTokenizer;
+  /** imageTokensFromFeatures: the image token and its copies per image, once counted. */
+  private expansion: { id: number; count: number } | null = null;
 
   private constructor(
     lib: Transformers,
     processor: LoadedProcessor,
     architecture: Architecture,
     ropeConfig: RopeConfig | undefined,
+    textTokenizer: LoadedTokenizer,
   ) {
     this.lib = lib;
     this.processor = processor;
     this.architecture = architecture;
     this.ropeConfig = ropeConfig;
+    this.textTokenizer = textTokenizer;
   }
 
   /** `ropeConfig`: config.json's get_rope_index fields, for architectures with M-RoPE. */
@@ -119,13 +126,20 @@ export class VlmProcessor {
       });
       try {
         const processor = await lib.AutoProcessor.from_pretrained(MODEL);
-        if (!processor.tokenizer || !processor.image_processor) {
+        // LLaVA-OneVision: transformers.js has no LlavaOnevisionProcessor, so AutoProcessor
+        // holds the image processor alone and the tokenizer is loaded as its example does.
+        const tokenizer =
+          processor.tokenizer ??
+          (architecture.imageTokensFromFeatures
+            ? await lib.AutoTokenizer.from_pretrained(MODEL)
+            : undefined);
+        if (!tokenizer || !processor.image_processor) {
           throw new HeadflowError(
             "bad-model",
             "the export's processor files give no tokenizer or image processor (tokenizer.json, preprocessor_config.json)",
           );
         }
-        return new VlmProcessor(lib, processor, architecture, ropeConfig);
+        return new VlmProcessor(lib, processor, architecture, ropeConfig, tokenizer);
       } catch (error) {
         if (error instanceof HeadflowError) throw error;
         if (readerError !== null) throw readerError;
@@ -147,12 +161,11 @@ export class VlmProcessor {
     const messages = [
       { role: "user", content: [{ type: "image" }, { type: "text", text: question }] },
     ];
-    const text = this.processor.apply_chat_template(
-      messages as never,
-      {
-        add_generation_prompt: true,
-      } as never,
-    );
+    const options = { add_generation_prompt: true, tokenize: false } as never;
+    // A bare Processor (no tokenizer of its own) cannot apply a template: its tokenizer can.
+    const text = this.processor.tokenizer
+      ? this.processor.apply_chat_template(messages as never, options)
+      : this.textTokenizer.apply_chat_template(messages as never, options);
     if (typeof text !== "string") throw new Error("apply_chat_template returned no text");
     return text;
   }
@@ -165,8 +178,17 @@ export class VlmProcessor {
     const call = this.processor as unknown as (
       ...args: unknown[]
     ) => Promise<Record<string, { data: ArrayLike<number | bigint | boolean>; dims: number[] }>>;
-    const out = this.architecture.textFirst ? await call(text, raw) : await call(raw, text);
-    const ids = Array.from(out["input_ids"]!.data, Number);
+    let ids: number[];
+    let out: Awaited<ReturnType<typeof call>>;
+    if (this.architecture.imageTokensFromFeatures) {
+      // The image processor alone (a bare Processor's call), the text through the
+      // tokenizer, as in transformers.js's LLaVA-OneVision example.
+      out = await call(raw);
+      ids = this.withImageTokens(this.encode(text, true));
+    } else {
+      out = this.architecture.textFirst ? await call(text, raw) : await call(raw, text);
+      ids = Array.from(out["input_ids"]!.data, Number);
+    }
     const pixels = out["pixel_values"]!;
     const result: ProcessedInputs = {
       ids,
@@ -197,9 +219,26 @@ export class VlmProcessor {
     return result;
   }
 
+  /**
+   * imageTokensFromFeatures: from now on each `<image>` of a processed prompt becomes
+   * `count` image tokens, the number of features the vision encoder gives per image
+   * (transformers.js' merge requires one `<image>` per feature and expands none itself).
+   */
+  expandImageTokens(imageTokenId: number, count: number): void {
+    this.expansion = { id: imageTokenId, count };
+  }
+
+  private withImageTokens(ids: number[]): number[] {
+    const expansion = this.expansion;
+    if (expansion === null) return ids;
+    return ids.flatMap((id) =>
+      id === expansion.id ? new Array<number>(expansion.count).fill(id) : [id],
+    );
+  }
+
   /** Text -> ids with the model's tokenizer (special tokens in the text are recognised). */
-  encode(text: string): number[] {
-    return this.tokenizer().encode(text, { add_special_tokens: false });
+  encode(text: string, addSpecialTokens = false): number[] {
+    return this.tokenizer().encode(text, { add_special_tokens: addSpecialTokens });
   }
 
   decode(ids: number[], skipSpecial = true): string {
@@ -218,6 +257,6 @@ export class VlmProcessor {
   }
 
   private tokenizer() {
-    return this.processor.tokenizer!;
+    return this.textTokenizer;
   }
 }

@@ -1,0 +1,211 @@
+/**
+ * LLaVA-OneVision exports on the tiny fixture of scripts/fixtures/make-tiny-llava-onevision.py:
+ * transformers.js's bare image processor (one resized view) and separate tokenizer, the
+ * `<image>` expanded to the vision encoder's feature count (image_newline included), and
+ * ablation, knockout and attribution against the PyTorch whole-sequence reference.
+ */
+import { readFileSync } from "node:fs";
+import * as ort from "onnxruntime-node";
+import { beforeAll, describe, expect, it } from "vitest";
+import { AblationRunner } from "../../ablation/runner";
+import { wholeSequenceAblation } from "../../ablation/whole-sequence";
+import { ask } from "../../analyses/ask";
+import { attribute } from "../../analyses/attribute";
+import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
+import { maxOf } from "../../math/extent";
+import type { RgbaImage } from "../../model/image";
+import { sliceImageKv } from "../../model/kv";
+import type { VlmSession } from "../../model/session";
+import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
+import { deriveManifest } from "./config";
+import { loadThirdParty } from "./load";
+import { prefillProcessed } from "./processed-prefill";
+import type { ProcessedInputs } from "./processor";
+import type { ThirdPartyHeadflow } from "./third-party-headflow";
+
+interface Parity {
+  image: { width: number; height: number };
+  question: string;
+  inputIds: number[];
+  imageBlock: [number, number];
+  imageFeatures: number;
+  pixelValues: { dims: [number, number, number, number] };
+  baselinePixel: number;
+  masks: number[][];
+  cleanLogits: number[];
+  ablatedLogits: number[][];
+}
+
+const FOLDER = "e2e/fixtures/models/tiny-llava-onevision";
+const parity = JSON.parse(
+  readFileSync(
+    "src/engine/exports/transformers-js/fixtures/tiny-llava-onevision.parity.json",
+    "utf8",
+  ),
+) as Parity;
+
+function testImage(width: number, height: number): RgbaImage & { name: string } {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
+    }
+  }
+  return { name: "test.png", width, height, data };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+describe("third-party export tiny-llava-onevision", () => {
+  let model: ThirdPartyHeadflow;
+  let processed: ProcessedInputs;
+
+  beforeAll(async () => {
+    model = await loadThirdParty(folderReader(FOLDER), ort, nodeImageDecoder, {
+      sessionOptions: NODE_SESSION_OPTIONS,
+      id: "tiny-llava-onevision",
+    });
+    processed = await model.thirdParty.processor.process(
+      testImage(parity.image.width, parity.image.height),
+      parity.question,
+    );
+  });
+
+  /** The reference's pixels (sin(0.37 i + 0.5) * 0.9), or the gray baseline. */
+  function referenceInputs(which: "clean" | "baseline"): ProcessedInputs {
+    const dims = parity.pixelValues.dims;
+    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < data.length; i++) {
+      data[i] =
+        which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
+    }
+    return { ...processed, pixelValues: { data, dims } };
+  }
+
+  it("derives the manifest: the text_config, the base view's patch grid", async () => {
+    const manifest = await deriveManifest(folderReader(FOLDER));
+    expect(manifest).toMatchObject({
+      modelType: "llava_onevision",
+      layers: 3,
+      queryHeads: 4,
+      kvHeads: 2,
+      hiddenSize: 32,
+      inputSize: 16,
+      tokenGrid: [4, 4],
+    });
+    expect(manifest.architecture.imageTokensFromFeatures).toBe(true);
+  });
+
+  it("processes as the reference: one resized view, <image> expanded to the 17 features", () => {
+    // 4 x 4 patches + the image_newline the vision encoder appends.
+    expect(parity.imageFeatures).toBe(17);
+    expect(processed.ids).toEqual(parity.inputIds);
+    // LlavaOnevisionImageProcessor is the base ImageProcessor: no anyres tiles.
+    expect(processed.pixelValues.dims).toEqual(parity.pixelValues.dims);
+  });
+
+  it("ablates through past_key_values exactly as the whole-sequence reference (<= 1e-4)", async () => {
+    const { session, manifest } = model.thirdParty;
+    const prompt = { question: parity.question, tokens: [] };
+    const clean = await prefillProcessed(
+      session,
+      referenceInputs("clean"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    expect([clean.prompt.imageStart, clean.prompt.imageEnd]).toEqual(parity.imageBlock);
+    const base = await prefillProcessed(
+      session,
+      referenceInputs("baseline"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
+    const runner = new AblationRunner(session, clean, baseline);
+    const masks = Uint8Array.from([
+      ...new Array<number>(runner.maskSize).fill(0),
+      ...parity.masks.flat(),
+    ]);
+    const logits = await runner.run(masks, parity.masks.length + 1, { batchSize: 3 });
+    const vocab = session.dims.vocabSize;
+    expect(maxAbsDiff(logits.subarray(0, vocab), parity.cleanLogits)).toBeLessThanOrEqual(1e-4);
+    parity.ablatedLogits.forEach((expected, i) => {
+      const row = logits.subarray((i + 1) * vocab, (i + 2) * vocab);
+      expect(maxAbsDiff(row, expected)).toBeLessThanOrEqual(1e-4);
+      expect(maxAbsDiff(row, parity.cleanLogits)).toBeGreaterThan(0.1);
+    });
+  });
+
+  it("knocks out attention per key/value group as the PyTorch reference (<= 1e-4)", async () => {
+    const { session, manifest } = model.thirdParty;
+    expect(session.attentionUnavailable).toBeUndefined();
+    const prompt = { question: parity.question, tokens: [] };
+    const clean = await prefillProcessed(
+      session,
+      referenceInputs("clean"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const base = await prefillProcessed(
+      session,
+      referenceInputs("baseline"),
+      manifest.imageTokenId,
+      prompt,
+    );
+    const { imageStart: start, imageEnd: end } = clean.prompt;
+    const d = session.dims.hiddenSize;
+    const blockOf = (p: typeof clean) => p.blockEmbeds!.slice(start * d, end * d);
+    const [cleanPixels, basePixels] = [new Float32Array(1), new Float32Array(1)];
+    const blocks = new Map<Float32Array, Float32Array>([
+      [cleanPixels, blockOf(clean)],
+      [basePixels, blockOf(base)],
+    ]);
+    const whole: VlmSession = {
+      dims: { ...session.dims, imageTokens: end - start },
+      encodeImage: (pixels) => Promise.resolve(blocks.get(pixels)!),
+      embed: (ids) => session.embed(ids),
+      decode: (request) => session.decode(request),
+      decodeAnalysis: (request) => session.decodeAnalysis(request),
+      release: () => Promise.resolve(),
+    };
+    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
+    const logits = await wholeSequenceAblation(
+      whole,
+      clean.prompt,
+      cleanPixels,
+      basePixels,
+      masks.map((m) => Uint8Array.from(m)),
+    );
+    const vocab = session.dims.vocabSize;
+    const errors = [parity.cleanLogits, ...parity.ablatedLogits].map((expected, i) =>
+      maxAbsDiff(logits.subarray(i * vocab, (i + 1) * vocab), expected),
+    );
+    expect(maxOf(errors)).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("answers and attributes with the blank baseline over the 17-token block", async () => {
+    const image = testImage(parity.image.width, parity.image.height);
+    const answer = await ask(model, image, { top: 3 });
+    expect(AnswerResultSchema.parse(answer).top).toHaveLength(3);
+    const result = await attribute(model, image, {
+      baseline: { kind: "blank" },
+      settings: { samples: 96, alpha: 0.2, batchSize: 16 },
+    });
+    AttributionResultSchema.parse(result);
+    expect([result.layers, result.heads]).toEqual([3, 2]);
+    expect(result.imageTokenRange).toEqual(parity.imageBlock);
+    expect(result.fit.heldOutR).toBeGreaterThan(0.5);
+  });
+
+  it("refuses the patch-grid view: the image_newline makes the block 17 positions, not 4 x 4", async () => {
+    await expect(
+      objectVsBackground(model, testImage(parity.image.width, parity.image.height)),
+    ).rejects.toThrow(/image block has 17 positions .* not one 4x4 patch grid/);
+  });
+});
