@@ -13,6 +13,7 @@ import { ask } from "../../analyses/ask";
 import { attribute } from "../../analyses/attribute";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { maxOf } from "../../math/extent";
+import { decodeModel, encodeModel, int64Tensor } from "../../model/graph/onnx";
 import type { RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
 import type { VlmSession } from "../../model/session";
@@ -207,5 +208,43 @@ describe("third-party export tiny-llava-onevision", () => {
     await expect(
       objectVsBackground(model, testImage(parity.image.width, parity.image.height)),
     ).rejects.toThrow(/image block has 17 positions .* not one 4x4 patch grid/);
+  });
+});
+
+describe("third-party export tiny-llava-onevision without image_newline", () => {
+  it("counts 16 features, lays the block out as the 4 x 4 patch grid and runs object vs background", async () => {
+    // Whether the published vision_encoder appends image_newline is not visible here (its
+    // graph is Git LFS): the same export with the newline sliced off the encoder's output
+    // must load too, its image tokens then being the base view's patch grid.
+    const read = folderReader(FOLDER);
+    const vision = decodeModel(await read("onnx/vision_encoder.onnx"));
+    const graph = vision.graph!;
+    const last = graph.node!.find((node) => node.output!.includes("image_features"))!;
+    last.output = last.output!.map((name) => (name === "image_features" ? "with_newline" : name));
+    graph.initializer!.push(
+      int64Tensor("slice_starts", [1], [0]),
+      int64Tensor("slice_ends", [1], [16]),
+      int64Tensor("slice_axes", [1], [1]),
+    );
+    graph.node!.push({
+      op_type: "Slice",
+      input: ["with_newline", "slice_starts", "slice_ends", "slice_axes"],
+      output: ["image_features"],
+      name: "drop_newline",
+    });
+    const files: Record<string, Uint8Array> = { "onnx/vision_encoder.onnx": encodeModel(vision) };
+    const model = await loadThirdParty(
+      (path) => (path in files ? Promise.resolve(files[path]!) : read(path)),
+      ort,
+      nodeImageDecoder,
+      { sessionOptions: NODE_SESSION_OPTIONS },
+    );
+    const image = testImage(parity.image.width, parity.image.height);
+    const processed = await model.thirdParty.processor.process(image, parity.question);
+    const imageIds = processed.ids.filter((id) => id === model.thirdParty.manifest.imageTokenId);
+    expect(imageIds).toHaveLength(16);
+    const result = await objectVsBackground(model, image);
+    expect(result.grid).toEqual([4, 4]);
+    await model.thirdParty.session.release();
   });
 });
