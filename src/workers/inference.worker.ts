@@ -39,6 +39,7 @@ import {
   chooseByTiming,
   fallbackAfterSessionError,
   type BackendChoice,
+  type BackendName,
   type BackendPreference,
 } from "./backend-choice";
 import {
@@ -137,6 +138,9 @@ const engineReady = new Promise<Headflow>((resolve, reject) => {
 });
 // A failed start is reported by `start` itself; later requests reject with the same error.
 engineReady.catch(() => {});
+
+/** The bundled model's backend, once chosen: third-party models follow it (wasm until then). */
+let chosenBackend: BackendName = "wasm";
 
 /** The layer-entry graphs being opened after `start` (null: none, or they failed). */
 let entryGraphs: Promise<EntryGraphsReport | null> = Promise.resolve(null);
@@ -274,6 +278,7 @@ const api = {
   async start(preference: BackendPreference, modelBaseUrl: string): Promise<BackendReport> {
     try {
       const { choice, selfTest } = await pickBackend(preference, modelBaseUrl);
+      chosenBackend = choice.backend;
       const started = performance.now();
       // Layer entry on wasm, as in Node: it skips the layers below each mask's first
       // ablated one (src/engine/README.md). Not on WebGPU, where each entered layer's
@@ -327,12 +332,13 @@ const api = {
     modelLoad?.abort();
     const controller = new AbortController();
     modelLoad = controller;
-    let next: Awaited<ReturnType<typeof openThirdParty>>;
+    let opened: Awaited<ReturnType<typeof openThirdParty>>;
     try {
-      next = await openThirdParty(source, onProgress, controller.signal);
+      opened = await openThirdParty(source, chosenBackend, onProgress, controller.signal);
     } finally {
       if (modelLoad === controller) modelLoad = null;
     }
+    const next = opened.model;
     // Cancelled after the download, while sessions were created: keep the current model.
     if (controller.signal.aborted) {
       void next.bundle.session.release().catch(() => undefined);
@@ -343,7 +349,7 @@ const api = {
     engine = next;
     engineLoaded(next);
     if (previous) void previous.bundle.session.release().catch(() => undefined);
-    const info = thirdPartyInfo(next);
+    const info = thirdPartyInfo(opened);
     const model = {
       ...modelInfo(next, performance.now() - started),
       headUnit: info.capabilities.headUnit === "kv-group" ? ("group" as const) : ("head" as const),

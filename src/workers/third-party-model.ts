@@ -1,10 +1,13 @@
 /**
  * The inference worker's side of "bring your own VLM": opens a third-party
  * export from a picked folder or a URL (downloads streamed, kept in the Cache API) on
- * onnxruntime-web. Everything else is the engine's (src/engine/exports/transformers-js).
+ * onnxruntime-web, on the bundled model's backend (third-party-backend.ts). Everything else
+ * is the engine's (src/engine/exports/transformers-js).
  */
 import { decodeWithCanvas } from "./canvas-image-decoder";
 import { ort } from "./ort-web";
+import type { BackendName } from "./backend-choice";
+import { openOnBackend } from "./third-party-backend";
 import {
   type ReadFile,
   downloadReader,
@@ -15,9 +18,13 @@ import {
   type ThirdPartyHeadflow,
   loadThirdParty,
   type Capabilities,
+  ask,
+  solidImage,
+  BLANK_GRAY,
+  errorMessage,
 } from "../engine";
 
-/** `dtype`: the graph variant to open ("auto" or absent: the wasm order, dtypes.ts). */
+/** `dtype`: the graph variant to open ("auto" or absent: the backend's order, dtypes.ts). */
 export type ThirdPartySource = (
   { kind: "files"; files: PickedFile[] } | { kind: "url"; url: string }
 ) & { dtype?: string };
@@ -30,7 +37,17 @@ export interface ThirdPartyInfo {
   dtype: string;
   /** Variants that were present but did not open, and why. */
   dtypeNotes: string[];
+  /** Where its sessions run: the bundled model's backend, or wasm after a WebGPU failure. */
+  backend: BackendName;
   capabilities: Capabilities;
+}
+
+/** A loaded third-party model and the backend it runs on. */
+export interface OpenedThirdParty {
+  model: ThirdPartyHeadflow;
+  backend: BackendName;
+  /** Where it runs, and why not on WebGPU when it fell back (a capability note). */
+  backendNote: string;
 }
 
 const CACHE_NAME = "headflow-models-v1";
@@ -74,12 +91,29 @@ function nameOf(source: ThirdPartySource): string {
   return first.includes("/") ? first.slice(0, first.indexOf("/")) : "model";
 }
 
-/** `signal` cancels a download (a URL source); stalls and silent servers time out. */
+/**
+ * A self-test on the backend: one answer on a blank image. Its top token's probability is
+ * exp(logit - logsumexp(all logits)), so a NaN or +Infinity anywhere in the logits makes
+ * it non-finite.
+ */
+async function selfTest(model: ThirdPartyHeadflow): Promise<void> {
+  const image = { ...solidImage(model.bundle.manifest.image.size, BLANK_GRAY), name: "blank" };
+  const { top } = await ask(model, image, { maxTokens: 1, top: 1 });
+  const first = top[0];
+  if (first === undefined || !Number.isFinite(first.probability) || !Number.isFinite(first.logit))
+    throw new Error(`non-finite logits (top token: ${JSON.stringify(first ?? null)})`);
+}
+
+/**
+ * `backend`: the one the bundled model runs on. `signal` cancels a download (a URL
+ * source); stalls and silent servers time out.
+ */
 export async function openThirdParty(
   source: ThirdPartySource,
+  backend: BackendName,
   onProgress?: (progress: DownloadProgress) => void,
   signal?: AbortSignal,
-): Promise<ThirdPartyHeadflow> {
+): Promise<OpenedThirdParty> {
   await shareOnnxRuntime();
   let read: ReadFile;
   if (source.kind === "files") {
@@ -91,18 +125,29 @@ export async function openThirdParty(
       ...(signal ? { signal } : {}),
     });
   }
-  // wasm: third-party graphs are checked on the CPU provider, which runs every export;
-  // the dtype order is wasm's (8-bit first: smaller downloads and heap).
-  return loadThirdParty(read, ort, decodeWithCanvas, {
-    sessionOptions: { executionProviders: ["wasm"] },
-    backend: "wasm",
-    ...(source.dtype !== undefined ? { dtype: source.dtype } : {}),
-    id: nameOf(source),
-    runtime: "onnxruntime-web (wasm)",
-  });
+  // On WebGPU, nodes without a webgpu kernel run on the CPU provider (onnxruntime assigns
+  // them per node); "wasm" after "webgpu" says so. The dtype order is the backend's.
+  const opened = await openOnBackend(
+    backend,
+    {
+      open: (on) =>
+        loadThirdParty(read, ort, decodeWithCanvas, {
+          sessionOptions: { executionProviders: on === "webgpu" ? ["webgpu", "wasm"] : ["wasm"] },
+          backend: on,
+          ...(source.dtype !== undefined ? { dtype: source.dtype } : {}),
+          id: nameOf(source),
+          runtime: `onnxruntime-web (${on})`,
+        }),
+      selfTest,
+      release: (model) => model.bundle.session.release(),
+      describe: errorMessage,
+    },
+    signal,
+  );
+  return { model: opened.model, backend: opened.backend, backendNote: opened.note };
 }
 
-export function thirdPartyInfo(model: ThirdPartyHeadflow): ThirdPartyInfo {
+export function thirdPartyInfo({ model, backend, backendNote }: OpenedThirdParty): ThirdPartyInfo {
   const { manifest } = model.thirdParty;
   return {
     modelType: manifest.modelType,
@@ -110,6 +155,10 @@ export function thirdPartyInfo(model: ThirdPartyHeadflow): ThirdPartyInfo {
     kvHeads: manifest.kvHeads,
     dtype: manifest.dtype,
     dtypeNotes: manifest.dtypeNotes,
-    capabilities: manifest.capabilities,
+    backend,
+    capabilities: {
+      ...manifest.capabilities,
+      notes: [backendNote, ...manifest.capabilities.notes],
+    },
   };
 }

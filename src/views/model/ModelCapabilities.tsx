@@ -22,7 +22,12 @@ export function ModelCapabilities({
   return (
     <div className="model-capabilities" role="region" aria-label="Model capabilities">
       <p role="status">
-        Loaded {label} ({info.modelType}, {info.dtype}) in {(loadMs / 1000).toFixed(1)} s.
+        Loaded {label} ({info.modelType}, {info.dtype}) in {(loadMs / 1000).toFixed(1)} s, running
+        on{" "}
+        <span data-testid="third-party-backend">
+          {info.backend === "webgpu" ? "WebGPU" : "wasm"}
+        </span>
+        .
       </p>
       {grouped && (
         <p className="model-groups">
