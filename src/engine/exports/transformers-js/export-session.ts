@@ -80,6 +80,8 @@ export class ThirdPartySession implements VlmSession {
   private readonly runner: ExportDecoder;
   /** Why a fused decoder could not be rewritten (then it runs one sequence after a past). */
   private readonly batchRefusal: string | null;
+  /** The last run asked for (inTurn). */
+  private tail: Promise<unknown> = Promise.resolve();
   /** Why attention-level requests cannot run (absent when they can). */
   readonly attentionUnavailable?: string;
   /** The vision encoder's grid input (Qwen2-VL family), or null. */
@@ -213,7 +215,7 @@ export class ThirdPartySession implements VlmSession {
       if (!imageGridThw) throw new Error(`the vision encoder needs ${this.gridInput}`);
       feeds[this.gridInput] = new this.ort.Tensor("int64", imageGridThw.data, imageGridThw.dims);
     }
-    const out = await this.vision.run(feeds, ["image_features"]);
+    const out = await this.inTurn(() => this.vision.run(feeds, ["image_features"]));
     return floats(out["image_features"]);
   }
 
@@ -224,7 +226,7 @@ export class ThirdPartySession implements VlmSession {
 
   async embed(ids: readonly number[]): Promise<Float32Array> {
     const input = new this.ort.Tensor("int64", BigInt64Array.from(ids, BigInt), [1, ids.length]);
-    const out = await this.embedder.run({ input_ids: input }, ["inputs_embeds"]);
+    const out = await this.inTurn(() => this.embedder.run({ input_ids: input }, ["inputs_embeds"]));
     return floats(out["inputs_embeds"]);
   }
 
@@ -243,7 +245,22 @@ export class ThirdPartySession implements VlmSession {
         new Error("decode: this model's rotary positions come from a prompt: prefill one first"),
       );
     }
-    return this.runner.decode(request, this.rope);
+    const rope = this.rope; // the prompt's layout when the run was asked for
+    return this.inTurn(() => this.runner.decode(request, rope));
+  }
+
+  /**
+   * Runs one model run after the one before it has settled, in call order. The worker
+   * serves requests as they arrive, so two analyses can be in flight at once (an ablation
+   * asked for while another run is going); onnxruntime-web on WebGPU does not survive
+   * overlapping runs (seen on SwiftShader: "Failed to download data from buffer"). The
+   * bundled model gets the same from SerialSession; this model's own steps (encodeVision,
+   * useRope) are not on that interface, so the queue is here.
+   */
+  private inTurn<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(run, run);
+    this.tail = result.catch(() => undefined);
+    return result;
   }
 
   /**
