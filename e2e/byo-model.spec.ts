@@ -13,7 +13,8 @@ import { chooseImageFile, wasmOnly } from "./app";
 const SAMPLE = readFileSync("public/samples/sample-00.png");
 const FIXTURES = "e2e/fixtures/models";
 
-// Third-party graphs always run on the wasm provider (src/workers/third-party-model.ts).
+// Third-party models run on the app's backend (src/workers/third-party-backend.ts): wasm here;
+// WebGPU is checked against wasm in byo-model-webgpu.spec.ts.
 test.beforeEach(({ page: _page }, testInfo) => {
   wasmOnly(testInfo.project.name, "third-party models run on wasm: checked once");
 });
@@ -107,6 +108,37 @@ test("a picked Qwen2-VL folder loads (3-D rotary positions), answers and attribu
   await expect(capabilities).toContainText("Loaded tiny-qwen2vl (qwen2_vl");
   await expect(capabilities).toContainText("Heads are key/value groups: 4 query heads share 2");
   await expect(page.getByLabel("Current model")).toHaveText("tiny-qwen2vl (qwen2_vl)");
+
+  await chooseImage(page);
+  await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
+  await page.getByText("Advanced settings").click();
+  await page.getByRole("spinbutton", { name: "Samples" }).fill("64");
+  await page.getByRole("button", { name: "Run attribution" }).click();
+  await expect(page.getByTestId("held-out-r")).toBeVisible({ timeout: 110_000 });
+  const cells = page
+    .getByRole("grid", { name: "Attribution by layer and key/value group" })
+    .getByRole("gridcell");
+  await expect(cells).toHaveCount(3 * 2);
+  const scores = await cells.evaluateAll((nodes) =>
+    nodes.map((node) => Number.parseFloat(node.getAttribute("data-score") ?? "")),
+  );
+  for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+  await cells.last().click();
+  await expect(page.getByRole("region", { name: "Head detail" })).toContainText("goes from");
+});
+
+test("a picked llava-onevision folder (image_newline in the encoder) answers and attributes", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openModelControl(page);
+  await page.getByLabel("Model folder").setInputFiles(join(FIXTURES, "tiny-llava-onevision"));
+  const capabilities = page.getByRole("region", { name: "Model capabilities" });
+  await expect(capabilities).toContainText("Loaded tiny-llava-onevision (llava_onevision");
+  await expect(capabilities).toContainText("Heads are key/value groups: 4 query heads share 2");
+  await expect(page.getByLabel("Current model")).toHaveText(
+    "tiny-llava-onevision (llava_onevision)",
+  );
 
   await chooseImage(page);
   await expect(page.getByRole("region", { name: "Answer" })).toContainText("Answer:");
