@@ -170,6 +170,8 @@ test("a LLaVA-layout export loads from a URL with progress, then from the cache"
   await expect(page.getByRole("region", { name: "Model capabilities" })).toContainText(
     "Loaded tiny-llava (llava",
   );
+  // The app runs on wasm here, and so does the third-party model.
+  await expect(page.getByTestId("third-party-backend")).toHaveText("wasm");
   expect(requests).toContain("tiny-llava/onnx/decoder_model_merged.onnx");
   await chooseImage(page);
 
