@@ -11,7 +11,7 @@ describe("isOutOfMemory", () => {
         "failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: /onnxruntime/core/framework/bfc_arena.cc:359 void* onnxruntime::BFCArena::AllocateRawInternal(size_t, bool, ...) Failed to allocate memory for requested buffer of size 1698846720",
       ),
       new Error("Can't create a session. failed to allocate a buffer of size 536870912."),
-      // Both seen from onnxruntime-web 1.30 (wasm) by wasm-oom-repro.ts: a run over the
+      // Both seen from onnxruntime-web 1.30 (wasm) by scripts/measurements/wasm-oom-repro.ts: a run over the
       // heap, and a single 4 GiB tensor.
       new Error("failed to call OrtRun(). ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc"),
       new Error(

@@ -21,7 +21,7 @@ import { HeadflowError, errorMessage } from "../errors";
  * - onnxruntime-web when one tensor would pass wasm32's 4 GiB: its size arithmetic's
  *   "SafeIntOnOverflow() Integer overflow".
  *
- * wasm-oom-repro.ts shows onnxruntime-web 1.30 failing with "failed to call OrtRun().
+ * scripts/measurements/wasm-oom-repro.ts shows onnxruntime-web 1.30 failing with "failed to call OrtRun().
  * ERROR_CODE: 6, ERROR_MESSAGE: std::bad_alloc" when a run needs more than the heap. The
  * session survives, but a failure leaves part of the heap unusable: after one failed
  * 4.5 GiB run a 1.5 GiB run succeeded; after two failures 1.5 GiB failed too and 0.375 GiB

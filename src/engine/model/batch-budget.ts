@@ -23,7 +23,7 @@ export const HEAP_SHARE = 0.5;
  * Heap bytes per byte of the weights' graph files. onnxruntime-web copies the file into
  * its heap to create a session, keeps the initialisers, and keeps the prepacked copies of
  * MatMul weights beside them: creating a session on a 541 MB decoder raised the resident
- * memory by 1,612 MB (measure-batch-memory.ts, SmolVLM-256M's decoder geometry).
+ * memory by 1,612 MB (scripts/measurements/measure-batch-memory.ts, SmolVLM-256M's decoder geometry).
  */
 export const WEIGHT_HEAP_FACTOR = 3;
 

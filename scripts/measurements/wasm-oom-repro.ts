@@ -3,15 +3,15 @@
  * the session runs again at a smaller size: the evidence behind batch-halving.ts's
  * patterns and its retry. Not a test (it fills about 4 GB of memory for a minute or two):
  *
- *     npx tsx src/engine/attribution/wasm-oom-repro.ts [no-arena]
+ *     npx tsx scripts/measurements/wasm-oom-repro.ts [no-arena]
  *
  * The graph: y = Concat(ConstantOfShape(n), ConstantOfShape(n)), float32, so a run holds
  * 3 x 4n bytes (printed in GiB). Each run prints the error, whether isOutOfMemory recognises it, and the
  * runs at halved sizes after it.
  */
 import * as ort from "onnxruntime-web";
-import { encodeModel, type ModelProto } from "../model/graph/onnx";
-import { isOutOfMemory } from "./batch-halving";
+import { encodeModel, type ModelProto } from "../../src/engine/model/graph/onnx";
+import { isOutOfMemory } from "../../src/engine/attribution/batch-halving";
 
 const FLOAT = 1;
 const INT64 = 7;

@@ -3,7 +3,7 @@
  * estimate, on a random-weight decoder of SmolVLM-256M's geometry (not committed):
  *
  *     /usr/bin/python3 scripts/fixtures/model-builder/make_gqa_decoder.py --real-scale --out /tmp/h16-big
- *     npx tsx src/engine/model/measure-batch-memory.ts /tmp/h16-big/gqa-smolvlm-256m.onnx 1100 12 1,4,8,15
+ *     npx tsx scripts/measurements/measure-batch-memory.ts /tmp/h16-big/gqa-smolvlm-256m.onnx 1100 12 1,4,8,15
  *
  * The decoder's attention is rewritten first (unfuse-attention.ts: onnxruntime's fused
  * GroupQueryAttention refuses a batched suffix over a past). One process, batches in
@@ -14,9 +14,15 @@
  */
 import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-web";
-import { chooseBatch, formatMb, rowCost, wasmMemory, type BatchGeometry } from "./batch-budget";
-import { decodeModel } from "./graph/onnx";
-import { unfuseAttention } from "./graph/unfuse-attention";
+import {
+  chooseBatch,
+  formatMb,
+  rowCost,
+  wasmMemory,
+  type BatchGeometry,
+} from "../../src/engine/model/batch-budget";
+import { decodeModel } from "../../src/engine/model/graph/onnx";
+import { unfuseAttention } from "../../src/engine/model/graph/unfuse-attention";
 
 async function main(): Promise<void> {
   const [path, pastText = "1100", suffixText = "12", batchesText = "1,4,8,15"] =

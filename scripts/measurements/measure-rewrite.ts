@@ -2,16 +2,16 @@
  * Time and memory of the attention rewrite on a large decoder (not committed):
  *
  *     /usr/bin/python3 scripts/fixtures/model-builder/make_gqa_decoder.py --real-scale --out /tmp/h16-big
- *     /usr/bin/time -v npx tsx src/engine/model/graph/measure-rewrite.ts /tmp/h16-big/gqa-smolvlm-256m.onnx
+ *     /usr/bin/time -v npx tsx scripts/measurements/measure-rewrite.ts /tmp/h16-big/gqa-smolvlm-256m.onnx
  *
  * Prints the file size, the wall time and the resident memory after each step
  * (decode, rewrite + encode), and, with --check, runs the fused and the rewritten graph
  * at batch 1 on the same random input and prints the largest logit difference.
  */
 import { readFileSync } from "node:fs";
-import { ort } from "../../node";
-import { decodeModel } from "./onnx";
-import { unfuseAttention } from "./unfuse-attention";
+import { ort } from "../../src/engine/node";
+import { decodeModel } from "../../src/engine/model/graph/onnx";
+import { unfuseAttention } from "../../src/engine/model/graph/unfuse-attention";
 
 const [path, flag] = process.argv.slice(2);
 if (!path) throw new Error("usage: measure-rewrite.ts <decoder.onnx> [--check]");
