@@ -100,6 +100,8 @@ const NOT_SUPPORTED: Record<string, string> = {
   florence2: "it is an encoder-decoder model, not a decoder reading image tokens",
   phi3_v: "its vision encoder and prompt layout are not implemented yet",
   moondream1: "its prompt layout is not implemented yet",
+  multi_modality:
+    "Janus: its export embeds image and text together in one prepare_inputs_embeds graph and keeps the language head in a separate lm_head graph (models/multi_modality/modeling_multi_modality.js), a layout not implemented here",
 };
 
 export function architectureOf(modelType: unknown): Architecture {

@@ -332,6 +332,9 @@ describe("third-party export errors", () => {
     await expect(
       load(overlay(read, { "config.json": bytes({ ...config, model_type: "qwen3_vl" }) })),
     ).rejects.toThrow(/unsupported model_type "qwen3_vl".*llava, idefics3, smolvlm/);
+    await expect(
+      load(overlay(read, { "config.json": bytes({ ...config, model_type: "multi_modality" }) })),
+    ).rejects.toThrow(/unsupported model_type "multi_modality" \(Janus: .*prepare_inputs_embeds/);
   });
 
   it("says a corrupt graph is corrupt", async () => {
