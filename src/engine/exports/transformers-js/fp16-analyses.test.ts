@@ -19,16 +19,14 @@ import {
   PatchesResultSchema,
 } from "../../results/analysis-results";
 import type { RgbaImage } from "../../model/image";
-import type { VlmSession } from "../../model/session";
 import { ask } from "../../analyses/ask";
 import { attribute } from "../../analyses/attribute";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { evaluate } from "../../analyses/rankings/evaluate-image";
-import { wholeSequenceAblation } from "../../ablation/whole-sequence";
 import { maxOf } from "../../math/extent";
 import { loadThirdParty } from "./load";
-import { prefillProcessed } from "./processed-prefill";
+import { knockoutOverImageBlock } from "./knockout-parity";
 import type { ProcessedInputs } from "./processor";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 
@@ -135,41 +133,12 @@ describe("every analysis on tiny-llava's fp16 export", () => {
     // prefix | image block | baseline block | text routed per layer and group by the bias.
     const { session, manifest } = model.thirdParty;
     const prompt = { question: parity.question, tokens: [] };
-    const clean = await prefillProcessed(
+    const logits = await knockoutOverImageBlock(
       session,
-      referenceInputs("clean"),
       manifest.imageTokenId,
       prompt,
-    );
-    const base = await prefillProcessed(
-      session,
-      referenceInputs("baseline"),
-      manifest.imageTokenId,
-      prompt,
-    );
-    const { imageStart: start, imageEnd: end } = clean.prompt;
-    const d = session.dims.hiddenSize;
-    const blockOf = (p: typeof clean) => p.blockEmbeds!.slice(start * d, end * d);
-    const [cleanPixels, basePixels] = [new Float32Array(1), new Float32Array(1)];
-    const blocks = new Map<Float32Array, Float32Array>([
-      [cleanPixels, blockOf(clean)],
-      [basePixels, blockOf(base)],
-    ]);
-    const whole: VlmSession = {
-      dims: { ...session.dims, imageTokens: end - start },
-      encodeImage: (pixels) => Promise.resolve(blocks.get(pixels)!),
-      embed: (ids) => session.embed(ids),
-      decode: (request) => session.decode(request),
-      decodeAnalysis: (request) => session.decodeAnalysis(request),
-      release: () => Promise.resolve(),
-    };
-    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
-    const logits = await wholeSequenceAblation(
-      whole,
-      clean.prompt,
-      cleanPixels,
-      basePixels,
-      masks.map((m) => Uint8Array.from(m)),
+      { clean: referenceInputs("clean"), baseline: referenceInputs("baseline") },
+      parity.masks,
     );
     const vocab = session.dims.vocabSize;
     const expected = [parity.cleanLogits, ...parity.ablatedLogits];

@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AblationRunner } from "../../ablation/runner";
-import { wholeSequenceAblation } from "../../ablation/whole-sequence";
 import { ask } from "../../analyses/ask";
 import { attribute } from "../../analyses/attribute";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
@@ -16,11 +15,11 @@ import { maxOf } from "../../math/extent";
 import { decodeModel, encodeModel, int64Tensor } from "../../model/graph/onnx";
 import type { RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
-import type { VlmSession } from "../../model/session";
 import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import { deriveManifest } from "./config";
 import { loadThirdParty } from "./load";
+import { knockoutOverImageBlock } from "./knockout-parity";
 import { prefillProcessed } from "./processed-prefill";
 import type { ProcessedInputs } from "./processor";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
@@ -147,41 +146,12 @@ describe("third-party export tiny-llava-onevision", () => {
     const { session, manifest } = model.thirdParty;
     expect(session.attentionUnavailable).toBeUndefined();
     const prompt = { question: parity.question, tokens: [] };
-    const clean = await prefillProcessed(
+    const logits = await knockoutOverImageBlock(
       session,
-      referenceInputs("clean"),
       manifest.imageTokenId,
       prompt,
-    );
-    const base = await prefillProcessed(
-      session,
-      referenceInputs("baseline"),
-      manifest.imageTokenId,
-      prompt,
-    );
-    const { imageStart: start, imageEnd: end } = clean.prompt;
-    const d = session.dims.hiddenSize;
-    const blockOf = (p: typeof clean) => p.blockEmbeds!.slice(start * d, end * d);
-    const [cleanPixels, basePixels] = [new Float32Array(1), new Float32Array(1)];
-    const blocks = new Map<Float32Array, Float32Array>([
-      [cleanPixels, blockOf(clean)],
-      [basePixels, blockOf(base)],
-    ]);
-    const whole: VlmSession = {
-      dims: { ...session.dims, imageTokens: end - start },
-      encodeImage: (pixels) => Promise.resolve(blocks.get(pixels)!),
-      embed: (ids) => session.embed(ids),
-      decode: (request) => session.decode(request),
-      decodeAnalysis: (request) => session.decodeAnalysis(request),
-      release: () => Promise.resolve(),
-    };
-    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
-    const logits = await wholeSequenceAblation(
-      whole,
-      clean.prompt,
-      cleanPixels,
-      basePixels,
-      masks.map((m) => Uint8Array.from(m)),
+      { clean: referenceInputs("clean"), baseline: referenceInputs("baseline") },
+      parity.masks,
     );
     const vocab = session.dims.vocabSize;
     const errors = [parity.cleanLogits, ...parity.ablatedLogits].map((expected, i) =>

@@ -21,6 +21,7 @@ import { AblationRunner } from "../../ablation/runner";
 import { deriveManifest } from "./config";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 import { isThirdPartyExport, loadThirdParty } from "./load";
+import { knockoutOverImageBlock } from "./knockout-parity";
 import { prefillProcessed } from "./processed-prefill";
 import type { ProcessedInputs } from "./processor";
 import { ask } from "../../analyses/ask";
@@ -30,10 +31,8 @@ import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { evaluate } from "../../analyses/rankings/evaluate-image";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
-import { wholeSequenceAblation } from "../../ablation/whole-sequence";
 import { maxOf } from "../../math/extent";
 import { decodeModel, encodeModel } from "../../model/graph/onnx";
-import type { VlmSession } from "../../model/session";
 
 interface Parity {
   image: { width: number; height: number };
@@ -218,42 +217,12 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
     // (ablation/whole-sequence.ts). Checks the bias reaches the right layer and heads.
     const { session, manifest } = model.thirdParty;
     const prompt = { question: parity.question, tokens: [] };
-    const clean = await prefillProcessed(
+    const logits = await knockoutOverImageBlock(
       session,
-      referenceInputs(parity, "clean"),
       manifest.imageTokenId,
       prompt,
-    );
-    const base = await prefillProcessed(
-      session,
-      referenceInputs(parity, "baseline"),
-      manifest.imageTokenId,
-      prompt,
-    );
-    const { imageStart: start, imageEnd: end } = clean.prompt;
-    const d = session.dims.hiddenSize;
-    const blockOf = (p: typeof clean) => p.blockEmbeds!.slice(start * d, end * d);
-    const [cleanPixels, basePixels] = [new Float32Array(1), new Float32Array(1)];
-    const blocks = new Map<Float32Array, Float32Array>([
-      [cleanPixels, blockOf(clean)],
-      [basePixels, blockOf(base)],
-    ]);
-    // The image block as one "image" of end - start tokens (SmolVLM's holds separators).
-    const whole: VlmSession = {
-      dims: { ...session.dims, imageTokens: end - start },
-      encodeImage: (pixels) => Promise.resolve(blocks.get(pixels)!),
-      embed: (ids) => session.embed(ids),
-      decode: (request) => session.decode(request),
-      decodeAnalysis: (request) => session.decodeAnalysis(request),
-      release: () => Promise.resolve(),
-    };
-    const masks = [new Array<number>(parity.masks[0]!.length).fill(0), ...parity.masks];
-    const logits = await wholeSequenceAblation(
-      whole,
-      clean.prompt,
-      cleanPixels,
-      basePixels,
-      masks.map((m) => Uint8Array.from(m)),
+      { clean: referenceInputs(parity, "clean"), baseline: referenceInputs(parity, "baseline") },
+      parity.masks,
     );
     const vocab = session.dims.vocabSize;
     const errors = [parity.cleanLogits, ...parity.ablatedLogits].map((expected, i) =>
