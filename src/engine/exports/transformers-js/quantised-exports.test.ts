@@ -1,0 +1,369 @@
+/**
+ * Whole third-party exports in every quantised dtype transformers.js publishes (q8 =
+ * `_quantized`, int8, uint8, q4, bnb4, q4f16), quantised from tiny-llava and tiny-smolvlm
+ * by scripts/fixtures/model-builder/make_quantised_exports.py (vision encoder, embedding
+ * and decoder, in the file names and op forms of transformers.js's quantize.py). The files
+ * are 2 MB together, so they are generated here (python3 with onnx and numpy, under a
+ * second) into .cache/quantised-exports/<hash of the script and fixtures>/, not committed.
+ *
+ * For each: the loader opens the named dtype's files, the model answers, and the engine's
+ * batched head ablation equals the quantised decoder as exported, run by onnxruntime-node
+ * one mask at a time at batch 1 over a past cache built here (the ablated key/value
+ * groups' image rows copied from the baseline's: the engine's definition of a head
+ * ablation, src/engine/ablation/runner.ts); then a short attribution. One variant also
+ * runs on onnxruntime-web's wasm backend.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import * as ortWeb from "onnxruntime-web";
+import { describe, expect, it } from "vitest";
+import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
+import { ask } from "../../analyses/ask";
+import { attribute } from "../../analyses/attribute";
+import { AblationRunner } from "../../ablation/runner";
+import { sliceImageKv } from "../../model/kv";
+import type { RgbaImage } from "../../model/image";
+import type { Prefilled } from "../../model/prefill";
+import { decodeModel } from "../../model/graph/onnx";
+import { maxOf } from "../../math/extent";
+import { loadThirdParty, type ThirdPartyLoadOptions } from "./load";
+import { prefillProcessed } from "./processed-prefill";
+import type { ProcessedInputs } from "./processor";
+import { float16ToFloat32, float32ToFloat16 } from "./float16";
+
+const SCRIPT = "scripts/fixtures/model-builder/make_quantised_exports.py";
+const MODELS = ["tiny-llava", "tiny-smolvlm"] as const;
+
+/** What the cached files are generated from: a change to any of these regenerates them. */
+function sources(): string[] {
+  const files = [
+    SCRIPT,
+    "scripts/fixtures/model-builder/make_quantised_decoders.py",
+    "scripts/fixtures/model-builder/make_gqa_decoder.py",
+    "scripts/fixtures/model-builder/make_mha_decoder.py",
+    "scripts/fixtures/make-dtype-fixtures.py",
+  ];
+  const walk = (dir: string): string[] =>
+    readdirSync(dir)
+      .sort()
+      .flatMap((name) => {
+        const path = join(dir, name);
+        return statSync(path).isDirectory() ? walk(path) : [path];
+      });
+  return [...files, ...MODELS.flatMap((model) => walk(`e2e/fixtures/models/${model}`))];
+}
+
+/** The folder of generated exports, or why there is none (no python3 with onnx). */
+function generatedExports(): { root: string } | { missing: string } {
+  const hash = createHash("sha256");
+  for (const path of sources()) hash.update(path).update(readFileSync(path));
+  const root = `.cache/quantised-exports/${hash.digest("hex").slice(0, 16)}`;
+  if (existsSync(`${root}/complete`)) return { root };
+  // The package scripts' interpreter (Debian's, with python3-onnx) first, then PATH's.
+  const failures: string[] = [];
+  for (const python of ["/usr/bin/python3", "python3"]) {
+    try {
+      execFileSync(python, [SCRIPT, "--out", root], { stdio: "pipe" });
+      writeFileSync(`${root}/complete`, "");
+      return { root };
+    } catch (error) {
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
+      failures.push(`${python}: ${stderr.trim().split("\n").pop()}`);
+    }
+  }
+  return {
+    missing: `${SCRIPT} did not run (python3 with onnx and numpy is needed: apt-get install -y python3-onnx): ${failures.join("; ")}`,
+  };
+}
+
+const generated = generatedExports();
+if ("missing" in generated) console.warn(`quantised-exports.test.ts skipped: ${generated.missing}`);
+const ROOT = "root" in generated ? generated.root : "";
+
+interface Case {
+  dtype: string;
+  suffix: string;
+  /** The decoder's quantised op, once per weight (28 MatMuls: 3 x 7 projections + LM head = 22 weights). */
+  op: string;
+  /** The graphs take and give float16 (the cache too): exact to a float16 step. */
+  float16: boolean;
+}
+const CASES: Case[] = [
+  { dtype: "q8", suffix: "quantized", op: "MatMulInteger", float16: false },
+  { dtype: "int8", suffix: "int8", op: "MatMulInteger", float16: false },
+  { dtype: "uint8", suffix: "uint8", op: "MatMulInteger", float16: false },
+  { dtype: "q4", suffix: "q4", op: "MatMulNBits", float16: false },
+  { dtype: "bnb4", suffix: "bnb4", op: "MatMulBnb4", float16: false },
+  { dtype: "q4f16", suffix: "q4f16", op: "MatMulNBits", float16: true },
+];
+
+interface Parity {
+  image: { width: number; height: number };
+  question: string;
+  inputIds: number[];
+  pixelValues: { dims: number[] };
+  baselinePixel: number;
+  masks: number[][];
+  cleanLogits: number[];
+}
+const parityOf = (name: string): Parity =>
+  JSON.parse(
+    readFileSync(`src/engine/exports/transformers-js/fixtures/${name}.parity.json`, "utf8"),
+  ) as Parity;
+
+/** The parity reference's pixel values (make-tiny-vlms.py, test_pixels), as thirdparty.test.ts. */
+function referenceInputs(parity: Parity, which: "clean" | "baseline"): ProcessedInputs {
+  const dims = parity.pixelValues.dims;
+  const count = dims.reduce((a, b) => a * b, 1);
+  const data = new Float32Array(count);
+  for (let i = 0; i < count; i++)
+    data[i] =
+      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
+  const inputs: ProcessedInputs = { ids: parity.inputIds, pixelValues: { data, dims } };
+  if (dims.length === 5) {
+    const [b, n, , h, w] = dims as [number, number, number, number, number];
+    inputs.pixelAttentionMask = { data: new Uint8Array(b * n * h * w).fill(1), dims: [b, n, h, w] };
+  }
+  return inputs;
+}
+
+/** A deterministic colourful test image (as thirdparty.test.ts). */
+function testImage(width: number, height: number): RgbaImage & { name: string } {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++)
+      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
+  return { name: "test.png", width, height, data };
+}
+
+function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+/** The largest difference in float16 steps (the step of the expected value's binade). */
+function float16Steps(got: ArrayLike<number>, expected: ArrayLike<number>): number {
+  let max = 0;
+  for (let i = 0; i < got.length; i++) {
+    const e = expected[i]!;
+    const step = 2 ** (Math.floor(Math.log2(Math.max(Math.abs(e), 2 ** -14))) - 10);
+    max = Math.max(max, Math.abs(got[i]! - e) / step);
+  }
+  return max;
+}
+
+const load = (model: string, dtype: string, options: Partial<ThirdPartyLoadOptions> = {}) =>
+  loadThirdParty(folderReader(`${ROOT}/${model}`), ort, nodeImageDecoder, {
+    sessionOptions: NODE_SESSION_OPTIONS,
+    id: model,
+    runtime: "onnxruntime-node (cpu)",
+    dtype,
+    ...options,
+  });
+
+type Loaded = Awaited<ReturnType<typeof load>>;
+
+/** The engine's path: clean and baseline prefills, then the masks in batches of 3. */
+async function engineAblation(model: Loaded, parity: Parity) {
+  const { session, manifest } = model.thirdParty;
+  const prompt = { question: parity.question, tokens: [] };
+  const clean = await prefillProcessed(
+    session,
+    referenceInputs(parity, "clean"),
+    manifest.imageTokenId,
+    prompt,
+  );
+  const base = await prefillProcessed(
+    session,
+    referenceInputs(parity, "baseline"),
+    manifest.imageTokenId,
+    prompt,
+  );
+  const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
+  const runner = new AblationRunner(session, clean, baseline);
+  const masks = [new Array<number>(runner.maskSize).fill(0), ...parity.masks];
+  const logits = await runner.run(Uint8Array.from(masks.flat()), masks.length, { batchSize: 3 });
+  const vocab = session.dims.vocabSize;
+  const rows = masks.map((_, i) => logits.slice(i * vocab, (i + 1) * vocab));
+  return { clean, base, masks, rows };
+}
+
+/**
+ * The independent reference: the quantised decoder file as exported (no rewrite), run by
+ * onnxruntime-node at batch 1. It prefills the engine's merged prompt embeddings (clean
+ * and baseline) itself; for each mask the clean cache gets the masked groups' image rows
+ * from the baseline's, and the text after the image runs over it.
+ */
+async function referenceAblation(
+  decoderPath: string,
+  clean: Prefilled,
+  base: Prefilled,
+  masks: readonly (readonly number[])[],
+  float16: boolean,
+): Promise<Float32Array[]> {
+  const decoder = await ort.InferenceSession.create(decoderPath, NODE_SESSION_OPTIONS);
+  const { heads, headDim } = clean.cache;
+  const layers = clean.cache.keys.length;
+  const hidden = clean.suffixEmbeds.length / clean.suffixLength;
+  const floats = (values: Float32Array, dims: number[]) =>
+    float16
+      ? new ort.Tensor("float16", float32ToFloat16(values), dims)
+      : new ort.Tensor("float32", values, dims);
+  const widen = (tensor: ort.Tensor) =>
+    float16
+      ? float16ToFloat32(tensor.data as Uint16Array)
+      : Float32Array.from(tensor.data as Float32Array);
+  const run = async (embeds: Float32Array, start: number, past: Float32Array[][] | null) => {
+    const length = embeds.length / hidden;
+    const total = start + length;
+    const feeds: Record<string, ort.Tensor> = {
+      inputs_embeds: floats(embeds, [1, length, hidden]),
+      attention_mask: new ort.Tensor("int64", new BigInt64Array(total).fill(1n), [1, total]),
+      position_ids: new ort.Tensor(
+        "int64",
+        BigInt64Array.from({ length }, (_, i) => BigInt(start + i)),
+        [1, length],
+      ),
+    };
+    for (let l = 0; l < layers; l++)
+      ["key", "value"].forEach((part, p) => {
+        feeds[`past_key_values.${l}.${part}`] = floats(past?.[p]![l] ?? new Float32Array(0), [
+          1,
+          heads,
+          start,
+          headDim,
+        ]);
+      });
+    const out = await decoder.run(feeds);
+    const present = [0, 1].map((p) =>
+      Array.from({ length: layers }, (_, l) =>
+        widen(out[`present.${l}.${p === 0 ? "key" : "value"}`]!),
+      ),
+    );
+    const logits = widen(out["logits"]!);
+    const vocab = logits.length / length;
+    return { present, last: logits.slice((length - 1) * vocab) };
+  };
+  const { imageStart, imageEnd } = clean.prompt;
+  const cleanPast = (await run(clean.blockEmbeds!, 0, null)).present;
+  const basePast = (await run(base.blockEmbeds!, 0, null)).present;
+  const rows: Float32Array[] = [];
+  for (const mask of masks) {
+    const past = cleanPast.map((parts, p) =>
+      parts.map((layer, l) => {
+        const out = layer.slice();
+        for (let h = 0; h < heads; h++) {
+          if (mask[l * heads + h] !== 1) continue;
+          for (let t = imageStart; t < imageEnd; t++) {
+            const at = (h * imageEnd + t) * headDim;
+            out.set(basePast[p]![l]!.subarray(at, at + headDim), at);
+          }
+        }
+        return out;
+      }),
+    );
+    rows.push((await run(clean.suffixEmbeds, imageEnd, past)).last);
+  }
+  await decoder.release();
+  return rows;
+}
+
+describe.skipIf(!ROOT).each(MODELS)("%s quantised as transformers.js publishes it", (name) => {
+  const parity = parityOf(name);
+
+  describe.each(CASES)("dtype $dtype", ({ dtype, suffix, op, float16 }) => {
+    const decoderFile = `onnx/decoder_model_merged_${suffix}.onnx`;
+
+    it(`opens the ${dtype} files, is quantised, and answers`, async () => {
+      const model = await load(name, dtype);
+      const { manifest } = model.thirdParty;
+      expect(manifest.dtype).toBe(dtype);
+      expect(manifest.graphs).toEqual({
+        vision: `onnx/vision_encoder_${suffix}.onnx`,
+        embed: `onnx/embed_tokens_${suffix}.onnx`,
+        decoder: decoderFile,
+      });
+      expect(manifest.dtypeNotes).toEqual([]);
+      const graph = decodeModel(
+        new Uint8Array(readFileSync(`${ROOT}/${name}/${decoderFile}`)),
+      ).graph!;
+      expect((graph.node ?? []).filter((n) => n.op_type === op)).toHaveLength(22);
+      expect((graph.node ?? []).filter((n) => n.op_type === "MatMul")).toHaveLength(6); // attention's
+      const answer = await ask(model, testImage(parity.image.width, parity.image.height), {
+        top: 3,
+      });
+      expect(AnswerResultSchema.parse(answer).top).toHaveLength(3);
+      expect(model.modelRef().name).toContain(dtype);
+      await model.thirdParty.session.release();
+    });
+
+    it("batched head ablation equals the exported quantised decoder run per mask at batch 1", async () => {
+      const model = await load(name, dtype);
+      const { clean, base, masks, rows } = await engineAblation(model, parity);
+      const expected = await referenceAblation(
+        `${ROOT}/${name}/${decoderFile}`,
+        clean,
+        base,
+        masks,
+        float16,
+      );
+      const errors = rows.map((row, i) =>
+        float16 ? float16Steps(row, expected[i]!) : maxAbsDiff(row, expected[i]!),
+      );
+      console.log(`${name} ${dtype}: engine vs exported graph per mask`, errors);
+      if (float16) expect(maxOf(errors)).toBeLessThanOrEqual(1);
+      else expect(maxOf(errors)).toBeLessThanOrEqual(1e-5);
+      // Not vacuous: every mask moves the reference's logits.
+      for (const row of expected.slice(1))
+        expect(maxAbsDiff(row, expected[0]!)).toBeGreaterThan(1e-2);
+      // Really quantised: the clean logits are not the float32 model's.
+      expect(maxAbsDiff(expected[0]!, parity.cleanLogits)).toBeGreaterThan(1e-3);
+      await model.thirdParty.session.release();
+    });
+
+    it("attributes (48 masks, blank baseline)", async () => {
+      const model = await load(name, dtype);
+      const result = await attribute(model, testImage(parity.image.width, parity.image.height), {
+        baseline: { kind: "blank" },
+        settings: { samples: 48, alpha: 0.2, batchSize: 16 },
+      });
+      AttributionResultSchema.parse(result);
+      expect(result.scores.flat().every(Number.isFinite)).toBe(true);
+      await model.thirdParty.session.release();
+    });
+  });
+});
+
+describe.skipIf(!ROOT)("a quantised export on onnxruntime-web's wasm backend (run in Node)", () => {
+  it("tiny-llava q8: batched head ablation equals onnxruntime-node's exported graph per mask", async () => {
+    ortWeb.env.wasm.numThreads = 1;
+    const parity = parityOf("tiny-llava");
+    const model = await loadThirdParty(
+      folderReader(`${ROOT}/tiny-llava`),
+      ortWeb as unknown as typeof ort,
+      nodeImageDecoder,
+      { id: "tiny-llava", runtime: "onnxruntime-web (wasm)", dtype: "q8", backend: "wasm" },
+    );
+    expect(model.thirdParty.manifest.graphs.decoder).toBe(
+      "onnx/decoder_model_merged_quantized.onnx",
+    );
+    const { clean, base, masks, rows } = await engineAblation(model, parity);
+    const expected = await referenceAblation(
+      `${ROOT}/tiny-llava/onnx/decoder_model_merged_quantized.onnx`,
+      clean,
+      base,
+      masks,
+      false,
+    );
+    const errors = rows.map((row, i) => maxAbsDiff(row, expected[i]!));
+    console.log("tiny-llava q8 on wasm: engine vs onnxruntime-node per mask", errors);
+    expect(maxOf(errors)).toBeLessThanOrEqual(1e-5);
+    await model.thirdParty.session.release();
+  });
+});
