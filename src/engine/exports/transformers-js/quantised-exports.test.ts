@@ -3,7 +3,7 @@
  * `_quantized`, int8, uint8, q4, bnb4, q4f16), quantised from tiny-llava and tiny-smolvlm
  * by scripts/fixtures/model-builder/make_quantised_exports.py (vision encoder, embedding
  * and decoder, in the file names and op forms of transformers.js's quantize.py). The files
- * are 2 MB together, so they are generated here (python3 with onnx and numpy, under a
+ * are 2.2 MB together, so they are generated here (python3 with onnx and numpy, under a
  * second) into .cache/quantised-exports/<hash of the script and fixtures>/, not committed.
  *
  * For each: the loader opens the named dtype's files, the model answers, and the engine's
