@@ -58,7 +58,7 @@ import torch.nn.functional as F  # noqa: E402
 from train import DEFAULTS, Trainer  # noqa: E402
 from vlm.common import DATA_OUT, RUNS, latest_checkpoint, set_threads, split_ready, write_json  # noqa: E402
 from vlm.corpus import EXTRA_TEXTS, Corpus  # noqa: E402
-from vlm.data import make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
+from vlm.data import GrowingSplit, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import lm_shared_prefix, prefix_and_suffixes  # noqa: E402
 
 STAGES = ["text", "vision", "align", "finetune"]
@@ -102,12 +102,13 @@ def group_of(name: str) -> str:
     return "aux" if name.startswith("aux_") else name.split(".")[0]
 
 
+GROW_EVERY_MIN = 10  # --grow-train: how often the scenes written since are taken in
 TRAINS = {"text": {"lm"}, "vision": {"vision", "aux"}, "align": {"projector"}, "finetune": {"projector", "lm", "vision", "aux"}}
 
 
 class Recipe(Trainer):
-    def __init__(self, a, run_dir):
-        super().__init__(a, run_dir)
+    def __init__(self, a, run_dir, grow_train=False):
+        super().__init__(a, run_dir, grow_train)
         self.stage = STAGES[0]
         self.stage_step = 0
         self.lengths = {k: int(v) for k, v in parse_kv(a["stages"]).items()}
@@ -262,7 +263,7 @@ class Recipe(Trainer):
     def run(self, minutes=None, max_steps=None, stop_flag=None):
         a = self.a
         self.model.train()
-        t_start = last_ckpt = last_eval = last_log = time.time()
+        t_start = last_ckpt = last_eval = last_log = last_grow = time.time()
         agg, nagg = {}, 0
         while True:
             if self.stage_step >= self.lengths[self.stage]:
@@ -309,6 +310,9 @@ class Recipe(Trainer):
             if self.stage in ("align", "finetune") and time.time() - last_eval > a["eval_every_min"] * 60:
                 self.do_eval()
                 last_eval = time.time()
+            if self.growing and time.time() - last_grow > GROW_EVERY_MIN * 60:
+                self.refresh_train()
+                last_grow = time.time()
             if time.time() - last_ckpt > a["ckpt_every_min"] * 60:
                 self.save()
                 last_ckpt = time.time()
@@ -364,6 +368,7 @@ def main():
     ap.add_argument("--text-eval", type=int, metavar="N", help="accuracy of the run's latest checkpoint on N fresh corpus scenes (seed 12345), per question type, and exit")
     ap.add_argument("--save-compact", metavar="PATH", help="write the run's latest checkpoint as fp16 weights + stage (no optimiser) to PATH, and exit")
     ap.add_argument("--init-compact", metavar="PATH", help="start a new run from such a file (weights, stage, step; a fresh optimiser)")
+    ap.add_argument("--grow-train", action="store_true", help="if the train split is still being generated, train on the scenes written so far and take in new ones every %d min" % GROW_EVERY_MIN)
     for k, v in RECIPE.items():
         if k in ("config", "hold_out_style"):
             continue
@@ -428,12 +433,16 @@ def main():
     args["data_root"] = args.get("data_root") or DATA_OUT
     if not args.get("spec"):
         d = os.path.join(args["data_root"], args["train_split"])
+        if a.grow_train and not split_ready(d) and GrowingSplit.available(d):
+            # The generator writes info.json last; every split of a generator version has the
+            # same categories, styles and questions, so the evaluation split's spec is its spec.
+            d = os.path.join(args["data_root"], args["eval_split"])
         if not split_ready(d):
             sys.exit(f"split not ready: {d}\n  run `npx tsx training/data/generate.ts --split {args['train_split']}` first")
         spec = spec_from_info(json.load(open(os.path.join(d, "info.json"))))
         spec.extra_texts = list(EXTRA_TEXTS)
         args["spec"] = spec.to_json()
-    r = Recipe(args, run_dir)
+    r = Recipe(args, run_dir, grow_train=a.grow_train)
     write_json(run_json, {"args": r.a, "config": r.cfg.to_dict(), "argv": sys.argv[1:], "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
     if ckpt:
         r.load(ckpt)

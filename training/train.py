@@ -37,7 +37,7 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 from vlm.common import DATA_OUT, RUNS, latest_checkpoint, latest_run, set_threads, split_ready, write_json  # noqa: E402
-from vlm.data import Encoded, Spec, Split, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
+from vlm.data import Encoded, GrowingSplit, Spec, Split, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import evaluate, lm_shared_prefix, prefix_and_suffixes  # noqa: E402
 from vlm.model import CONFIGS, VLM, VLMConfig, count_params  # noqa: E402
 
@@ -111,7 +111,9 @@ def param_groups(model, wd):
 
 
 class Trainer:
-    def __init__(self, a: dict, run_dir: str):
+    def __init__(self, a: dict, run_dir: str, grow_train: bool = False):
+        """`grow_train`: train on a train split the generator is still writing (GrowingSplit)
+        when it is not complete yet; `refresh_train` takes in the newer scenes."""
         self.a = a
         self.run_dir = run_dir
         tr = os.path.join(a["data_root"], a["train_split"])
@@ -119,7 +121,9 @@ class Trainer:
         if hs and split_ready(os.path.join(a["data_root"], f"train-no-{hs}")):
             tr = os.path.join(a["data_root"], f"train-no-{hs}")
         ev = os.path.join(a["data_root"], a["eval_split"])
-        for d in (tr, ev):
+        self.train_dir = tr
+        self.growing = grow_train and not split_ready(tr) and GrowingSplit.available(tr)
+        for d in (ev,) if self.growing else (tr, ev):
             if not split_ready(d):
                 sys.exit(f"split not ready (no DONE/info.json): {d}\n  run `npm run model:data` first")
         cache = os.path.join(RUNS, "cache") if a["data_root"] == DATA_OUT else None
@@ -127,8 +131,9 @@ class Trainer:
         a["spec"] = spec.to_json()
         self.spec = spec
         t0 = time.time()
-        self.train = Split(tr, spec, cache)
+        self.cache = cache
         self.heldout = Split(ev, spec, cache)
+        self.train = GrowingSplit(tr, spec, self.heldout.size) if self.growing else Split(tr, spec, cache)
         self.tok = spec.tokenizer()
         cfg = VLMConfig(
             vocab_size=len(self.tok.vocab),
@@ -149,7 +154,8 @@ class Trainer:
             idx = idx[keep]
         self.train_idx = idx
         self.train_p = self.style_sampling(idx, a.get("style_weights") or "")
-        print(f"data: train {len(idx)} scenes, eval {self.heldout.n} ({time.time() - t0:.1f}s)", flush=True)
+        grown = " so far (the generator is still writing it)" if self.growing else ""
+        print(f"data: train {len(idx)} scenes{grown}, eval {self.heldout.n} ({time.time() - t0:.1f}s)", flush=True)
         torch.manual_seed(a["seed"])
         self.model = VLM(cfg, self.tok.image_id)
         self.opt = torch.optim.AdamW(param_groups(self.model, a["weight_decay"]), lr=a["lr"], betas=(0.9, 0.98), eps=1e-8)
@@ -165,6 +171,26 @@ class Trainer:
         self.color_word = np.asarray([self.tok.ids[c] for c in spec.answers("color")], dtype=np.int64)
         print(f"model: {count_params(self.model):,} params (exported part), vocab {cfg.vocab_size}", flush=True)
 
+
+    def refresh_train(self):
+        """With a growing train split: take in the scenes written since the last call, or the
+        finished split once the generator is done. Only the plain sampling (no style
+        hold-out, no style weights, no train_limit) is supported while growing."""
+        if not self.growing:
+            return
+        try:
+            if split_ready(self.train_dir):
+                self.train = Split(self.train_dir, self.spec, self.cache)
+                self.growing = False
+            else:
+                self.train.grow()
+        except FileNotFoundError:  # renamed into place between the check and the read
+            return
+        self.enc_train = Encoded(self.train, self.tok, self.cfg.n_img)
+        self.train_idx = np.arange(self.train.n)
+        self.train_p = None
+        state = "still growing" if self.growing else "complete"
+        print(f"data: train {self.train.n} scenes ({state})", flush=True)
     def exists_rows(self, idx):
         """`exists_extra` more exists continuations (suffix ids + answer + eos) per image: half
         about categories in the scene (main object or a distractor), half about absent ones.

@@ -152,37 +152,40 @@ class Split:
     _layout = "dpatch-box40"  # part of the cache key: bump when the parsed arrays change
 
     def _parse(self):
+        with open(os.path.join(self.dir, "scenes.jsonl")) as f:
+            self._parse_lines(f)
+
+    def _parse_lines(self, lines):
         sp = self.spec
         cat_ix = {c: i for i, c in enumerate(sp.categories)}
         sty_ix = {s: i for i, s in enumerate(sp.styles)}
         qtypes = sp.qtypes()
         cats, stys, covs, pres, qtext, qans, qtyp, dsty, dpat, dfro = [], [], [], [], [], [], [], [], [], []
-        with open(os.path.join(self.dir, "scenes.jsonl")) as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                s = json.loads(line)
-                cats.append(cat_ix[s["category"]])
-                stys.append(sty_ix.get(s["style"], -1))
-                covs.append(np.asarray(s["patchCoverage"], dtype=np.float16))
-                p = np.zeros(len(sp.categories), dtype=np.uint8)
-                p[cat_ix[s["category"]]] = 1
-                for dd in s.get("distractors", []):
-                    if dd["category"] in cat_ix:
-                        p[cat_ix[dd["category"]]] = 1
-                pres.append(p)
-                ds = np.zeros(len(sp.styles), dtype=np.uint8)
-                for dd in s.get("distractors", []):
-                    if dd.get("style") in sty_ix:
-                        ds[sty_ix[dd["style"]]] = 1
-                dsty.append(ds)
-                dp, df = distractor_patches(s.get("distractors", []), cat_ix, self.size, math.isqrt(len(s["patchCoverage"])))
-                dpat.append(dp)
-                dfro.append(df)
-                byt = {qa["type"]: qa for qa in s["qa"]}
-                qtext.append([byt[t]["question"] if t in byt else "" for t in qtypes])
-                qans.append([str(byt[t]["answer"]) if t in byt else "" for t in qtypes])
-                qtyp.append(qtypes)
+        for line in lines:
+            if not line.strip():
+                continue
+            s = json.loads(line)
+            cats.append(cat_ix[s["category"]])
+            stys.append(sty_ix.get(s["style"], -1))
+            covs.append(np.asarray(s["patchCoverage"], dtype=np.float16))
+            p = np.zeros(len(sp.categories), dtype=np.uint8)
+            p[cat_ix[s["category"]]] = 1
+            for dd in s.get("distractors", []):
+                if dd["category"] in cat_ix:
+                    p[cat_ix[dd["category"]]] = 1
+            pres.append(p)
+            ds = np.zeros(len(sp.styles), dtype=np.uint8)
+            for dd in s.get("distractors", []):
+                if dd.get("style") in sty_ix:
+                    ds[sty_ix[dd["style"]]] = 1
+            dsty.append(ds)
+            dp, df = distractor_patches(s.get("distractors", []), cat_ix, self.size, math.isqrt(len(s["patchCoverage"])))
+            dpat.append(dp)
+            dfro.append(df)
+            byt = {qa["type"]: qa for qa in s["qa"]}
+            qtext.append([byt[t]["question"] if t in byt else "" for t in qtypes])
+            qans.append([str(byt[t]["answer"]) if t in byt else "" for t in qtypes])
+            qtyp.append(qtypes)
         self.category = np.asarray(cats, dtype=np.int32)
         self.style = np.asarray(stys, dtype=np.int32)
         self.coverage = np.stack(covs)
@@ -199,6 +202,52 @@ class Split:
         x = np.asarray(self.images[np.asarray(idx)], dtype=np.float32)
         x = (x * np.float32(1 / 255) - np.float32(0.5)) / np.float32(0.5)
         return np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+
+
+class GrowingSplit(Split):
+    """A split the generator is still writing (`images.u8.partial`, `scenes.jsonl.partial`):
+    the scenes written so far, extended by `grow()`. Scene i of a split depends only on the
+    split's seed and i, so these are exactly the first scenes of the finished split; a run
+    can train on them while the rest are drawn (recipe.py --grow-train)."""
+
+    IMAGES, SCENES = "images.u8.partial", "scenes.jsonl.partial"
+
+    def __init__(self, d: str, spec: Spec, size: int):
+        self.dir = d
+        self.info = {}
+        self.spec = spec
+        self.size = size
+        self.n = 0
+        self._offset = 0
+        self._parsed = False
+        self.grow()
+
+    @classmethod
+    def available(cls, d: str) -> bool:
+        return all(os.path.exists(os.path.join(d, f)) for f in (cls.IMAGES, cls.SCENES))
+
+    def grow(self) -> int:
+        """Reads the scenes written since the last call; returns the scene count."""
+        with open(os.path.join(self.dir, self.SCENES), "rb") as f:
+            f.seek(self._offset)
+            data = f.read()
+        end = data.rfind(b"\n") + 1  # whole lines only: the writer may be mid-line
+        lines = data[:end].decode().splitlines()
+        self._offset += end
+        if lines:
+            part = Split.__new__(Split)
+            part.spec, part.size, part.dir = self.spec, self.size, self.dir
+            part._parse_lines(lines)
+            for k in self._arrays:
+                new = getattr(part, k)
+                keep = k == "q_type" or not self._parsed
+                setattr(self, k, new if keep else np.concatenate([getattr(self, k), new]))
+            self._parsed = True
+        S = self.size
+        count = os.path.getsize(os.path.join(self.dir, self.IMAGES)) // (S * S * 3)
+        self.images = np.memmap(os.path.join(self.dir, self.IMAGES), dtype=np.uint8, mode="r", shape=(count, S, S, 3))
+        self.n = min(count, len(self.category)) if self._parsed else 0
+        return self.n
 
 
 class Encoded:
