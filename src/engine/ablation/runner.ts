@@ -90,8 +90,9 @@ export class AblationRunner {
 
   /**
    * Masks sorted by first ablated layer (latest first) and cut into full batches; each
-   * batch enters the decoder at the earliest first-ablated layer among its masks, which is
-   * exact for all of them. Full batches keep the number of runs that of `runAll`.
+   * batch enters the decoder at the earliest first-ablated layer among its masks (or the
+   * session's entry layer below it: `entryLayer`), which is exact for all of them. Full
+   * batches keep the number of runs that of `runAll`.
    */
   private async runByEntry(
     clean: CleanRun,
@@ -112,7 +113,8 @@ export class AblationRunner {
         out.set(clean.logits, row * vocab);
         done++;
       } else {
-        firstLayer[row] = Math.floor(first / heads);
+        const layer = Math.floor(first / heads);
+        firstLayer[row] = this.session.entryLayer?.(layer) ?? layer;
         order.push(row);
       }
     }
@@ -127,7 +129,11 @@ export class AblationRunner {
         rows.set(masks.subarray(row * size, (row + 1) * size), i * size);
       }
       const layer = firstLayer[order[start + batch - 1]!]!;
-      const logits = await this.decode(rows, batch, layer, clean.residuals[layer]!);
+      // -1: no entry graph at or below the masks' first ablated layer.
+      const logits =
+        layer < 0
+          ? await this.decode(rows, batch, 0, this.prefilled.suffixEmbeds, false)
+          : await this.decode(rows, batch, layer, clean.residuals[layer]!);
       for (let i = 0; i < batch; i++)
         out.set(logits.subarray(i * vocab, (i + 1) * vocab), order[start + i]! * vocab);
       done += batch;

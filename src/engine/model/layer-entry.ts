@@ -1,24 +1,26 @@
 /**
- * Graphs derived from a bundle's decoder so that an ablation run can enter the decoder at
- * its first ablated layer. Before that layer nothing differs from the clean run: every
- * text token's hidden state there equals the clean one, so it is computed once per image
- * and fed in, and the layers below are skipped. With alpha = 0.05 and 8 heads per layer,
- * a layer is untouched with probability 0.95^8 = 0.66, so this skips about 1.9 of 8
- * layers per mask on average.
+ * Graphs derived from a decoder so that an ablation run can enter the decoder at its
+ * first ablated layer. Before that layer nothing differs from the clean run: every text
+ * token's hidden state there equals the clean one, so it is computed once per image and
+ * fed in, and the layers below are skipped. With alpha = 0.05 and 8 heads per layer, a
+ * layer is untouched with probability 0.95^8 = 0.66, so this skips about 1.9 of 8 layers
+ * per mask on average.
  *
- * Two derived graphs, both cut out of the bundle's own decoder, so the weights and the
+ * Two derived graphs, both cut out of the decoder itself, so the weights and the
  * operations are the very ones the full decoder runs:
  * - `entryGraph(model, l)`: the decoder from layer l on. `inputs_embeds` now carries the
- *   residual stream entering layer l (l >= 1); only `logits` is an output, for the final
- *   position only, and nodes that do not feed it (the layers below l, the position
- *   embedding, `present.*`, the last layer's work for the other positions) are removed.
+ *   residual stream entering layer l (l >= 1), in its own element type; only `logits` is
+ *   an output, for the final position only where the stream says how to cut it, and nodes
+ *   that do not feed it (the layers below l, `present.*`, the last position's unneeded
+ *   work) are removed.
  * - `residualsGraph(model)`: the decoder plus outputs `residual.{l}`: the residual stream
  *   entering each layer l = 1..L-1.
  *
- * The residual stream entering layer l is the first input of the first LayerNormalization
- * node named `/lm/layers.{l}/...`: the module scopes torch.onnx writes for HeadFlow's
- * exporter (training/export.py). A bundle without them, or with control-flow nodes, gets
- * `null` and the engine runs the whole decoder as before.
+ * Where the stream is comes from a locator: the bundled decoder's node names
+ * (named-residuals.ts, the default) or, for third-party decoders, the graph's structure
+ * (graph/residual-stream.ts, after splitting fused skip norms: graph/split-skip-norm.ts).
+ * A decoder where it is not found, or with control-flow nodes, gets `null` (and a reason
+ * in `parts.stream`), and the engine runs the whole decoder as before.
  *
  * The model is read and written with the protobufjs codec of onnx's schema
  * (graph/onnx.ts): every field the schema knows is kept, and initialisers stay views of
@@ -27,50 +29,47 @@
  */
 import { residual } from "./graph-names";
 import { decodeModel, encodeModel, type ModelProto, type NodeProto } from "./graph/onnx";
-import { DataType, type GraphProto, type TensorProto } from "./graph/onnx";
+import { DataType, type GraphProto, type TensorProto, type ValueInfoProto } from "./graph/onnx";
+import { locateResidualStream, type ResidualStream } from "./graph/residual-stream";
+import { splitSkipNorms } from "./graph/split-skip-norm";
+import { namedResidualStream } from "./named-residuals";
 
 /** A decoder model parsed once, for deriving several graphs from it. */
 export interface DecoderParts {
   model: ModelProto;
   graph: GraphProto;
   nodes: NodeProto[];
+  /** Where the residual stream is, or why it was not found. */
+  stream: ResidualStream | string;
 }
+
+/** How the residual stream is found: by the bundled decoder's names, or by structure. */
+export type Locator = "named" | "structural";
 
 const hasSubgraph = (node: NodeProto) =>
   (node.attribute ?? []).some((a) => a.g || (a.graphs?.length ?? 0) > 0);
 
 /**
- * Parses a decoder model for `entryGraph` / `residualsGraph`; null if it is not usable,
- * a HeadflowError ("not an ONNX model: ...") for bytes that are not a model.
+ * Parses a decoder model for `entryGraph` / `residualsGraph`; null if it has no graph or
+ * has control flow, a HeadflowError ("not an ONNX model: ...") for bytes that are not a
+ * model. `parts.stream` says where the residual stream is, or why it was not found.
  */
-export function parseGraph(bytes: Uint8Array): DecoderParts | null {
+export function parseGraph(bytes: Uint8Array, locator: Locator = "named"): DecoderParts | null {
   const model = decodeModel(bytes);
-  const graph = model.graph;
+  let graph = model.graph;
   if (!graph) return null;
-  const nodes = graph.node ?? [];
-  if (nodes.some(hasSubgraph)) return null;
-  return { model, graph, nodes };
-}
-
-const nameOf = (node: NodeProto) => node.name ?? "";
-const inputs = (node: NodeProto) => node.input ?? [];
-const outputs = (node: NodeProto) => node.output ?? [];
-
-/** The tensor entering layer `layer` (see the header), or null if it cannot be found. */
-function residualInput(parts: DecoderParts, layer: number): string | null {
-  const prefix = `/lm/layers.${layer}/`;
-  const norm = parts.nodes.find(
-    (n) => nameOf(n).startsWith(prefix) && n.op_type === "LayerNormalization",
-  );
-  const tensor = norm && inputs(norm)[0];
-  if (!tensor) return null;
-  // It must come from outside the layer and also feed the layer's residual addition.
-  const producer = parts.nodes.find((n) => outputs(n).includes(tensor));
-  const residualAdd = parts.nodes.some(
-    (n) => nameOf(n).startsWith(prefix) && n.op_type === "Add" && inputs(n).includes(tensor),
-  );
-  if ((producer && nameOf(producer).startsWith(prefix)) || !residualAdd) return null;
-  return tensor;
+  if ((graph.node ?? []).some(hasSubgraph)) return null;
+  let stream: ResidualStream | string;
+  if (locator === "named") stream = namedResidualStream(graph);
+  else {
+    const split = splitSkipNorms(graph);
+    if (typeof split === "string") stream = split;
+    else {
+      graph = split;
+      stream = locateResidualStream(graph);
+    }
+  }
+  return { model, graph, nodes: graph.node ?? [], stream };
 }
 
 /** The model with `graph` in place of its graph; every other field kept. */
@@ -89,61 +88,52 @@ function int64Initializer(name: string, values: bigint[]): TensorProto {
   };
 }
 
-const SLICE = {
-  starts: "headflow_last_starts",
-  ends: "headflow_last_ends",
-  tokens: "headflow_last_axis_tokens",
-  queries: "headflow_last_axis_queries",
-};
+const SLICE = { starts: "headflow_last_starts", ends: "headflow_last_ends" };
+const axisName = (axis: number) => `headflow_last_axis_${axis}`;
 
-/**
- * In the last layer only the final position's output reaches the logits that are read.
- * Its keys and values are still needed for every position, but its query, attention
- * output, MLP, final norm and LM head only for the last one: Slice nodes cut the query
- * input, the causal-bias row and the residual to the last position (every reshape in the
- * layer takes its sizes from its own tensor, so the rest follows). Returns the tensors to
- * slice, or null if the layer is not recognised.
- */
-function lastPositionCuts(
-  parts: DecoderParts,
-  last: number,
-  residual: string,
-): { tensor: string; axis: string; consumers: NodeProto[] }[] | null {
-  const prefix = `/lm/layers.${last}/`;
-  const inLayer = parts.nodes.filter((n) => nameOf(n).startsWith(prefix));
-  const norm = inLayer.find((n) => n.op_type === "LayerNormalization");
-  const query = inLayer.find((n) => n.name === `${prefix}attn/q/MatMul`);
-  const residualAdd = inLayer.find((n) => n.op_type === "Add" && inputs(n).includes(residual));
-  const produced = new Set(inLayer.flatMap(outputs));
-  // scores + causal bias: the bias comes from outside the layer (shared by all layers).
-  const biasAdd = inLayer.find(
-    (n) => n.name === `${prefix}attn/Add` && inputs(n).length === 2 && !produced.has(inputs(n)[1]!),
-  );
-  const normOut = norm && outputs(norm)[0];
-  if (!norm || !query || !residualAdd || !biasAdd || !normOut || inputs(query)[0] !== normOut)
-    return null;
-  return [
-    { tensor: normOut, axis: SLICE.tokens, consumers: [query] },
-    { tensor: inputs(biasAdd)[1]!, axis: SLICE.queries, consumers: [biasAdd] },
-    { tensor: residual, axis: SLICE.tokens, consumers: [residualAdd] },
-  ];
+/** `info` with element type `type` (shape kept). */
+function retyped(info: ValueInfoProto, name: string, type: number): ValueInfoProto {
+  const tensor = info.type?.tensor_type ?? {};
+  return { ...info, name, type: { ...info.type, tensor_type: { ...tensor, elem_type: type } } };
 }
+
+const inputs = (node: NodeProto) => node.input ?? [];
+const outputs = (node: NodeProto) => node.output ?? [];
 
 /**
  * The decoder entered at layer `layer`: for layer >= 1 `inputs_embeds` is the residual
  * stream entering that layer. The only output is `logits`, for the final position only
- * (`[batch, 1, vocab]`). Null if the graph is not recognised.
+ * (`[batch, 1, vocab]`) where the stream has cuts. Null if the graph is not recognised.
  */
 export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uint8Array | null {
   const parts = model instanceof Uint8Array ? parseGraph(model) : model;
-  if (!parts || layer < 0) return null;
-  const layers = countLayers(parts);
+  const graph = parts && entryGraphProto(parts, layer);
+  return graph ? withGraph(parts, graph) : null;
+}
+
+/**
+ * Bytes of the weights the entry graph at `layer` holds (its initialisers), without
+ * encoding it; null if there is no entry graph there. Each entry graph is its own
+ * onnxruntime session with its own copy of the layers from `layer` on and the LM head.
+ */
+export function entryWeightBytes(parts: DecoderParts, layer: number): number | null {
+  const graph = entryGraphProto(parts, layer);
+  if (!graph) return null;
+  return (graph.initializer ?? []).reduce((sum, t) => sum + tensorBytes(t), 0);
+}
+
+function tensorBytes(t: TensorProto): number {
+  const external = t.external_data?.find((e) => e.key === "length")?.value;
+  if (external !== undefined) return Number(external);
+  const numbers = (t.float_data?.length ?? 0) + (t.int32_data?.length ?? 0);
+  return (t.raw_data?.length ?? 0) + 4 * numbers + 8 * (t.int64_data?.length ?? 0);
+}
+
+function entryGraphProto(parts: DecoderParts, layer: number): GraphProto | null {
+  if (typeof parts.stream === "string" || layer < 0) return null;
+  const { layers, entering, types, cuts } = parts.stream;
   if (layer >= layers) return null;
-  const residual = layer === 0 ? null : residualInput(parts, layer);
-  if (layer > 0 && !residual) return null;
-  const lastResidual = residualInput(parts, layers - 1);
-  const cuts = lastResidual && lastPositionCuts(parts, layers - 1, lastResidual);
-  if (!cuts) return null;
+  const residual = layer === 0 ? null : entering[layer]!;
   const { graph, nodes } = parts;
   const entered = (name: string) => (name === residual ? "inputs_embeds" : name);
   const sliced = new Map<NodeProto, Map<string, number>>();
@@ -159,8 +149,9 @@ export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uin
     const cut = sliced.get(node)?.get(name);
     return cut === undefined ? entered(name) : slicedName(cut);
   };
+  const axes = [...new Set(cuts.map((c) => c.axis))];
   // Keep the nodes `logits` depends on (through the Slice nodes: their inputs count).
-  const needed = new Set(["logits", SLICE.starts, SLICE.ends, SLICE.tokens, SLICE.queries]);
+  const needed = new Set(["logits", SLICE.starts, SLICE.ends, ...axes.map(axisName)]);
   const keep = new Set<NodeProto>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
@@ -180,7 +171,7 @@ export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uin
       emitted.add(index);
       const cut = cuts[index]!;
       node.push({
-        input: [entered(cut.tensor), SLICE.starts, SLICE.ends, cut.axis],
+        input: [entered(cut.tensor), SLICE.starts, SLICE.ends, axisName(cut.axis)],
         output: [slicedName(index)],
         name: `headflow_last_slice_${index}`,
         op_type: "Slice",
@@ -197,57 +188,47 @@ export function entryGraph(model: Uint8Array | DecoderParts, layer: number): Uin
   const initializer = [
     int64Initializer(SLICE.starts, [-1n]),
     int64Initializer(SLICE.ends, [9223372036854775807n]),
-    int64Initializer(SLICE.tokens, [1n]),
-    int64Initializer(SLICE.queries, [2n]),
+    ...axes.map((axis) => int64Initializer(axisName(axis), [BigInt(axis)])),
     ...(graph.initializer ?? []).filter((t) => needed.has(t.name ?? "")),
   ];
-  return withGraph(parts, {
+  // Every input stays: the engine feeds the whole cache whichever layer it enters at.
+  // The entered stream keeps its own type (float32 inside a float16 graph, say).
+  const input = (graph.input ?? []).map((i) =>
+    residual && i.name === "inputs_embeds" ? retyped(i, "inputs_embeds", types[layer]!) : i,
+  );
+  return {
     ...graph,
     node,
+    input,
     initializer,
-    // Every input stays: the engine feeds the whole cache whichever layer it enters at.
     output: (graph.output ?? []).filter((o) => o.name === "logits"),
     value_info: (graph.value_info ?? []).filter((v) => needed.has(v.name ?? "")),
-  });
-}
-
-/** The number of decoder layers: one past the highest `/lm/layers.{l}/` in node names. */
-function countLayers(parts: DecoderParts): number {
-  let layers = 0;
-  for (const node of parts.nodes) {
-    const match = /^\/lm\/layers\.(\d+)\//.exec(nameOf(node));
-    if (match) layers = Math.max(layers, Number(match[1]) + 1);
-  }
-  return layers;
+  };
 }
 
 /**
  * The decoder with extra outputs `residual.{l}` (l = 1..layers-1): the residual stream
- * entering layer l, shaped like `inputs_embeds`. Null if the graph is not recognised.
+ * entering layer l, shaped like `inputs_embeds` (in the stream's element type). Null if
+ * the graph is not recognised or has another number of layers.
  */
 export function residualsGraph(
   model: Uint8Array | DecoderParts,
   layers: number,
 ): Uint8Array | null {
   const parts = model instanceof Uint8Array ? parseGraph(model) : model;
-  if (!parts) return null;
-  const residuals: string[] = [];
-  for (let l = 1; l < layers; l++) {
-    const tensor = residualInput(parts, l);
-    if (!tensor) return null;
-    residuals.push(tensor);
-  }
+  if (!parts || typeof parts.stream === "string" || parts.stream.layers !== layers) return null;
+  const { entering, types } = parts.stream;
   const { graph } = parts;
   const template = (graph.input ?? []).find((i) => i.name === "inputs_embeds");
   if (!template) return null;
   // An Identity per residual gives the new outputs their own names.
-  const identities: NodeProto[] = residuals.map((tensor, i) => ({
+  const identities: NodeProto[] = entering.slice(1).map((tensor, i) => ({
     input: [tensor],
     output: [residual(i + 1)],
     name: `headflow_residual_${i + 1}`,
     op_type: "Identity",
   }));
-  const added = residuals.map((_, i) => ({ ...template, name: residual(i + 1) }));
+  const added = entering.slice(1).map((_, i) => retyped(template, residual(i + 1), types[i + 1]!));
   return withGraph(parts, {
     ...graph,
     node: [...parts.nodes, ...identities],

@@ -86,6 +86,12 @@ export interface VlmSession {
    */
   layerEntry?(): Promise<boolean>;
   /**
+   * With `layerEntry()`: the layer a mask whose first ablated layer is `first` enters at
+   * (at most `first`; -1: it runs the whole decoder). Optional: without it, every layer.
+   * Sessions whose entry graphs each cost memory open only some (model/entry-layers.ts).
+   */
+  entryLayer?(first: number): number;
+  /**
    * The memory the session's weights take. Optional: without it a batch is sized as if
    * the weights took none (and its reason says so).
    */

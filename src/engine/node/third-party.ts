@@ -27,6 +27,8 @@ export function loadThirdPartyNode(
     sessionOptions: NODE_SESSION_OPTIONS,
     id: basename(location.replace(/\/+$/, "")) || "model",
     runtime: "onnxruntime-node (cpu)",
+    // As for bundles in Node (runtime.ts): mask runs enter at their first ablated layer.
+    layerEntry: true,
     ...load,
   });
 }

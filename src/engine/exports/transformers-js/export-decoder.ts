@@ -9,7 +9,13 @@
 import type { KvCache } from "../../model/kv";
 import type { OrtModule, OrtSession, OrtTensor } from "../../model/ort";
 import type { AnalysisRequest, AnalysisResult, ModelDims } from "../../model/session";
-import { attentionBias, attentions, presentKey, presentValue } from "../../model/graph-names";
+import {
+  attentionBias,
+  attentions,
+  presentKey,
+  presentValue,
+  residual,
+} from "../../model/graph-names";
 import { decoderFeeds } from "../../model/decoder-feeds";
 import { biasPerQueryHead, groupMean, type Groups } from "./kv-groups";
 import type { MropeLayout } from "./mrope";
@@ -65,7 +71,8 @@ export class ExportDecoder {
       throw new Error(
         "decode: this decoder graph has no attention bias inputs or attention outputs",
       );
-    if (this.hasAttention && !request.bias) {
+    // Layer entry's graphs keep the bias inputs without the attention outputs.
+    if (this.session.inputNames.includes(attentionBias(0)) && !request.bias) {
       // No bias: one zero that broadcasts over every layer's scores (attention-io.ts).
       const zero = new this.ort.Tensor("float32", new Float32Array(1), [1, 1, 1, 1]);
       for (let i = 0; i < layers; i++) feeds[attentionBias(i)] = zero;
@@ -84,6 +91,8 @@ export class ExportDecoder {
       for (let i = 0; i < layers; i++) fetches.push(presentKey(i), presentValue(i));
     }
     if (request.wantAttentions) for (let i = 0; i < layers; i++) fetches.push(attentions(i));
+    // Only the residuals graph of layer entry has these (entry-decoders.ts).
+    if (request.wantResiduals) for (let i = 1; i < layers; i++) fetches.push(residual(i));
     const out = await this.session.run(feeds, fetches);
     const logitsTensor = out["logits"];
     const allLogits = floats(logitsTensor);
@@ -112,6 +121,11 @@ export class ExportDecoder {
           );
         return groupMean(floats(tensor), this.groups, batch, length * total);
       });
+    }
+    if (request.wantResiduals) {
+      result.residuals = range(layers).map((i) =>
+        i === 0 ? request.embeds : floats(out[residual(i)]),
+      );
     }
     return result;
   }

@@ -31,6 +31,7 @@ import { ExportDecoder, floats } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
 import { withAttention } from "./attention-capabilities";
 import type { MropeLayout } from "./mrope";
+import { EntryDecoders } from "./entry-decoders";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -91,6 +92,8 @@ export class ThirdPartySession implements VlmSession {
    * decode maps its 1-D positions through them (mrope.ts). Null for other families.
    */
   private rope: MropeLayout | null = null;
+  /** Layer entry (entry-decoders.ts), when asked for and the decoder runs batches. */
+  private entry: EntryDecoders | null = null;
 
   private constructor(
     ort: OrtModule,
@@ -119,6 +122,10 @@ export class ThirdPartySession implements VlmSession {
     ort: OrtModule,
     tp: ThirdPartyManifest,
     options: OrtSessionOptions,
+    {
+      layerEntry = false,
+      entryBudgetBytes,
+    }: { layerEntry?: boolean; entryBudgetBytes?: number } = {},
   ): Promise<ThirdPartySession> {
     // Each graph: the first dtype candidate that opens (graph-files.ts, dtypes.ts).
     const openedVision = await openGraphFile(read, tp, "vision", (file) =>
@@ -189,11 +196,28 @@ export class ThirdPartySession implements VlmSession {
     tp.capabilities = withAttention(tp.capabilities, session.attentionUnavailable);
     // The weights' bytes (graphs and external data), counted now so no file is kept
     // alive: the attribution's batch size follows from them (model/batch-budget.ts).
-    const weightBytes = Object.values(files).reduce(
-      (sum, f) => sum + f.bytes.length + f.externalData.reduce((n, c) => n + c.data.length, 0),
-      0,
-    );
-    Object.assign(session, { memory: () => ({ weightBytes, queryHeads: tp.queryHeads }) });
+    const fileBytes = (f: GraphFile) =>
+      f.bytes.length + f.externalData.reduce((n, c) => n + c.data.length, 0);
+    const weightBytes = Object.values(files).reduce((sum, f) => sum + fileBytes(f), 0);
+    // Layer entry needs batched runs after a past: not for a fused decoder left as it is.
+    const entry =
+      layerEntry && analysable.refusal === null
+        ? new EntryDecoders(
+            ort,
+            { ...files.decoder, bytes: analysable.bytes },
+            options,
+            dims,
+            tp.queryHeads,
+            entryBudgetBytes ?? fileBytes(files.decoder),
+          )
+        : null;
+    session.entry = entry;
+    Object.assign(session, {
+      memory: () => ({
+        weightBytes: weightBytes + (entry?.openedBytes ?? 0),
+        queryHeads: tp.queryHeads,
+      }),
+    });
     return session;
   }
 
@@ -246,7 +270,35 @@ export class ThirdPartySession implements VlmSession {
       );
     }
     const rope = this.rope; // the prompt's layout when the run was asked for
+    if (request.fromLayer !== undefined || request.wantResiduals) {
+      const entry = this.entry;
+      if (!entry) return Promise.reject(new Error("decode: this session has no layer entry"));
+      return this.inTurn(() => entry.decode(request, rope));
+    }
     return this.inTurn(() => this.runner.decode(request, rope));
+  }
+
+  /**
+   * Whether mask runs can enter the decoder at their first ablated layer (the runner asks
+   * before its first batch; the first call derives and opens the residuals graph).
+   */
+  async layerEntry(): Promise<boolean> {
+    return (await this.entry?.available()) ?? false;
+  }
+
+  /** The layer a mask first ablating `first` enters at (-1: the whole decoder). */
+  entryLayer(first: number): number {
+    return this.entry ? this.entry.entryLayer(first) : -1;
+  }
+
+  /** The layers with an entry graph (empty until `layerEntry()` resolved, or without). */
+  get entryLayers(): readonly number[] {
+    return this.entry?.entryLayers ?? [];
+  }
+
+  /** Why layer entry is off (null while it is on or not tried). */
+  get layerEntryRefusal(): string | null {
+    return this.entry ? this.entry.refusal : "not asked for";
   }
 
   /**
@@ -278,6 +330,7 @@ export class ThirdPartySession implements VlmSession {
   }
 
   async release(): Promise<void> {
+    await this.entry?.release();
     await Promise.all([this.vision, this.embedder, this.decoder].map((s) => s.release()));
   }
 }

@@ -27,6 +27,13 @@ export interface ThirdPartyLoadOptions {
   /** Name shown in results (default: the folder or URL's last part, or "model"). */
   id?: string;
   runtime?: string;
+  /**
+   * Let mask runs enter the decoder at their first ablated layer (entry-decoders.ts):
+   * a session per entered layer, built on first use; it pays off over many masks.
+   */
+  layerEntry?: boolean;
+  /** Bytes the entry graphs may hold in all (default: the decoder's; entry-decoders.ts). */
+  entryBudgetBytes?: number;
 }
 
 /** Whether a folder is a third-party export (config.json, no headflow.json). */
@@ -53,7 +60,18 @@ export async function loadThirdParty(
     ...(options.backend !== undefined ? { backend: options.backend } : {}),
   });
   const processor = await VlmProcessor.load(read, manifest.architecture, manifest.rope);
-  const session = await ThirdPartySession.create(read, ort, manifest, options.sessionOptions ?? {});
+  const session = await ThirdPartySession.create(
+    read,
+    ort,
+    manifest,
+    options.sessionOptions ?? {},
+    {
+      layerEntry: options.layerEntry ?? false,
+      ...(options.entryBudgetBytes !== undefined
+        ? { entryBudgetBytes: options.entryBudgetBytes }
+        : {}),
+    },
+  );
   // The layout of the nominal (square) input, for prompts made before an image is known.
   const nominalImage = solidImage(manifest.inputSize, BLANK_GRAY);
   if (manifest.architecture.imageTokensFromFeatures) {
