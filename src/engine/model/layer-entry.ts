@@ -31,7 +31,7 @@ import { residual } from "./graph-names";
 import { decodeModel, encodeModel, type ModelProto, type NodeProto } from "./graph/onnx";
 import { DataType, type GraphProto, type TensorProto, type ValueInfoProto } from "./graph/onnx";
 import { locateResidualStream, type ResidualStream } from "./graph/residual-stream";
-import { splitSkipNorms } from "./graph/split-skip-norm";
+import { splitSkipNorms, type SkipNormSplits } from "./graph/split-skip-norm";
 import { namedResidualStream } from "./named-residuals";
 
 /** A decoder model parsed once, for deriving several graphs from it. */
@@ -41,6 +41,12 @@ export interface DecoderParts {
   nodes: NodeProto[];
   /** Where the residual stream is, or why it was not found. */
   stream: ResidualStream | string;
+  /**
+   * Fused skip norms split to locate the stream (split-skip-norm.ts): derived graphs keep
+   * the fused node, except where the stream must be fed or read between its addition and
+   * its norm, so that they compute what the decoder computes.
+   */
+  splits: SkipNormSplits;
 }
 
 /** How the residual stream is found: by the bundled decoder's names, or by structure. */
@@ -56,20 +62,32 @@ const hasSubgraph = (node: NodeProto) =>
  */
 export function parseGraph(bytes: Uint8Array, locator: Locator = "named"): DecoderParts | null {
   const model = decodeModel(bytes);
-  let graph = model.graph;
+  const graph = model.graph;
   if (!graph) return null;
   if ((graph.node ?? []).some(hasSubgraph)) return null;
   let stream: ResidualStream | string;
+  let splits: SkipNormSplits = new Map();
   if (locator === "named") stream = namedResidualStream(graph);
   else {
     const split = splitSkipNorms(graph);
     if (typeof split === "string") stream = split;
     else {
-      graph = split;
-      stream = locateResidualStream(graph);
+      splits = split.splits;
+      stream = locateResidualStream(split.graph);
     }
   }
-  return { model, graph, nodes: graph.node ?? [], stream };
+  return { model, graph, nodes: graph.node ?? [], stream, splits };
+}
+
+/** The decoder's nodes with the fused skip norms computing `tensors` split. */
+function nodesSplitting(parts: DecoderParts, tensors: readonly string[]): NodeProto[] {
+  const split = new Map<NodeProto, NodeProto[]>();
+  for (const tensor of tensors) {
+    const found = parts.splits.get(tensor);
+    if (found) split.set(found.fused, found.split);
+  }
+  if (split.size === 0) return parts.nodes;
+  return parts.nodes.flatMap((n) => split.get(n) ?? [n]);
 }
 
 /** The model with `graph` in place of its graph; every other field kept. */
@@ -134,7 +152,9 @@ function entryGraphProto(parts: DecoderParts, layer: number): GraphProto | null 
   const { layers, entering, types, cuts } = parts.stream;
   if (layer >= layers) return null;
   const residual = layer === 0 ? null : entering[layer]!;
-  const { graph, nodes } = parts;
+  const { graph } = parts;
+  // The stream is fed between the entered layer's residual addition and its norm.
+  const nodes = nodesSplitting(parts, residual ? [residual] : []);
   const entered = (name: string) => (name === residual ? "inputs_embeds" : name);
   const sliced = new Map<NodeProto, Map<string, number>>();
   cuts.forEach((cut, i) => {
@@ -151,7 +171,7 @@ function entryGraphProto(parts: DecoderParts, layer: number): GraphProto | null 
   };
   const axes = [...new Set(cuts.map((c) => c.axis))];
   // Keep the nodes `logits` depends on (through the Slice nodes: their inputs count).
-  const needed = new Set(["logits", SLICE.starts, SLICE.ends, ...axes.map(axisName)]);
+  const needed = new Set(["logits"]);
   const keep = new Set<NodeProto>();
   for (let i = nodes.length - 1; i >= 0; i--) {
     const node = nodes[i]!;
@@ -186,8 +206,12 @@ function entryGraphProto(parts: DecoderParts, layer: number): GraphProto | null 
   }
   if (emitted.size !== cuts.length) return null;
   const initializer = [
-    int64Initializer(SLICE.starts, [-1n]),
-    int64Initializer(SLICE.ends, [9223372036854775807n]),
+    ...(cuts.length > 0
+      ? [
+          int64Initializer(SLICE.starts, [-1n]),
+          int64Initializer(SLICE.ends, [9223372036854775807n]),
+        ]
+      : []),
     ...axes.map((axis) => int64Initializer(axisName(axis), [BigInt(axis)])),
     ...(graph.initializer ?? []).filter((t) => needed.has(t.name ?? "")),
   ];
@@ -229,9 +253,12 @@ export function residualsGraph(
     op_type: "Identity",
   }));
   const added = entering.slice(1).map((_, i) => retyped(template, residual(i + 1), types[i + 1]!));
+  // A sum the fused node does not name (no output 3) needs that node split.
+  const produced = new Set(parts.nodes.flatMap(outputs));
+  const unnamed = entering.slice(1).filter((t) => !produced.has(t));
   return withGraph(parts, {
     ...graph,
-    node: [...parts.nodes, ...identities],
+    node: [...nodesSplitting(parts, unnamed), ...identities],
     output: [...(graph.output ?? []), ...added],
   });
 }

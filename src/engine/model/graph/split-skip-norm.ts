@@ -24,10 +24,21 @@ const SKIP_NORMS: Record<string, { norm: string; bias: number; beta: boolean }> 
   SkipLayerNormalization: { norm: "LayerNormalization", bias: 4, beta: true },
 };
 
-/** `graph` with its fused skip norms split (the same graph object if it has none). */
-export function splitSkipNorms(graph: GraphProto): GraphProto | string {
+/** A fused node and the nodes it was split into, by the name of the sum it computes. */
+export type SkipNormSplits = Map<string, { fused: NodeProto; split: NodeProto[] }>;
+
+/**
+ * `graph` with its fused skip norms split (the same graph object if it has none), and
+ * each split by its sum's name, so that a derived graph can split only the node it must
+ * (layer-entry.ts) and keep the fused kernel elsewhere; or why it cannot be split.
+ */
+export function splitSkipNorms(
+  graph: GraphProto,
+): { graph: GraphProto; splits: SkipNormSplits } | string {
   const nodes = graph.node ?? [];
-  if (!nodes.some((n) => n.domain === "com.microsoft" && SKIP_NORMS[n.op_type ?? ""])) return graph;
+  const splits: SkipNormSplits = new Map();
+  if (!nodes.some((n) => n.domain === "com.microsoft" && SKIP_NORMS[n.op_type ?? ""]))
+    return { graph, splits };
   const consumed = new Set(nodes.flatMap((n) => n.input ?? []));
   for (const o of graph.output ?? []) consumed.add(o.name ?? "");
   const node: NodeProto[] = [];
@@ -48,22 +59,16 @@ export function splitSkipNorms(graph: GraphProto): GraphProto | string {
     const bias = inputs[kind.bias];
     const sum = outputs[3] || `headflow_skip_sum_${fresh++}`;
     const added = bias ? `${sum}_without_bias` : sum;
-    node.push({
-      name: `${name}/headflow_add`,
-      op_type: "Add",
-      input: [input, skip],
-      output: [added],
-    });
-    if (bias)
-      node.push({
-        name: `${name}/headflow_bias`,
-        op_type: "Add",
-        input: [added, bias],
-        output: [sum],
-      });
+    const split: NodeProto[] = [
+      { name: `${name}/headflow_add`, op_type: "Add", input: [input, skip], output: [added] },
+    ];
+    if (bias) {
+      const addBias = { input: [added, bias], output: [sum] };
+      split.push({ name: `${name}/headflow_bias`, op_type: "Add", ...addBias });
+    }
     const epsilon = original.attribute?.find((a) => a.name === "epsilon");
     const beta = kind.beta ? inputs[3] : undefined;
-    node.push({
+    split.push({
       name: `${name}/headflow_norm`,
       op_type: kind.norm,
       domain: "",
@@ -75,6 +80,8 @@ export function splitSkipNorms(graph: GraphProto): GraphProto | string {
         ...(kind.beta ? [] : [{ name: "stash_type", type: AttributeType.INT, i: 1 }]),
       ],
     });
+    splits.set(sum, { fused: original, split });
+    node.push(...split);
   }
-  return { ...graph, node };
+  return { graph: { ...graph, node }, splits };
 }
