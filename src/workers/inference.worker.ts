@@ -334,7 +334,13 @@ const api = {
     modelLoad = controller;
     let opened: Awaited<ReturnType<typeof openThirdParty>>;
     try {
-      opened = await openThirdParty(source, chosenBackend, onProgress, controller.signal);
+      opened = await openThirdParty(
+        source,
+        chosenBackend,
+        onProgress,
+        controller.signal,
+        tuning.layerEntry ?? true,
+      );
     } finally {
       if (modelLoad === controller) modelLoad = null;
     }
@@ -349,6 +355,9 @@ const api = {
     engine = next;
     engineLoaded(next);
     if (previous) void previous.bundle.session.release().catch(() => undefined);
+    // Its entry graphs, as for the bundled model: opened after "ready", kept for the
+    // model's lifetime (entry-graphs.ts; only the layers its memory budget allows).
+    entryGraphs = openEntryGraphs(next).catch(() => null);
     const info = thirdPartyInfo(opened);
     const model = {
       ...modelInfo(next, performance.now() - started),

@@ -106,13 +106,15 @@ async function selfTest(model: ThirdPartyHeadflow): Promise<void> {
 
 /**
  * `backend`: the one the bundled model runs on. `signal` cancels a download (a URL
- * source); stalls and silent servers time out.
+ * source); stalls and silent servers time out. `layerEntry`: let mask runs enter the
+ * decoder at their first ablated layer (on wasm).
  */
 export async function openThirdParty(
   source: ThirdPartySource,
   backend: BackendName,
   onProgress?: (progress: DownloadProgress) => void,
   signal?: AbortSignal,
+  layerEntry = true,
 ): Promise<OpenedThirdParty> {
   await shareOnnxRuntime();
   let read: ReadFile;
@@ -137,6 +139,9 @@ export async function openThirdParty(
           ...(source.dtype !== undefined ? { dtype: source.dtype } : {}),
           id: nameOf(source),
           runtime: `onnxruntime-web (${on})`,
+          // As for the bundled model: on wasm only (entry-decoders.ts; not measured on
+          // WebGPU, where each entry graph's session compiles its own pipelines).
+          layerEntry: layerEntry && on === "wasm",
         }),
       selfTest,
       release: (model) => model.bundle.session.release(),
