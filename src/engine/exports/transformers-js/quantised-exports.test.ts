@@ -317,29 +317,42 @@ describe.skipIf(!ROOT).each(MODELS)("%s quantised as transformers.js publishes i
       await model.thirdParty.session.release();
     });
 
-    it("batched head ablation equals the exported quantised decoder run per mask at batch 1", async () => {
-      const model = await load(name, dtype);
-      const { clean, base, masks, rows } = await engineAblation(model, parity);
-      const expected = await referenceAblation(
-        `${ROOT}/${name}/${decoderFile}`,
-        clean,
-        base,
-        masks,
-        float16,
-      );
-      const errors = rows.map((row, i) =>
-        float16 ? float16Steps(row, expected[i]!) : maxAbsDiff(row, expected[i]!),
-      );
-      console.log(`${name} ${dtype}: engine vs exported graph per mask`, errors);
-      if (float16) expect(maxOf(errors)).toBeLessThanOrEqual(1);
-      else expect(maxOf(errors)).toBeLessThanOrEqual(1e-5);
-      // Not vacuous: every mask moves the reference's logits.
-      for (const row of expected.slice(1))
-        expect(maxAbsDiff(row, expected[0]!)).toBeGreaterThan(1e-2);
-      // Really quantised (or rounded to float16): the clean logits are not the float32 model's.
-      expect(maxAbsDiff(expected[0]!, parity.cleanLogits)).toBeGreaterThan(1e-3);
-      await model.thirdParty.session.release();
-    });
+    it.each([
+      { entry: false, how: "the whole decoder" },
+      { entry: true, how: "layer entry, as the CLI runs it" },
+    ])(
+      "batched head ablation ($how) equals the exported decoder run per mask at batch 1",
+      async ({ entry }) => {
+        const model = await load(name, dtype, { layerEntry: entry });
+        const { clean, base, masks, rows } = await engineAblation(model, parity);
+        // Layer entry really ran: masks first ablating a later layer entered there.
+        const { session } = model.thirdParty;
+        expect(session.layerEntryRefusal).toBeNull();
+        expect(session.entryLayers.length > 0).toBe(entry);
+        const expected = await referenceAblation(
+          `${ROOT}/${name}/${decoderFile}`,
+          clean,
+          base,
+          masks,
+          float16,
+        );
+        const errors = rows.map((row, i) =>
+          float16 ? float16Steps(row, expected[i]!) : maxAbsDiff(row, expected[i]!),
+        );
+        console.log(
+          `${name} ${dtype}${entry ? " (layer entry)" : ""}: engine vs exported graph per mask`,
+          errors,
+        );
+        if (float16) expect(maxOf(errors)).toBeLessThanOrEqual(1);
+        else expect(maxOf(errors)).toBeLessThanOrEqual(1e-5);
+        // Not vacuous: every mask moves the reference's logits.
+        for (const row of expected.slice(1))
+          expect(maxAbsDiff(row, expected[0]!)).toBeGreaterThan(1e-2);
+        // Really quantised (or rounded to float16): the clean logits are not the float32 model's.
+        expect(maxAbsDiff(expected[0]!, parity.cleanLogits)).toBeGreaterThan(1e-3);
+        await model.thirdParty.session.release();
+      },
+    );
 
     it("runs token flow through the attention interface it gets at load", async () => {
       const model = await load(name, dtype);
