@@ -276,6 +276,11 @@ describe.each(CASES)("quantised decoder $dtype", ({ file, float, op, weights, to
     } as const;
     const c = await rewritten.decode(after);
     const d = await exported.decode(after);
+    console.log(
+      `${file}: rewritten vs exported at batch 1, prompt / suffix`,
+      maxAbsDiff(a.logits, b.logits),
+      maxAbsDiff(c.logits, d.logits),
+    );
     expect(maxAbsDiff(c.logits, d.logits)).toBeLessThan(1e-4);
     await Promise.all([rewritten.release(), exported.release()]);
   });
