@@ -6,6 +6,8 @@ import { normalisationOf } from "../ablation/baseline";
 import { HeadflowError } from "../errors";
 import type { Headflow, NamedImage } from "../headflow";
 import { toPixelValues } from "../model/image";
+import { checkLayout, identityLayout, type ImageLayout } from "../model/image-layout";
+import type { Prefilled } from "../model/prefill";
 import type { Prompt } from "../model/tokenize";
 import { KnockoutRunner } from "./flow/knockout";
 import {
@@ -15,6 +17,7 @@ import {
   patchIndices,
   type ObjectMaskSource,
 } from "./object-background/object-mask";
+import { onGrid } from "./object-background/layout-regions";
 import { patchContributions } from "./object-background/object-vs-background";
 
 /** Where the object patches come from (object-mask.ts). */
@@ -32,13 +35,17 @@ export interface KnockoutImageOptions {
 }
 
 export interface KnockoutSetup {
+  /** The prompt actually run (a processor's, with this image's tiles). */
   prompt: Prompt;
+  /** Where the image-block positions lie on the display grid the mask and maps use. */
+  layout: ImageLayout;
   runner: KnockoutRunner;
   answerId: number;
   run: { batchSize?: number; signal?: AbortSignal };
+  /** Object flags per display cell (row-major over layout.grid). */
   mask: boolean[];
   objectMask: { source: ObjectMaskSource; threshold: number | null; patches: number[] };
-  /** The per-patch map, when the mask was derived from it (so it is not computed twice). */
+  /** The per-cell map, when the mask was derived from it (so it is not computed twice). */
   contributions?: number[];
 }
 
@@ -55,10 +62,12 @@ export async function knockoutSetup(
   analysis: string,
 ): Promise<KnockoutSetup> {
   requireAttentionAccess(model, analysis);
-  const prompt = model.prompt(options.question);
   const session = model.bundle.session;
   const pixels = toPixelValues(image, normalisationOf(model.bundle));
-  const runner = await KnockoutRunner.create(session, await model.prefill(image, prompt), pixels);
+  const prefilled = await model.prefill(image, model.prompt(options.question));
+  const prompt = prefilled.prompt;
+  const layout = layoutOf(prefilled, model.bundle.manifest.image.grid, analysis);
+  const runner = await KnockoutRunner.create(session, prefilled, pixels);
   const clean = await runner.run([{ sources: [], targets: [], layers: [] }]);
   const answerId = model.answerId(options.answer, clean);
   const run = {
@@ -68,44 +77,73 @@ export async function knockoutSetup(
   const resolved = await resolveObjectMask(
     options.objectMask ?? { source: "contribution" },
     runner,
+    layout,
+    model.bundle.manifest.image.grid,
     answerId,
     run,
   );
-  return { prompt, runner, answerId, run, ...resolved };
+  return { prompt, layout, runner, answerId, run, ...resolved };
 }
 
 /**
- * The object mask a spec names; for `contribution`, the per-patch map is computed (and
- * returned, so `objectVsBackground` need not compute it twice).
+ * The prefill's image layout; without one, the identity over the manifest's grid, which
+ * fits only a block of exactly rows x cols positions.
+ */
+export function layoutOf(
+  prefilled: Prefilled,
+  grid: readonly [number, number],
+  analysis: string,
+): ImageLayout {
+  const { imageStart, imageEnd } = prefilled.prompt;
+  const positions = imageEnd - imageStart;
+  const given = prefilled.imageLayout;
+  if (typeof given === "string") throw new HeadflowError("bad-model", `${analysis}: ${given}`);
+  if (given !== undefined) return checkLayout(given, positions);
+  const [rows, cols] = grid;
+  if (positions !== rows * cols) {
+    throw new HeadflowError(
+      "bad-model",
+      `${analysis}: this prompt's image block has ${positions} positions, not one ${rows}x${cols} patch grid, and the model gives no layout for it`,
+    );
+  }
+  return identityLayout(grid);
+}
+
+/**
+ * The object mask a spec names, on the layout's display grid; for `contribution`, the
+ * per-cell map is computed (and returned, so `objectVsBackground` need not compute it
+ * twice). A scene coverage or user mask is given on the display grid, or on the model's
+ * nominal grid (the mask panel's and the CLI's), then carried over by nearest cell.
  */
 async function resolveObjectMask(
   spec: ObjectMaskSpec,
   runner: KnockoutRunner,
+  layout: ImageLayout,
+  nominal: readonly [number, number],
   answerId: number,
   run: { batchSize?: number; signal?: AbortSignal },
 ): Promise<Pick<KnockoutSetup, "mask" | "objectMask" | "contributions">> {
-  // The image block's positions (what the token groups split): the image's tokens for the
-  // bundled model; a processor's block may also hold tokens between tiles.
-  const { imageStart, imageEnd } = runner.prefilled.prompt;
-  const patches = imageEnd - imageStart;
+  const [rows, cols] = layout.grid;
+  const cells = rows * cols;
+  const gridOf = (length: number) => (length === cells ? layout.grid : nominal);
   let mask: boolean[];
   let threshold: number | null = null;
   let contributions: number[] | undefined;
   if (spec.source === "contribution") {
-    contributions = (await patchContributions(runner, answerId, run)).contributions;
+    contributions = (await patchContributions(runner, layout, answerId, run)).contributions;
     threshold = spec.threshold ?? DEFAULT_CONTRIBUTION_THRESHOLD;
     mask = maskFromContributions(contributions, threshold);
   } else if (spec.source === "scene") {
     threshold = spec.threshold;
-    mask = maskFromCoverage(spec.coverage, patches, spec.threshold);
-  } else {
-    mask = [...spec.patches];
-  }
-  if (mask.length !== patches) {
-    throw new HeadflowError(
-      "bad-argument",
-      `the object mask has ${mask.length} patches, the model's image ${patches}`,
+    const coverage = onGrid(
+      spec.coverage,
+      gridOf(spec.coverage.length),
+      layout.grid,
+      "the scene's patchCoverage",
     );
+    mask = maskFromCoverage(coverage, cells, spec.threshold);
+  } else {
+    mask = onGrid(spec.patches, gridOf(spec.patches.length), layout.grid, "the object mask");
   }
   const objectMask = { source: spec.source, threshold, patches: patchIndices(mask) };
   return { mask, objectMask, ...(contributions ? { contributions } : {}) };

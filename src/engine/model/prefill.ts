@@ -3,6 +3,7 @@
  * embeddings of the text after the image. Everything an ablation changes lies after the
  * image (image tokens never attend to later text), so this is computed once and reused.
  */
+import type { ImageLayout } from "./image-layout";
 import type { KvCache } from "./kv";
 import type { VlmSession } from "./session";
 import type { Prompt } from "./tokenize";
@@ -20,6 +21,13 @@ export interface Prefilled {
    * between tiles, so it is not one encodeImage call); reruns of those positions use them.
    */
   blockEmbeds?: Float32Array;
+  /**
+   * Where each image-block position lies on the image (image-layout.ts), when the block is
+   * not one patch grid of the manifest's size: a processor's tiles, an image_newline, a
+   * grid sized to the image. A string says why no layout could be derived. Absent: the
+   * identity layout over the manifest's grid.
+   */
+  imageLayout?: ImageLayout | string;
 }
 
 /**

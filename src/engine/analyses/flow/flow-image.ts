@@ -18,14 +18,14 @@ export async function flow(
   options: FlowImageOptions = {},
 ): Promise<FlowResult> {
   const started = performance.now();
-  const { prompt, runner, answerId, run, mask, objectMask } = await knockoutSetup(
+  const { prompt, layout, runner, answerId, run, mask, objectMask } = await knockoutSetup(
     model,
     image,
     options,
     "token flow is unavailable",
   );
   const { manifest } = model.bundle;
-  const groups = tokenGroups(prompt, manifest.roleTokens, mask);
+  const groups = tokenGroups(prompt, manifest.roleTokens, layout, mask);
   const window = options.window ?? defaultWindow(manifest.layers);
   const curves = await flowCurves(
     runner,

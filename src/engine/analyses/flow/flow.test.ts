@@ -3,6 +3,7 @@ import { defaultPairs, defaultWindow, flowCurves, parsePairs, windowLayers } fro
 import { KnockoutRunner } from "./knockout";
 import { maskFromContributions } from "../object-background/object-mask";
 import { blockImageRegions } from "../object-background/object-vs-background";
+import { identityLayout } from "../../model/image-layout";
 import { prefill } from "../../model/prefill";
 import {
   ANSWER,
@@ -39,6 +40,9 @@ function imageReader(heads: ToyHead[][]): void {
   head.readout[0]![ANSWER] = 8;
 }
 
+/** The toy image: one 2 x 2 patch grid. */
+const TOY_LAYOUT = identityLayout([2, 2]);
+
 async function runnerFor(customise: (heads: ToyHead[][]) => void, brightness = [1, 1, 1, 1]) {
   const toy = new ToySession(toyModel(customise));
   const pixels = toyPixels(brightness);
@@ -48,7 +52,7 @@ async function runnerFor(customise: (heads: ToyHead[][]) => void, brightness = [
 
 describe("token groups", () => {
   it("split the prompt into prefix, image object/background, question, role and final", () => {
-    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, [true, false, false, true]);
+    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, TOY_LAYOUT, [true, false, false, true]);
     expect(groups).toEqual({
       prefix: [0, 1],
       imageObject: [2, 5],
@@ -76,7 +80,7 @@ describe("token groups", () => {
 describe("attention knockout on a toy model", () => {
   it("an empty window or an empty group changes nothing", async () => {
     const runner = await runnerFor(questionReader);
-    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, [false, false, false, false]);
+    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, TOY_LAYOUT, [false, false, false, false]);
     const pairs = parsePairs("question->final,imageObject->final");
     const empty = await flowCurves(runner, groups, pairs, 0, ANSWER);
     for (const curve of empty.curves) {
@@ -88,7 +92,7 @@ describe("attention knockout on a toy model", () => {
 
   it("only windows over layer 1 of question -> final drop the answer; other edges do nothing", async () => {
     const runner = await runnerFor(questionReader);
-    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, [true, true, false, false]);
+    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, TOY_LAYOUT, [true, true, false, false]);
     const flow = await flowCurves(
       runner,
       groups,
@@ -108,7 +112,7 @@ describe("attention knockout on a toy model", () => {
 
   it("blocks queries inside the image too (a full-prompt run), agreeing with the cached path", async () => {
     const runner = await runnerFor(imageReader, [1, 0, 0, 1]);
-    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, [true, false, false, true]);
+    const groups = tokenGroups(toyPrompt(), ROLE_TOKENS, TOY_LAYOUT, [true, false, false, true]);
     // prefix -> image object edges change only image positions, which the answer head
     // reads through values that do not depend on attention: no effect, but a full run.
     const flow = await flowCurves(runner, groups, parsePairs("prefix->imageObject"), 4, ANSWER);
@@ -120,7 +124,7 @@ describe("object vs background", () => {
   it("blocking text -> object patches drops the answer; the contribution map finds the object", async () => {
     const objectMask = [true, false, false, true];
     const runner = await runnerFor(imageReader, [1, 0, 0, 1]);
-    const result = await blockImageRegions(runner, ANSWER, objectMask);
+    const result = await blockImageRegions(runner, TOY_LAYOUT, ANSWER, objectMask);
     expect(result.object.drop).toBeGreaterThan(0.3);
     expect(result.background.drop).toBeLessThan(0);
     expect(result.image.drop).toBeGreaterThan(result.object.drop - 1e-9);

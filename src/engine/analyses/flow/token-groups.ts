@@ -4,7 +4,9 @@
  *
  * - `prefix`: every position before the image (BOS, system text, the user role `USER :`);
  * - `imageObject` / `imageBackground`: the image positions split by an object mask over
- *   the patch grid (object patches vs the rest);
+ *   the display grid of the image layout (model/image-layout.ts, layout-regions.ts):
+ *   positions covering an object cell vs positions covering only background cells (with
+ *   one patch grid: the object patches vs the rest);
  * - `question`: the text between the image and the trailing role tokens;
  * - `role`: the trailing role tokens (the assistant turn, e.g. `ASSISTANT`), except the
  *   last position;
@@ -13,9 +15,13 @@
  *
  * The trailing role tokens are the longest tail of the manifest's `roleTokens` that the
  * prompt ends with (for `["USER", ":", "ASSISTANT", ":"]` and a prompt ending in
- * `... word . ASSISTANT :` that is `ASSISTANT :`). Groups are disjoint and cover the prompt.
+ * `... word . ASSISTANT :` that is `ASSISTANT :`). Groups are disjoint and cover the prompt,
+ * except positions of the image block that cover no cell (tokens between tiles, an
+ * image_newline): they belong to the image as a whole, which no group stands for.
  */
+import type { ImageLayout } from "../../model/image-layout";
 import type { Prompt } from "../../model/tokenize";
+import { layoutRegions } from "../object-background/layout-regions";
 
 export const TOKEN_GROUPS = [
   "prefix",
@@ -44,18 +50,20 @@ export function trailingRoleCount(
 }
 
 /**
- * The groups of `prompt`. `objectPatches[p]` says whether image patch p (row-major over
- * the patch grid, the order of the image tokens) shows the object.
+ * The groups of `prompt`. `objectCells[c]` says whether cell c of the layout's display
+ * grid (row-major) shows the object.
  */
 export function tokenGroups(
   prompt: Prompt,
   roleTokens: readonly string[],
-  objectPatches: readonly boolean[],
+  layout: ImageLayout,
+  objectCells: readonly boolean[],
 ): TokenGroups {
   const { imageStart, imageEnd, tokens } = prompt;
-  if (objectPatches.length !== imageEnd - imageStart) {
+  const [rows, cols] = layout.grid;
+  if (objectCells.length !== rows * cols || layout.cells.length !== imageEnd - imageStart) {
     throw new Error(
-      `tokenGroups: the object mask has ${objectPatches.length} patches, the image ${imageEnd - imageStart}`,
+      `tokenGroups: the object mask has ${objectCells.length} cells and the layout ${layout.cells.length} positions, for a ${rows}x${cols} grid and an image of ${imageEnd - imageStart}`,
     );
   }
   const range = (from: number, to: number) =>
@@ -63,11 +71,11 @@ export function tokenGroups(
   const last = tokens.length - 1;
   const roles = trailingRoleCount(tokens, imageEnd, roleTokens);
   const roleStart = tokens.length - Math.max(roles, 1);
-  const image = range(imageStart, imageEnd);
+  const regions = layoutRegions(layout, objectCells);
   return {
     prefix: range(0, imageStart),
-    imageObject: image.filter((_, p) => objectPatches[p]),
-    imageBackground: image.filter((_, p) => !objectPatches[p]),
+    imageObject: regions.object.map((k) => imageStart + k),
+    imageBackground: regions.background.map((k) => imageStart + k),
     question: range(imageEnd, roleStart),
     role: range(roleStart, last),
     final: [last],

@@ -1,5 +1,4 @@
 /** `objectVsBackground`: how much the answer reads the object patches, the background, the image. */
-import { HeadflowError } from "../../errors";
 import type { Headflow, NamedImage } from "../../headflow";
 import { PATCHES_SCHEMA, type PatchesResult } from "../../results/analysis-results";
 import { knockoutSetup, type KnockoutImageOptions } from "../knockout-setup";
@@ -12,22 +11,12 @@ export async function objectVsBackground(
   options: KnockoutImageOptions = {},
 ): Promise<PatchesResult> {
   const started = performance.now();
-  const { prompt, runner, answerId, run, mask, objectMask, contributions } = await knockoutSetup(
-    model,
-    image,
-    options,
-    "object vs background is unavailable",
-  );
-  const [rows, cols] = model.bundle.manifest.image.grid;
-  // The result is a patch grid: one image of rows x cols tokens. A processor that splits
-  // the image into tiles (Idefics3 / SmolVLM) puts more positions in the image block.
-  const positions = prompt.imageEnd - prompt.imageStart;
-  if (positions !== rows * cols)
-    throw new HeadflowError(
-      "bad-model",
-      `object vs background is unavailable: this prompt's image block has ${positions} positions (image tiles and the tokens between them), not one ${rows}x${cols} patch grid`,
-    );
-  const result = await blockImageRegions(runner, answerId, mask, {
+  const { prompt, layout, runner, answerId, run, mask, objectMask, contributions } =
+    await knockoutSetup(model, image, options, "object vs background is unavailable");
+  // The result's grid is the display grid: the model's patch grid, or for a processor
+  // that tiles the image (Idefics3 / SmolVLM) the mosaic of its tiles (image-layout.ts).
+  const [rows, cols] = layout.grid;
+  const result = await blockImageRegions(runner, layout, answerId, mask, {
     ...run,
     ...(contributions ? { contributions } : {}),
   });

@@ -6,11 +6,21 @@
  * - the object patches, the background patches, all patches (one knockout each);
  * - each single patch p (the contribution map: the drop of the answer probability when
  *   text cannot read patch p).
+ *
+ * Over an image layout (model/image-layout.ts, layout-regions.ts): "object" blocks every
+ * position covering an object cell, "background" every position covering only
+ * background cells, "image" the whole block (tokens between tiles included). The map
+ * knocks out each position covering cells on its own and spreads its drop evenly over
+ * the cells it covers (spreadOverCells); with the identity layout that is the per-patch
+ * drop itself.
  */
+import type { ImageLayout } from "../../model/image-layout";
 import { answerProbabilities } from "../flow/flow";
 import type { Knockout, KnockoutRunner } from "../flow/knockout";
+import { coveringOffsets, layoutRegions, spreadOverCells } from "./layout-regions";
 
 export interface PatchBlock {
+  /** Image-block positions blocked (tokens; one per patch with the identity layout). */
   patches: number;
   probability: number;
   /** p_clean - p_blocked: positive when blocking hurts the answer. */
@@ -24,7 +34,7 @@ export interface PatchAnalysis {
   object: PatchBlock;
   background: PatchBlock;
   image: PatchBlock;
-  /** Per patch (row-major): p_clean - p with text -> that patch blocked. */
+  /** Per display cell (row-major): p_clean - p with text -> that patch blocked, spread. */
   contributions: number[];
 }
 
@@ -35,17 +45,19 @@ function textAndImage(runner: KnockoutRunner): { text: number[]; image: number[]
   return { text: range(imageEnd, runner.length), image: range(imageStart, imageEnd) };
 }
 
-/** Per-patch contributions only (for a mask from the contribution map). */
+/** Per-cell contributions only (for a mask from the contribution map). */
 export async function patchContributions(
   runner: KnockoutRunner,
+  layout: ImageLayout,
   answerId: number,
   options: { batchSize?: number; signal?: AbortSignal } = {},
 ): Promise<{ cleanProbability: number; contributions: number[] }> {
   const { text, image } = textAndImage(runner);
   const all = Array.from({ length: runner.session.dims.layers }, (_, l) => l);
+  // Positions that cover no cell are not on the map: their single knockouts are not run.
   const knockouts: Knockout[] = [
     { sources: [], targets: [], layers: [] },
-    ...image.map((p) => ({ sources: [p], targets: text, layers: all })),
+    ...coveringOffsets(layout).map((k) => ({ sources: [image[k]!], targets: text, layers: all })),
   ];
   const probabilities = answerProbabilities(
     await runner.run(knockouts, options),
@@ -53,20 +65,23 @@ export async function patchContributions(
     answerId,
   );
   const clean = probabilities[0]!;
-  return { cleanProbability: clean, contributions: probabilities.slice(1).map((p) => clean - p) };
+  const drops = probabilities.slice(1).map((p) => clean - p);
+  return { cleanProbability: clean, contributions: spreadOverCells(layout, drops) };
 }
 
-/** Object / background / whole-image blocks for a given object mask, plus the map. */
+/** Object / background / whole-image blocks for an object mask on the display grid, plus the map. */
 export async function blockImageRegions(
   runner: KnockoutRunner,
+  layout: ImageLayout,
   answerId: number,
   objectMask: readonly boolean[],
   options: { batchSize?: number; signal?: AbortSignal; contributions?: number[] } = {},
 ): Promise<PatchAnalysis> {
   const { text, image } = textAndImage(runner);
   const all = Array.from({ length: runner.session.dims.layers }, (_, l) => l);
-  const object = image.filter((_, p) => objectMask[p]);
-  const background = image.filter((_, p) => !objectMask[p]);
+  const regions = layoutRegions(layout, objectMask);
+  const object = regions.object.map((k) => image[k]!);
+  const background = regions.background.map((k) => image[k]!);
   const blocks = [object, background, image];
   const knockouts: Knockout[] = [
     { sources: [], targets: [], layers: [] },
@@ -85,7 +100,8 @@ export async function blockImageRegions(
     return { patches, probability, drop, dropPerPatch: patches > 0 ? drop / patches : 0 };
   };
   const contributions =
-    options.contributions ?? (await patchContributions(runner, answerId, options)).contributions;
+    options.contributions ??
+    (await patchContributions(runner, layout, answerId, options)).contributions;
   return {
     cleanProbability: clean,
     object: block(0),

@@ -174,10 +174,14 @@ describe("third-party export tiny-llava-onevision", () => {
     expect(result.fit.heldOutR).toBeGreaterThan(0.5);
   });
 
-  it("refuses the patch-grid view: the image_newline makes the block 17 positions, not 4 x 4", async () => {
-    await expect(
-      objectVsBackground(model, testImage(parity.image.width, parity.image.height)),
-    ).rejects.toThrow(/image block has 17 positions .* not one 4x4 patch grid/);
+  it("runs object vs background on the 4 x 4 grid, the image_newline with the whole image only", async () => {
+    const result = await objectVsBackground(
+      model,
+      testImage(parity.image.width, parity.image.height),
+    );
+    expect(result.grid).toEqual([4, 4]);
+    expect(result.wholeImage.patches).toBe(17);
+    expect(result.object.patches + result.background.patches).toBe(16);
   });
 });
 

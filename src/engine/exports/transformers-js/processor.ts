@@ -23,6 +23,11 @@ const MODEL = "model";
 export interface ProcessedInputs {
   ids: number[];
   pixelValues: { data: Float32Array; dims: number[] };
+  /**
+   * Idefics3: the tiles the image was split into (the image processor's rows / cols; 0 x 0
+   * when it was not split), which lay out the image block (image-layout-of.ts).
+   */
+  tiles?: { rows: number; cols: number };
   /** Idefics3: which pixels are real (true) or padding; absent for LLaVA. */
   pixelAttentionMask?: { data: Uint8Array; dims: number[] };
   /** Qwen2-VL family: `[images, 3]` (t, h, w) patch grid of each image. */
@@ -194,6 +199,13 @@ export class VlmProcessor {
       ids,
       pixelValues: { data: Float32Array.from(pixels.data as ArrayLike<number>), dims: pixels.dims },
     };
+    if (idefics) {
+      // Idefics3ImageProcessor's return_row_col_info: [[rows of each image]] per batch item.
+      const tiles = out as unknown as { rows?: unknown; cols?: unknown };
+      const first = (v: unknown) => (Array.isArray(v) ? [v].flat(2)[0] : undefined) as unknown;
+      const [rows, cols] = [first(tiles.rows), first(tiles.cols)];
+      if (typeof rows === "number" && typeof cols === "number") result.tiles = { rows, cols };
+    }
     const mask = out["pixel_attention_mask"];
     if (idefics && mask) {
       result.pixelAttentionMask = {

@@ -5,7 +5,9 @@
  * - prefill: the export's own processor (transformers.js) makes ids and pixels from the
  *   real image, so Idefics3 image splitting follows the image's size, and the prompt
  *   actually run (the processor's) is what results record;
- * - baselines: made for the same image size, so their token layout matches the clean run.
+ * - baselines: made for the same image size, so their token layout matches the clean run;
+ * - the image layout: where each image-block position lies on the image, from the
+ *   processor's output (image-layout-of.ts), for the patch-level analyses.
  */
 import type { BaselineSpec, ImageDecoder } from "../../ablation/baseline";
 import { HeadflowError } from "../../errors";
@@ -16,6 +18,7 @@ import { sliceImageKv, type ImageKv } from "../../model/kv";
 import type { Prefilled } from "../../model/prefill";
 import type { ThirdPartyManifest } from "./config";
 import type { ThirdPartySession } from "./export-session";
+import { imageLayoutOf } from "./image-layout-of";
 import { prefillProcessed } from "./processed-prefill";
 import type { VlmProcessor } from "./processor";
 import type { ThirdPartyTokenizer } from "./tokenizer";
@@ -43,10 +46,19 @@ export function processorSources(parts: ThirdPartyParts): ModelSources {
     async prefill(image, prompt) {
       const inputs = await processor.process(image, prompt.question);
       tokenizer.checkLength(inputs.ids);
-      return prefillProcessed(session, inputs, manifest.imageTokenId, {
+      const prefilled = await prefillProcessed(session, inputs, manifest.imageTokenId, {
         question: prompt.question,
         tokens: inputs.ids.map((id) => tokenizer.tokenText(id)),
       });
+      const { imageStart, imageEnd } = prefilled.prompt;
+      const imageLayout = imageLayoutOf(
+        inputs,
+        manifest.imageTokenId,
+        [imageStart, imageEnd],
+        manifest.tokenGrid,
+        manifest.rope?.vision_config.spatial_merge_size,
+      );
+      return { ...prefilled, imageLayout };
     },
     baseline: (spec, clean, image) => baselineKvFor(parts, spec, clean, image),
     // The blank baseline is drawn at the analysed image's size; the layout is in the ids.
