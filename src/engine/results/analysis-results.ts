@@ -151,6 +151,8 @@ const TokenGroupSchema = z.enum([
   "final",
 ]);
 
+const gridSide = () => z.number().int().min(1).max(MAX_PATCH_GRID_SIDE);
+
 const ObjectMaskSchema = z.object({
   /** scene: the sample's patchCoverage; mask: given by the user; contribution: thresholded map. */
   source: z.enum(["scene", "mask", "contribution"]),
@@ -171,6 +173,11 @@ export const FlowResultSchema = z
     /** Absolute prompt positions of each group. */
     groups: z.record(TokenGroupSchema, z.array(z.number().int()).max(MAX_PROMPT_TOKENS)),
     objectMask: ObjectMaskSchema,
+    /**
+     * The display grid the object mask's cells lie on (model/image-layout.ts): the model's
+     * patch grid, or a tiled image's mosaic. Absent in results made before it was recorded.
+     */
+    grid: z.tuple([gridSide(), gridSide()]).optional(),
     /** Window size w in layers; point l blocks layers l .. min(l + w, layers) - 1. */
     window: z.number().int(),
     layers: z.number().int().min(1).max(MAX_LAYERS),
@@ -207,6 +214,18 @@ export const FlowResultSchema = z
         checkIndices(positions, result.promptTokens.length, ["groups", group], "prompt position"),
       );
     }
+    if (result.grid) {
+      const [rows, columns] = result.grid;
+      report(
+        context,
+        checkIndices(
+          result.objectMask.patches,
+          rows * columns,
+          ["objectMask", "patches"],
+          "object patch",
+        ),
+      );
+    }
     result.curves.forEach((curve, i) => {
       report(context, [
         ...checkLength(curve.probability, layers, ["curves", i, "probability"], "probability"),
@@ -221,8 +240,6 @@ const PatchBlockSchema = z.object({
   drop: finite(),
   dropPerPatch: finite(),
 });
-
-const gridSide = () => z.number().int().min(1).max(MAX_PATCH_GRID_SIDE);
 
 export const PatchesResultSchema = z
   .object({

@@ -97,7 +97,10 @@ export function TokenFlowPanel() {
           Token flow failed: {state.message}
         </p>
       )}
-      {flow && image && model && <FlowView run={flow} image={image} grid={model.grid} />}
+      {/* The result's display grid (a tiled image's mosaic); older results: the model's. */}
+      {flow && image && model && (
+        <FlowView run={flow} image={image} grid={flow.result.grid ?? model.grid} />
+      )}
     </section>
   );
 }

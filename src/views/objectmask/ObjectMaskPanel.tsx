@@ -46,7 +46,22 @@ export function ObjectMaskPanel() {
   const count = grid ? grid[0] * grid[1] : 0;
   const mask = painted.length === count ? painted : new Array<boolean>(count).fill(false);
   const contributions = useMemo(() => (patches ? patches.contributions.flat() : null), [patches]);
-  const preview = previewMask(choice, { coverage, painted: mask, threshold }, contributions);
+  // The map's grid is the result's display grid: the model's patch grid, or for a model
+  // that tiles the image (SmolVLM) the tiles' mosaic, whose cells the mask preview (drawn
+  // on the model's grid) does not match: there the run's own object cells are outlined.
+  const mapGrid = patches?.grid ?? grid;
+  const tiled =
+    patches !== undefined &&
+    patches !== null &&
+    grid !== undefined &&
+    (patches.grid[0] !== grid[0] || patches.grid[1] !== grid[1]);
+  const ownPreview = previewMask(choice, { coverage, painted: mask, threshold }, contributions);
+  const preview = useMemo(() => {
+    if (!tiled || !patches) return ownPreview;
+    const cells = new Array<boolean>(patches.grid[0] * patches.grid[1]).fill(false);
+    for (const p of patches.objectMask.patches) cells[p] = true;
+    return cells;
+  }, [tiled, patches, ownPreview]);
   const heat = useMemo(
     () => (contributions ? signedToUnit(contributions) : undefined),
     [contributions],
@@ -113,12 +128,12 @@ export function ObjectMaskPanel() {
           ) : (
             <PatchGrid
               image={image}
-              grid={grid}
+              grid={mapGrid ?? grid}
               side={224}
               label="Contribution map"
               heat={heat}
               outline={preview}
-              cellLabel={(p) => patchName(p, grid, preview?.[p] === true)}
+              cellLabel={(p) => patchName(p, mapGrid ?? grid, preview?.[p] === true)}
               cellData={(p): Record<`data-${string}`, string> =>
                 contributions ? { "data-contribution": String(contributions[p]) } : {}
               }

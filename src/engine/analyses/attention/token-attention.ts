@@ -3,13 +3,19 @@
  * attention to each image patch in the clean run, averaged over every layer and head. The
  * token flow view lights patches by it when a token is hovered (and the reverse). A mean
  * over all heads is a summary, not an effect: the knockout curves measure effects.
+ *
+ * When the prefill carries an image layout (a tiled or newline-bearing block, prefill.ts),
+ * the patches are the layout's display cells: each covering position's attention is
+ * spread evenly over the cells it covers (as the contribution map's drops are), and the
+ * tokens between tiles, which cover no cell, are left out.
  */
 import type { Prefilled } from "../../model/prefill";
+import { spreadOverCells, coveringOffsets } from "../object-background/layout-regions";
 
 export interface TokenAttention {
   /** Absolute prompt positions of the text after the image, in order. */
   positions: number[];
-  /** `[token][patch]`: mean attention (over layers and heads) to each image patch. */
+  /** `[token][patch]`: mean attention (over layers and heads) to each image patch (cell). */
   attention: number[][];
 }
 
@@ -44,5 +50,16 @@ export function textToImageAttention(
     }
     return Array.from(sums, (sum) => sum / (layers * heads));
   });
+  const layout = prefilled.imageLayout;
+  if (typeof layout === "object") {
+    const covering = coveringOffsets(layout);
+    const cells = attention.map((row) =>
+      spreadOverCells(
+        layout,
+        covering.map((k) => row[k]!),
+      ),
+    );
+    return { positions: Array.from({ length }, (_, q) => cached + q), attention: cells };
+  }
   return { positions: Array.from({ length }, (_, q) => cached + q), attention };
 }

@@ -47,6 +47,7 @@ export async function flow(
     promptTokens: prompt.tokens,
     groups,
     objectMask,
+    grid: layout.grid,
     window,
     layers: manifest.layers,
     cleanProbability: curves.cleanProbability,

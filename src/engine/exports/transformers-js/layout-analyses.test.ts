@@ -10,6 +10,8 @@
  */
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
+import { cleanAttentions } from "../../analyses/attention/clean-attentions";
+import { textToImageAttention } from "../../analyses/attention/token-attention";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { logSumExp } from "../../ablation/targets";
@@ -156,6 +158,26 @@ describe("object vs background and token flow on tiny-smolvlm's tiles", () => {
       [...tiles[1]!, ...tiles[2]!, ...tiles[3]!, ...tiles[4]!.slice(1)].sort((a, b) => a - b),
     );
     expect(result.promptTokens).toHaveLength(ids.length);
+  });
+
+  it("token attention per mosaic cell: its tile token's plus a quarter of its global token's", async () => {
+    const prefilled = await model.prefill(image, model.prompt());
+    const { imageStart } = prefilled.prompt;
+    const tiles = runs(prefilled.prompt.ids, model.thirdParty.manifest.imageTokenId);
+    const { session } = model.thirdParty;
+    const attentions = await cleanAttentions(session, prefilled);
+    const cells = textToImageAttention(attentions, prefilled, session.dims.heads);
+    const { imageLayout: _, ...bare } = prefilled;
+    const raw = textToImageAttention(attentions, bare, session.dims.heads);
+    expect(cells.positions).toEqual(raw.positions);
+    expect(raw.attention[0]).toHaveLength(31);
+    cells.attention.forEach((row, q) => {
+      expect(row).toHaveLength(16);
+      // Cell (1, 2): tile (0, 1)'s token (1, 0) and global-view token (0, 1).
+      const own = raw.attention[q]![tiles[1]![2]! - imageStart]!;
+      const global = raw.attention[q]![tiles[4]![1]! - imageStart]!;
+      expect(row[1 * 4 + 2]).toBeCloseTo(own + global / 4, 12);
+    });
   });
 
   it("takes a mask on the nominal 2 x 2 token grid, carried to the mosaic by nearest cell", async () => {
