@@ -19,7 +19,8 @@ describe("openEntryGraphs (a third-party export, onnxruntime-node)", () => {
     expect(opened.thirdParty.session.entryLayers.length).toBeGreaterThan(0);
     const fresh = await loadThirdPartyNode(FOLDER);
     const size = opened.bundle.manifest.image.size;
-    const image = { width: size, height: size, data: new Uint8Array(size * size * 4).fill(90) };
+    const data = new Uint8Array(size * size * 4).fill(90);
+    const image = { name: "gray", width: size, height: size, data };
     const settings = { samples: 96, seed: 3, alpha: 0.2 };
     const [a, b] = [
       await attribute(opened, image, { baseline: { kind: "blank" }, settings }),

@@ -28,8 +28,12 @@ export function decoderFeeds(
   const pastLength = past ? past.length : 0;
   if (past && past.batch !== batch) throw new Error("decode: past batch differs from input batch");
   const total = pastLength + length;
+  // Entered at a layer, a third-party decoder may take the residual addition's two
+  // operands side by side (layer-entry.ts): twice the hidden size.
+  const width =
+    request.fromLayer === undefined ? hiddenSize : request.embeds.length / (batch * length);
   const feeds: Record<string, OrtTensor> = {
-    inputs_embeds: new ort.Tensor("float32", request.embeds, [batch, length, hiddenSize]),
+    inputs_embeds: new ort.Tensor("float32", request.embeds, [batch, length, width]),
     attention_mask: new ort.Tensor("int64", new BigInt64Array(batch * total).fill(1n), [
       batch,
       total,

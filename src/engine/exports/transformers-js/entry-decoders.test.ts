@@ -5,7 +5,7 @@
  * Attention with LayerNormalization, their float16 and quantised variants): for every
  * mask over a random prefix + image cache, the AblationRunner entering at each mask's
  * first ablated layer gives the logits of the whole analysable decoder. float32 within
- * 1e-5; float16 within 4 float16 steps at the logits' scale (why: at `tolerance`).
+ * 1e-5; float16 within 2 float16 steps at the logits' scale (why: at `tolerance`).
  */
 import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
@@ -147,11 +147,10 @@ describe.each(CASES)("layer entry on $file", ({ file, geometry, half, cut }) => 
     const clean = want!.subarray(0, dims.vocabSize);
     // One float16 step (2^-10 of the binade) at the largest logit of any mask.
     const step = 2 ** (Math.floor(Math.log2(maxOf(Array.from(want!, Math.abs)))) - 10);
-    // A graph computing in float16 normalises each residual sum before rounding it (the
-    // exporter's SkipSimplifiedLayerNormalization, or onnxruntime's own Add + LayerNorm
-    // fusion); entered at layer l, that layer's norm reads the rounded sum (all a float16
-    // residual can carry). Measured: 1.25 (mha-rotary), 1.75 (GQA) and 3.5 (q4f16) steps.
-    const tolerance = half ? 4 * step : 1e-5;
+    // Measured: 0 steps on every decoder but fp16 mha-rotary, 1.5 there (computing in
+    // float16 throughout, its kernels round differently for other shapes: the LM head on
+    // one position instead of four moves a logit by half a step).
+    const tolerance = half ? 2 * step : 1e-5;
     expect(maxAbsDiff(got!, want!)).toBeLessThanOrEqual(tolerance);
     let moved = 0;
     for (let m = 1; m < count; m++)
