@@ -98,6 +98,35 @@ test("a picked SmolVLM-layout folder loads, answers and attributes over key/valu
   await expect(detail).not.toContainText("expose no attention weights");
 });
 
+test("SmolVLM's tiles: token flow and object vs background draw the tiles' mosaic", async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openModelControl(page);
+  await page.getByLabel("Model folder").setInputFiles(join(FIXTURES, "tiny-smolvlm"));
+  await expect(page.getByLabel("Current model")).toHaveText("tiny-smolvlm (idefics3)");
+  // The 64 x 64 sample is split into 2 x 2 tiles of 2 x 2 tokens (plus a global view): the
+  // display grid is the 4 x 4 mosaic, not the model's 2 x 2 token grid.
+  await chooseImage(page);
+  const flow = page.getByRole("region", { name: "Token flow" });
+  await flow.getByRole("button", { name: "Run token flow" }).click();
+  await expect(flow.getByLabel("Token flow summary")).toBeVisible({ timeout: 120_000 });
+  await expect(flow.getByRole("grid", { name: "Image patches" }).getByRole("gridcell")).toHaveCount(
+    16,
+  );
+  const mask = page.getByRole("region", { name: "Object vs background" });
+  await mask.getByRole("button", { name: "Compare object and background" }).click();
+  await expect(mask.getByRole("table", { name: "Object vs background" })).toBeVisible({
+    timeout: 120_000,
+  });
+  const map = mask.getByRole("grid", { name: "Contribution map" }).getByRole("gridcell");
+  await expect(map).toHaveCount(16);
+  const values = await map.evaluateAll((nodes) =>
+    nodes.map((node) => Number(node.getAttribute("data-contribution"))),
+  );
+  for (const value of values) expect(Number.isFinite(value)).toBe(true);
+});
+
 test("a picked Qwen2-VL folder loads (3-D rotary positions), answers and attributes", async ({
   page,
 }) => {
