@@ -16,6 +16,9 @@ describe("chooseEntryLayers", () => {
     expect(chooseEntryLayers({ sizes, budgetBytes: 80, untouched: 0.5 })).toEqual([0, 1, 2]);
     // Layer 0 does not fit: masks first ablating it run the whole decoder.
     expect(chooseEntryLayers({ sizes, budgetBytes: 39, untouched: 0.5 })).toEqual([1]);
+    // Graphs that do not cut the logits: layer 0 would be the whole decoder again.
+    const uncut = { sizes, budgetBytes: 80, untouched: 0.5, finalOnly: false };
+    expect(chooseEntryLayers(uncut)).toEqual([1, 2, 3]);
     expect(chooseEntryLayers({ sizes: [40, null, 20], budgetBytes: 1e9, untouched: 0.5 })).toEqual([
       0, 2,
     ]);

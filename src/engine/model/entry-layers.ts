@@ -9,8 +9,8 @@
  *
  * Masks ablate each head with probability alpha, so a layer of `heads` heads is untouched
  * with probability q = (1 - alpha)^heads and the first ablated layer is f with odds
- * q^f (1 - q). Layer 0 comes first when it fits: entering there runs the whole decoder
- * but computes the LM head at the final position only. Then, greedily, the layer that adds
+ * q^f (1 - q). Layer 0 comes first when it fits and the graphs cut the logits: entering
+ * there runs the whole decoder but computes the LM head at the final position only. Then, greedily, the layer that adds
  * the most expected skipped layers per byte, while the total stays within the budget.
  */
 
@@ -20,10 +20,20 @@ export interface EntryChoice {
   budgetBytes: number;
   /** Probability that a mask leaves one layer untouched: (1 - alpha)^heads. */
   untouched: number;
+  /**
+   * Whether the entry graphs compute the final position only. Without that, entering at
+   * layer 0 is the whole decoder again, worth no memory.
+   */
+  finalOnly?: boolean;
 }
 
 /** The chosen layers, ascending. */
-export function chooseEntryLayers({ sizes, budgetBytes, untouched }: EntryChoice): number[] {
+export function chooseEntryLayers({
+  sizes,
+  budgetBytes,
+  untouched,
+  finalOnly = true,
+}: EntryChoice): number[] {
   const layers = sizes.length;
   const odds = sizes.map((_, f) => untouched ** f * (1 - untouched));
   const skipped = (chosen: number[]) => {
@@ -38,7 +48,7 @@ export function chooseEntryLayers({ sizes, budgetBytes, untouched }: EntryChoice
   const chosen: number[] = [];
   let used = 0;
   const fits = (layer: number) => sizes[layer] != null && used + sizes[layer]! <= budgetBytes;
-  if (layers > 0 && fits(0)) {
+  if (layers > 0 && finalOnly && fits(0)) {
     chosen.push(0);
     used += sizes[0]!;
   }

@@ -143,6 +143,7 @@ export class EntryDecoders {
           sizes,
           budgetBytes: this.budgetBytes,
           untouched: (1 - DEFAULT_ATTRIBUTION.alpha) ** this.dims.heads,
+          finalOnly: parts.stream.cuts.length > 0,
         });
         return decoder;
       } catch (error) {
