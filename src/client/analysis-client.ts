@@ -9,6 +9,7 @@ import type {
   AblationResult,
   AttributionResult,
   AttributionSettings,
+  DisplayMap,
   DownloadProgress,
   EvaluateResult,
   HeadRef,
@@ -125,8 +126,14 @@ export async function ablate(input: AnalysisInput, heads: HeadRef[]): Promise<Ab
   return inferenceWorker().ablate(input, heads);
 }
 
-/** The head's final-token attention over the image; only for a model with attention maps. */
-export async function headAttention(input: AnalysisInput, head: HeadRef): Promise<Float64Array> {
+/**
+ * The head's final-token attention over the image, on the image's display grid (null where
+ * the image block has none); only for a model with attention maps.
+ */
+export async function headAttention(
+  input: AnalysisInput,
+  head: HeadRef,
+): Promise<DisplayMap | null> {
   return inferenceWorker().headAttention(input, head);
 }
 

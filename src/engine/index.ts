@@ -103,6 +103,7 @@ export { DEFAULT_EVALUATE } from "./analyses/rankings/evaluate";
 export { singleHeadEffects, attentionToImage } from "./analyses/rankings/rankings";
 export { cleanAttentions } from "./analyses/attention/clean-attentions";
 export { finalTokenImageAttention } from "./analyses/attention/head-attention";
+export { displayMap, type DisplayMap } from "./analyses/attention/display-map";
 export { textToImageAttention } from "./analyses/attention/token-attention";
 export type { TokenAttention } from "./analyses/attention/token-attention";
 

@@ -5,15 +5,19 @@
  */
 import { create } from "zustand";
 import { analysisClient } from "../client";
-import { formatHead, type HeadRef, type AblationResult } from "../engine";
+import { formatHead, type HeadRef, type AblationResult, type DisplayMap } from "../engine";
 import { failed, latestRequest } from "./run-state";
 import { loadedModel, sessionInput } from "./session-store";
 
 export type DetailState =
   | { status: "idle" }
   | { status: "running" }
-  /** `attention` is null for a model whose graphs expose no attention (third-party exports). */
-  | { status: "done"; ablation: AblationResult; attention: Float64Array | null }
+  /**
+   * `attention`: the head's map on the image's display grid (a tiled image's mosaic);
+   * "no grid" where the image block has no grid to draw on; null for a model whose graphs
+   * expose no attention.
+   */
+  | { status: "done"; ablation: AblationResult; attention: DisplayMap | "no grid" | null }
   | { status: "failed"; message: string };
 
 export type JointState =
@@ -58,7 +62,7 @@ export const useHeadStore = create<HeadStore>((set, get) => {
         // One at a time: the worker runs model calls in turn anyway.
         const ablation = await analysisClient.ablate(input, [head]);
         const attention = hasAttentionMaps()
-          ? await analysisClient.headAttention(input, head)
+          ? ((await analysisClient.headAttention(input, head)) ?? "no grid")
           : null;
         if (isLatest()) set({ detail: { status: "done", ablation, attention } });
       } catch (error) {

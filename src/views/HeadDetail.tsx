@@ -15,14 +15,12 @@ export function HeadDetail() {
   const selected = useHeadStore((store) => store.selected);
   const detail = useHeadStore((store) => store.detail);
   const addToSet = useHeadStore((store) => store.addToSet);
-  const grid = backend.status === "ready" ? backend.report.model.grid : undefined;
-  // A processor that splits the image into tiles (SmolVLM) gives more image positions than
-  // one patch grid: such a row cannot be drawn as a map.
-  const onGrid =
-    detail.status === "done" &&
-    detail.attention !== null &&
-    grid !== undefined &&
-    detail.attention.length === grid[0] * grid[1];
+  const modelGrid = backend.status === "ready" ? backend.report.model.grid : undefined;
+  // The map lies on the image's display grid: the model's patch grid, or the mosaic of the
+  // tiles a processor split the image into (SmolVLM), which the engine gives with it.
+  const map =
+    detail.status === "done" && typeof detail.attention === "object" ? detail.attention : null;
+  const grid = map?.grid ?? modelGrid;
 
   return (
     <section className="head-detail" aria-labelledby="head-detail-title">
@@ -54,7 +52,7 @@ export function HeadDetail() {
           <figure>
             <AnalysedImage
               image={image}
-              overlay={onGrid ? detail.attention! : undefined}
+              overlay={map?.values}
               grid={grid}
               side={192}
               label={`Attention of head ${formatHead(selected)} from the final token over the image`}
@@ -62,9 +60,9 @@ export function HeadDetail() {
             <figcaption>
               {detail.attention === null
                 ? "This model's graphs expose no attention weights, so where the head looks is unavailable."
-                : onGrid
+                : map !== null
                   ? "Where the final token looks in this head (brighter = more attention)."
-                  : `The model split this image into tiles: its ${detail.attention.length} image positions (tiles and the tokens between them) form no single patch grid, so the attention map is not drawn.`}
+                  : "This image's positions form no patch grid, so the attention map is not drawn."}
             </figcaption>
           </figure>
           <button type="button" onClick={() => addToSet(selected)}>

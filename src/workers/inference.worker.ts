@@ -58,6 +58,8 @@ import {
   singleHeadEffects,
   cleanAttentions,
   finalTokenImageAttention,
+  displayMap,
+  type DisplayMap,
   textToImageAttention,
   type DownloadProgress,
   ask,
@@ -442,12 +444,16 @@ const api = {
     });
   },
 
-  /** Head (layer, head)'s final-token attention over the image patches (patch-major). */
-  async headAttention(input: AnalysisInput, head: HeadRef): Promise<Float64Array> {
+  /**
+   * Head (layer, head)'s final-token attention over the image, on the image's display grid
+   * (a tiled image's mosaic: display-map.ts); null where the block has no such grid.
+   */
+  async headAttention(input: AnalysisInput, head: HeadRef): Promise<DisplayMap | null> {
     const headflow = await loaded();
     const prefilled = await headflow.prefill(input.image, headflow.prompt(input.question));
     const attentions = await cleanAttentions(headflow.bundle.session, prefilled);
-    return finalTokenImageAttention(attentions, prefilled, head.layer, head.head);
+    const row = finalTokenImageAttention(attentions, prefilled, head.layer, head.head);
+    return displayMap(row, prefilled, headflow.bundle.manifest.image.grid);
   },
 
   /** Per-head scores of a ranking other than attribution, layer-major. */

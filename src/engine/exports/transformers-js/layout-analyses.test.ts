@@ -11,6 +11,8 @@
 import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
+import { displayMap } from "../../analyses/attention/display-map";
+import { finalTokenImageAttention } from "../../analyses/attention/head-attention";
 import { textToImageAttention } from "../../analyses/attention/token-attention";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
@@ -187,6 +189,13 @@ describe("object vs background and token flow on tiny-smolvlm's tiles", () => {
       const global = raw.attention[q]![tiles[4]![1]! - imageStart]!;
       expect(row[1 * 4 + 2]).toBeCloseTo(own + global / 4, 12);
     });
+    // The head detail's map: the final token's attention in one head, on the same mosaic.
+    const head = finalTokenImageAttention(attentions, prefilled, 2, 1);
+    const map = displayMap(head, prefilled, model.bundle.manifest.image.grid)!;
+    expect(map.grid).toEqual([4, 4]);
+    const expected = head[tiles[1]![2]! - imageStart]! + head[tiles[4]![1]! - imageStart]! / 4;
+    expect(map.values[1 * 4 + 2]).toBeCloseTo(expected, 12);
+    expect(displayMap(head, bare, [2, 2])).toBeNull();
   });
 
   it("takes a mask on the nominal 2 x 2 token grid, carried to the mosaic by nearest cell", async () => {
