@@ -52,6 +52,7 @@ export async function openModel(
       return loadThirdPartyNode(location, {
         signal,
         ...(load.dtype !== undefined ? { dtype: load.dtype } : {}),
+        ...(load.layerEntry !== undefined ? { layerEntry: load.layerEntry } : {}),
       });
     }
     await requireModelFiles(location, signal);
