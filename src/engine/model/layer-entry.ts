@@ -9,12 +9,13 @@
  * Two derived graphs, both cut out of the decoder itself, so the weights and the
  * operations are the very ones the full decoder runs:
  * - `entryGraph(model, l)`: the decoder from layer l on. `inputs_embeds` now carries the
- *   residual stream entering layer l (l >= 1), in its own element type; only `logits` is
- *   an output, for the final position only where the stream says how to cut it, and nodes
- *   that do not feed it (the layers below l, `present.*`, the last position's unneeded
- *   work) are removed.
- * - `residualsGraph(model)`: the decoder plus outputs `residual.{l}`: the residual stream
- *   entering each layer l = 1..L-1.
+ *   residual stream entering layer l (l >= 1), in its own element type (for third-party
+ *   decoders: the two operands of the addition computing it, side by side; see
+ *   `entryOperands`); only `logits` is an output, for the final position only where the
+ *   stream says how to cut it, and nodes that do not feed it (the layers below l,
+ *   `present.*`, the last position's unneeded work) are removed.
+ * - `residualsGraph(model)`: the decoder plus outputs `residual.{l}`: what the entry graph
+ *   at each layer l = 1..L-1 is fed.
  *
  * Where the stream is comes from a locator: the bundled decoder's node names
  * (named-residuals.ts, the default) or, for third-party decoders, the graph's structure
