@@ -8,9 +8,9 @@ import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HeadflowError } from "../../errors";
 import type { ReadFile } from "../../model/files";
-import { BLANK_GRAY, solidImage, type RgbaImage } from "../../model/image";
+import { BLANK_GRAY, solidImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { folderReader, nodeImageDecoder } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import {
   EvaluateResultSchema,
@@ -23,7 +23,9 @@ import type { ThirdPartyHeadflow } from "./third-party-headflow";
 import { isThirdPartyExport, loadThirdParty } from "./load";
 import { knockoutOverImageBlock } from "./knockout-parity";
 import { prefillProcessed } from "./processed-prefill";
-import type { ProcessedInputs } from "./processor";
+import { parityOf, referenceInputs, testImage } from "./fixture-inputs";
+import { maxAbsDiff } from "./max-abs-diff";
+import { fixtureFolder, openFixture } from "./open-fixture";
 import { ask } from "../../analyses/ask";
 import { ablate } from "../../analyses/ablate";
 import { attribute } from "../../analyses/attribute";
@@ -34,66 +36,9 @@ import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { maxOf } from "../../math/extent";
 import { decodeModel, encodeModel } from "../../model/graph/onnx";
 
-interface Parity {
-  image: { width: number; height: number };
-  question: string;
-  inputIds: number[];
-  imageBlock: [number, number];
-  pixelValues: { dims: number[] };
-  baselinePixel: number;
-  masks: number[][];
-  cleanLogits: number[];
-  ablatedLogits: number[][];
-}
-
 const FIXTURES = ["tiny-smolvlm", "tiny-llava"] as const;
-const folder = (name: string) => `e2e/fixtures/models/${name}`;
-const parityOf = (name: string): Parity =>
-  JSON.parse(
-    readFileSync(`src/engine/exports/transformers-js/fixtures/${name}.parity.json`, "utf8"),
-  ) as Parity;
-
 const load = (read: ReadFile, id = "fixture") =>
-  loadThirdParty(read, ort, nodeImageDecoder, {
-    sessionOptions: NODE_SESSION_OPTIONS,
-    id,
-    runtime: "onnxruntime-node (cpu)",
-  });
-
-/** A deterministic colourful test image. */
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-    }
-  }
-  return { name: "test.png", width, height, data };
-}
-
-/** The reference's pixel values: sin(0.37 i + 0.5) * 0.9 (make-tiny-vlms.py, test_pixels). */
-function referenceInputs(parity: Parity, which: "clean" | "baseline"): ProcessedInputs {
-  const dims = parity.pixelValues.dims;
-  const count = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    data[i] =
-      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
-  }
-  const inputs: ProcessedInputs = { ids: parity.inputIds, pixelValues: { data, dims } };
-  if (dims.length === 5) {
-    const [b, n, , h, w] = dims as [number, number, number, number, number];
-    inputs.pixelAttentionMask = { data: new Uint8Array(b * n * h * w).fill(1), dims: [b, n, h, w] };
-  }
-  return inputs;
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+  openFixture(read, { id, runtime: "onnxruntime-node (cpu)" });
 
 /** A reader that answers some paths with other bytes (a broken copy of a fixture). */
 function overlay(read: ReadFile, files: Record<string, Uint8Array | null>): ReadFile {
@@ -111,11 +56,11 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
   let model: ThirdPartyHeadflow;
 
   beforeAll(async () => {
-    model = await load(folderReader(folder(name)), name);
+    model = await load(folderReader(fixtureFolder(name)), name);
   });
 
   it("derives the manifest from config.json and the processor files", async () => {
-    const manifest = await deriveManifest(folderReader(folder(name)));
+    const manifest = await deriveManifest(folderReader(fixtureFolder(name)));
     expect(manifest).toMatchObject({
       layers: 3,
       queryHeads: 4,
@@ -137,7 +82,7 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
     });
     expect(model.bundle.manifest.heads).toBe(2);
     expect(model.modelRef().name).toContain("key/value groups");
-    expect(await isThirdPartyExport(folderReader(folder(name)))).toBe(true);
+    expect(await isThirdPartyExport(folderReader(fixtureFolder(name)))).toBe(true);
     expect(await isThirdPartyExport(folderReader("public/models/emoji-vlm"))).toBe(false);
   });
 
@@ -277,9 +222,9 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
 });
 
 describe("third-party export errors", () => {
-  const read = folderReader(folder("tiny-smolvlm"));
+  const read = folderReader(fixtureFolder("tiny-smolvlm"));
   const config = JSON.parse(
-    readFileSync(`${folder("tiny-smolvlm")}/config.json`, "utf8"),
+    readFileSync(`${fixtureFolder("tiny-smolvlm")}/config.json`, "utf8"),
   ) as object;
   const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
@@ -325,7 +270,9 @@ describe("third-party export errors", () => {
   it("refuses the attention-level analyses up front, saying why, when the decoder cannot get the attention interface", async () => {
     // A second Softmax in layer 1 (as a router would be) makes the layer's attention ambiguous.
     const model = decodeModel(
-      new Uint8Array(readFileSync(`${folder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`)),
+      new Uint8Array(
+        readFileSync(`${fixtureFolder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`),
+      ),
     );
     const nodes = model.graph!.node!;
     const at = nodes.findIndex((n) => n.name === "/text/Softmax_1");
@@ -352,7 +299,7 @@ describe("third-party export errors", () => {
   });
 
   it("opens the quantised variant when a folder holds only that", async () => {
-    const decoder = readFileSync(`${folder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`);
+    const decoder = readFileSync(`${fixtureFolder("tiny-smolvlm")}/onnx/decoder_model_merged.onnx`);
     const model = await load(
       overlay(read, {
         "onnx/decoder_model_merged.onnx": null,
