@@ -28,13 +28,14 @@ import { flow } from "../../analyses/flow/flow-image";
 import { attribute } from "../../analyses/attribute";
 import { AblationRunner } from "../../ablation/runner";
 import { sliceImageKv } from "../../model/kv";
-import type { RgbaImage } from "../../model/image";
 import type { Prefilled } from "../../model/prefill";
 import { decodeModel } from "../../model/graph/onnx";
 import { maxOf } from "../../math/extent";
 import { loadThirdParty, type ThirdPartyLoadOptions } from "./load";
 import { prefillProcessed } from "./processed-prefill";
-import type { ProcessedInputs } from "./processor";
+import { parityOf, referenceInputs, testImage, type Parity } from "./fixture-inputs";
+import { maxAbsDiff } from "./max-abs-diff";
+import { openFixture } from "./open-fixture";
 import { float16ToFloat32, float32ToFloat16 } from "./float16";
 
 const SCRIPT = "scripts/fixtures/model-builder/make_quantised_exports.py";
@@ -117,52 +118,6 @@ const CASES: Case[] = [
   { dtype: "fp16", suffix: "fp16", op: "MatMul", float16: true },
 ];
 
-interface Parity {
-  image: { width: number; height: number };
-  question: string;
-  inputIds: number[];
-  pixelValues: { dims: number[] };
-  baselinePixel: number;
-  masks: number[][];
-  cleanLogits: number[];
-}
-const parityOf = (name: string): Parity =>
-  JSON.parse(
-    readFileSync(`src/engine/exports/transformers-js/fixtures/${name}.parity.json`, "utf8"),
-  ) as Parity;
-
-/** The parity reference's pixel values (make-tiny-vlms.py, test_pixels), as thirdparty.test.ts. */
-function referenceInputs(parity: Parity, which: "clean" | "baseline"): ProcessedInputs {
-  const dims = parity.pixelValues.dims;
-  const count = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++)
-    data[i] =
-      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
-  const inputs: ProcessedInputs = { ids: parity.inputIds, pixelValues: { data, dims } };
-  if (dims.length === 5) {
-    const [b, n, , h, w] = dims as [number, number, number, number, number];
-    inputs.pixelAttentionMask = { data: new Uint8Array(b * n * h * w).fill(1), dims: [b, n, h, w] };
-  }
-  return inputs;
-}
-
-/** A deterministic colourful test image (as thirdparty.test.ts). */
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-  return { name: "test.png", width, height, data };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
-
 /** The largest difference in float16 steps (the step of the expected value's binade). */
 function float16Steps(got: ArrayLike<number>, expected: ArrayLike<number>): number {
   let max = 0;
@@ -175,8 +130,7 @@ function float16Steps(got: ArrayLike<number>, expected: ArrayLike<number>): numb
 }
 
 const load = (model: string, dtype: string, options: Partial<ThirdPartyLoadOptions> = {}) =>
-  loadThirdParty(folderReader(`${ROOT}/${model}`), ort, nodeImageDecoder, {
-    sessionOptions: NODE_SESSION_OPTIONS,
+  openFixture(folderReader(`${ROOT}/${model}`), {
     id: model,
     runtime: "onnxruntime-node (cpu)",
     dtype,
