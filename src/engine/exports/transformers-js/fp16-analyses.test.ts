@@ -7,91 +7,32 @@
  * whole-sequence reference to float16 precision (2^-8 of the largest logit, as the fp16
  * ablation in dtype.test.ts).
  */
-import { readFileSync } from "node:fs";
-import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ReadFile } from "../../model/files";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import {
   EvaluateResultSchema,
   FlowResultSchema,
   PatchesResultSchema,
 } from "../../results/analysis-results";
-import type { RgbaImage } from "../../model/image";
 import { ask } from "../../analyses/ask";
 import { attribute } from "../../analyses/attribute";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { evaluate } from "../../analyses/rankings/evaluate-image";
 import { maxOf } from "../../math/extent";
-import { loadThirdParty } from "./load";
 import { knockoutOverImageBlock } from "./knockout-parity";
-import type { ProcessedInputs } from "./processor";
+import { parityOf, referenceInputs, testImage } from "./fixture-inputs";
+import { maxAbsDiff } from "./max-abs-diff";
+import { openFixture, tinyLlavaWithFp16 } from "./open-fixture";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 
-const FOLDER = "e2e/fixtures/models/tiny-llava";
-const VARIANTS = "src/engine/exports/transformers-js/fixtures/tiny-llava-dtypes/onnx";
-
-interface Parity {
-  image: { width: number; height: number };
-  question: string;
-  inputIds: number[];
-  pixelValues: { dims: number[] };
-  baselinePixel: number;
-  masks: number[][];
-  cleanLogits: number[];
-  ablatedLogits: number[][];
-}
-const parity = JSON.parse(
-  readFileSync("src/engine/exports/transformers-js/fixtures/tiny-llava.parity.json", "utf8"),
-) as Parity;
-
-/** tiny-llava with its float16 graphs beside the float32 ones. */
-function withFp16(): ReadFile {
-  const read = folderReader(FOLDER);
-  const files = new Map(
-    ["vision_encoder_fp16", "embed_tokens_fp16", "decoder_model_merged_fp16"].map((name) => [
-      `onnx/${name}.onnx`,
-      new Uint8Array(readFileSync(`${VARIANTS}/${name}.onnx`)),
-    ]),
-  );
-  return async (path) => files.get(path) ?? read(path);
-}
-
-/** A deterministic colourful test image (as thirdparty.test.ts). */
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-  return { name: "test.png", width, height, data };
-}
-
-/** The reference's pixel values (make-tiny-vlms.py, test_pixels). */
-function referenceInputs(which: "clean" | "baseline"): ProcessedInputs {
-  const dims = parity.pixelValues.dims;
-  const count = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++)
-    data[i] =
-      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
-  return { ids: parity.inputIds, pixelValues: { data, dims } };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+const parity = parityOf("tiny-llava");
 
 describe("every analysis on tiny-llava's fp16 export", () => {
   let model: ThirdPartyHeadflow;
   const image = testImage(parity.image.width, parity.image.height);
   beforeAll(async () => {
-    model = await loadThirdParty(withFp16(), ort, nodeImageDecoder, {
-      sessionOptions: NODE_SESSION_OPTIONS,
+    model = await openFixture(tinyLlavaWithFp16(), {
       id: "tiny-llava",
       runtime: "onnxruntime-node (cpu)",
       dtype: "fp16",
@@ -137,7 +78,7 @@ describe("every analysis on tiny-llava's fp16 export", () => {
       session,
       manifest.imageTokenId,
       prompt,
-      { clean: referenceInputs("clean"), baseline: referenceInputs("baseline") },
+      { clean: referenceInputs(parity, "clean"), baseline: referenceInputs(parity, "baseline") },
       parity.masks,
     );
     const vocab = session.dims.vocabSize;
