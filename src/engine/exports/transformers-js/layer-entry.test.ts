@@ -6,54 +6,24 @@
  * comparisons can fail). fp16 (tiny-llava's float16 variant) is held to one float16 step
  * at the logits' scale, float32 to 1e-5.
  */
-import { readFileSync } from "node:fs";
-import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { attribute } from "../../analyses/attribute";
 import { mulberry32 } from "../../math/random";
 import { maxOf } from "../../math/extent";
 import type { ReadFile } from "../../model/files";
-import type { RgbaImage } from "../../model/image";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
-import { loadThirdParty } from "./load";
+import { folderReader } from "../../node";
+import { testImage } from "./fixture-inputs";
+import { maxAbsDiff } from "./max-abs-diff";
+import { fixtureFolder, openFixture, tinyLlavaWithFp16 } from "./open-fixture";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
-
-const VARIANTS = "src/engine/exports/transformers-js/fixtures/tiny-llava-dtypes/onnx";
-
-/** tiny-llava with its float16 graphs beside the float32 ones (as fp16-analyses.test.ts). */
-function withFp16(): ReadFile {
-  const read = folderReader("e2e/fixtures/models/tiny-llava");
-  const files = new Map(
-    ["vision_encoder_fp16", "embed_tokens_fp16", "decoder_model_merged_fp16"].map((name) => [
-      `onnx/${name}.onnx`,
-      new Uint8Array(readFileSync(`${VARIANTS}/${name}.onnx`)),
-    ]),
-  );
-  return async (path) => files.get(path) ?? read(path);
-}
 
 const FAMILIES: { name: string; read: () => ReadFile; dtype?: string }[] = [
   ...["tiny-llava", "tiny-smolvlm", "tiny-qwen2vl", "tiny-llava-onevision"].map((name) => ({
     name,
-    read: () => folderReader(`e2e/fixtures/models/${name}`),
+    read: () => folderReader(fixtureFolder(name)),
   })),
-  { name: "tiny-llava fp16", read: withFp16, dtype: "fp16" },
+  { name: "tiny-llava fp16", read: tinyLlavaWithFp16, dtype: "fp16" },
 ];
-
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++)
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-  return { name: "test.png", width, height, data };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
 
 /** One float16 step (2^-10 of the binade) at the largest magnitude in `values`. */
 const halfStep = (values: ArrayLike<number>) =>
@@ -66,8 +36,7 @@ describe.each(FAMILIES)("layer entry on $name", ({ name, read, dtype }) => {
   let budgeted: ThirdPartyHeadflow;
   let whole: ThirdPartyHeadflow;
   const load = (layerEntry: boolean, entryBudgetBytes?: number) =>
-    loadThirdParty(read(), ort, nodeImageDecoder, {
-      sessionOptions: NODE_SESSION_OPTIONS,
+    openFixture(read(), {
       id: name,
       runtime: "onnxruntime-node (cpu)",
       layerEntry,
