@@ -8,7 +8,6 @@
  * hand here, and the answer probability with text -> those positions blocked comes from
  * one whole-sequence run of the analysis graph (no past) with the bias written here.
  */
-import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { displayMap } from "../../analyses/attention/display-map";
@@ -17,28 +16,14 @@ import { textToImageAttention } from "../../analyses/attention/token-attention";
 import { flow } from "../../analyses/flow/flow-image";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { logSumExp } from "../../ablation/targets";
-import type { RgbaImage } from "../../model/image";
 import type { Prefilled } from "../../model/prefill";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { folderReader } from "../../node";
 import { FlowResultSchema, PatchesResultSchema } from "../../results/analysis-results";
-import { loadThirdParty } from "./load";
+import { testImage } from "./fixture-inputs";
+import { fixtureFolder, openFixture } from "./open-fixture";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-    }
-  }
-  return { name: "test.png", width, height, data };
-}
-
-const load = (name: string) =>
-  loadThirdParty(folderReader(`e2e/fixtures/models/${name}`), ort, nodeImageDecoder, {
-    sessionOptions: NODE_SESSION_OPTIONS,
-    id: name,
-  });
+const load = (name: string) => openFixture(folderReader(fixtureFolder(name)), { id: name });
 
 /** Maximal runs of `id` in `ids`, as position lists. */
 function runs(ids: readonly number[], id: number): number[][] {
