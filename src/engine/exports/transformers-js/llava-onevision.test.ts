@@ -4,8 +4,6 @@
  * `<image>` expanded to the vision encoder's feature count (image_newline included), and
  * ablation, knockout and attribution against the PyTorch whole-sequence reference.
  */
-import { readFileSync } from "node:fs";
-import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AblationRunner } from "../../ablation/runner";
 import { ask } from "../../analyses/ask";
@@ -13,64 +11,33 @@ import { attribute } from "../../analyses/attribute";
 import { objectVsBackground } from "../../analyses/object-background/object-vs-background-image";
 import { maxOf } from "../../math/extent";
 import { decodeModel, encodeModel, int64Tensor } from "../../model/graph/onnx";
-import type { RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { folderReader } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import { deriveManifest } from "./config";
-import { loadThirdParty } from "./load";
+import { parityOf, referencePixels, testImage, type Parity } from "./fixture-inputs";
 import { knockoutOverImageBlock } from "./knockout-parity";
+import { maxAbsDiff } from "./max-abs-diff";
+import { fixtureFolder, openFixture } from "./open-fixture";
 import { prefillProcessed } from "./processed-prefill";
 import type { ProcessedInputs } from "./processor";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 
-interface Parity {
-  image: { width: number; height: number };
-  question: string;
-  inputIds: number[];
-  imageBlock: [number, number];
+/** The reference's fields for LLaVA-OneVision: 4-D pixels, the image features' count. */
+interface OnevisionParity extends Parity {
   imageFeatures: number;
   pixelValues: { dims: [number, number, number, number] };
-  baselinePixel: number;
-  masks: number[][];
-  cleanLogits: number[];
-  ablatedLogits: number[][];
 }
 
-const FOLDER = "e2e/fixtures/models/tiny-llava-onevision";
-const parity = JSON.parse(
-  readFileSync(
-    "src/engine/exports/transformers-js/fixtures/tiny-llava-onevision.parity.json",
-    "utf8",
-  ),
-) as Parity;
-
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-    }
-  }
-  return { name: "test.png", width, height, data };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+const FOLDER = fixtureFolder("tiny-llava-onevision");
+const parity = parityOf<OnevisionParity>("tiny-llava-onevision");
 
 describe("third-party export tiny-llava-onevision", () => {
   let model: ThirdPartyHeadflow;
   let processed: ProcessedInputs;
 
   beforeAll(async () => {
-    model = await loadThirdParty(folderReader(FOLDER), ort, nodeImageDecoder, {
-      sessionOptions: NODE_SESSION_OPTIONS,
-      id: "tiny-llava-onevision",
-    });
+    model = await openFixture(folderReader(FOLDER), { id: "tiny-llava-onevision" });
     processed = await model.thirdParty.processor.process(
       testImage(parity.image.width, parity.image.height),
       parity.question,
@@ -80,11 +47,8 @@ describe("third-party export tiny-llava-onevision", () => {
   /** The reference's pixels (sin(0.37 i + 0.5) * 0.9), or the gray baseline. */
   function referenceInputs(which: "clean" | "baseline"): ProcessedInputs {
     const dims = parity.pixelValues.dims;
-    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < data.length; i++) {
-      data[i] =
-        which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
-    }
+    const count = dims.reduce((a, b) => a * b, 1);
+    const data = referencePixels(count, which, () => parity.baselinePixel);
     return { ...processed, pixelValues: { data, dims } };
   }
 
@@ -207,11 +171,8 @@ describe("third-party export tiny-llava-onevision without image_newline", () => 
       name: "drop_newline",
     });
     const files: Record<string, Uint8Array> = { "onnx/vision_encoder.onnx": encodeModel(vision) };
-    const model = await loadThirdParty(
-      (path) => (path in files ? Promise.resolve(files[path]!) : read(path)),
-      ort,
-      nodeImageDecoder,
-      { sessionOptions: NODE_SESSION_OPTIONS },
+    const model = await openFixture((path) =>
+      path in files ? Promise.resolve(files[path]!) : read(path),
     );
     const image = testImage(parity.image.width, parity.image.height);
     const processed = await model.thirdParty.processor.process(image, parity.question);
