@@ -5,8 +5,6 @@
  * whole-sequence reference (3-D rotary positions in the prefill, continued over the past
  * for the batched suffixes).
  */
-import { readFileSync } from "node:fs";
-import * as ort from "onnxruntime-node";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AblationRunner } from "../../ablation/runner";
 import { ask } from "../../analyses/ask";
@@ -14,65 +12,38 @@ import { attribute } from "../../analyses/attribute";
 import { cleanAttentions } from "../../analyses/attention/clean-attentions";
 import { maxOf } from "../../math/extent";
 import { decodeModel, encodeModel } from "../../model/graph/onnx";
-import type { RgbaImage } from "../../model/image";
 import { sliceImageKv } from "../../model/kv";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
+import { folderReader } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import { deriveManifest } from "./config";
-import { loadThirdParty } from "./load";
+import { parityOf, referencePixels, testImage, type Parity } from "./fixture-inputs";
 import { knockoutOverImageBlock } from "./knockout-parity";
+import { maxAbsDiff } from "./max-abs-diff";
+import { fixtureFolder, openFixture } from "./open-fixture";
 import { prefillProcessed } from "./processed-prefill";
 import type { ProcessedInputs } from "./processor";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 
-interface Parity {
-  image: { width: number; height: number };
-  question: string;
-  inputIds: number[];
-  imageBlock: [number, number];
+/** Qwen2-VL's reference: flattened patches, a gray per channel, 3-D positions, a generation. */
+interface QwenParity extends Omit<Parity, "pixelValues" | "baselinePixel"> {
   imageGridThw: [number, number, number];
   positionIds: number[][];
   ropeDelta: number;
   pixelValues: { dims: [number, number] };
   baselinePixels: [number, number, number];
-  masks: number[][];
-  cleanLogits: number[];
-  ablatedLogits: number[][];
   generatedIds: number[];
   generatedLogits: number[];
 }
 
-const FOLDER = "e2e/fixtures/models/tiny-qwen2vl";
-const parity = JSON.parse(
-  readFileSync("src/engine/exports/transformers-js/fixtures/tiny-qwen2vl.parity.json", "utf8"),
-) as Parity;
-
-function testImage(width: number, height: number): RgbaImage & { name: string } {
-  const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      data.set([(x * 37) % 256, (y * 53) % 256, ((x + y) * 19) % 256, 255], (y * width + x) * 4);
-    }
-  }
-  return { name: "test.png", width, height, data };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+const FOLDER = fixtureFolder("tiny-qwen2vl");
+const parity = parityOf<QwenParity>("tiny-qwen2vl");
 
 describe("third-party export tiny-qwen2vl", () => {
   let model: ThirdPartyHeadflow;
   let processed: ProcessedInputs;
 
   beforeAll(async () => {
-    model = await loadThirdParty(folderReader(FOLDER), ort, nodeImageDecoder, {
-      sessionOptions: NODE_SESSION_OPTIONS,
-      id: "tiny-qwen2vl",
-    });
+    model = await openFixture(folderReader(FOLDER), { id: "tiny-qwen2vl" });
     processed = await model.thirdParty.processor.process(
       testImage(parity.image.width, parity.image.height),
       parity.question,
@@ -82,14 +53,12 @@ describe("third-party export tiny-qwen2vl", () => {
   /** The reference's pixels (sin(0.37 i + 0.5) * 0.9, or the gray baseline per channel). */
   function referenceInputs(which: "clean" | "baseline"): ProcessedInputs {
     const [n, flat] = parity.pixelValues.dims;
-    const data = new Float32Array(n * flat);
     const perChannel = flat / 3;
-    for (let i = 0; i < data.length; i++) {
-      data[i] =
-        which === "clean"
-          ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9)
-          : parity.baselinePixels[Math.floor((i % flat) / perChannel)]!;
-    }
+    const data = referencePixels(
+      n * flat,
+      which,
+      (i) => parity.baselinePixels[Math.floor((i % flat) / perChannel)]!,
+    );
     return { ...processed, pixelValues: { data, dims: [n, flat] } };
   }
 
@@ -272,11 +241,8 @@ describe("third-party export tiny-qwen2vl as Qwen2.5-VL", () => {
       ),
       "onnx/vision_encoder.onnx": encodeModel(vision),
     };
-    const model = await loadThirdParty(
-      (path) => (path in files ? Promise.resolve(files[path]!) : read(path)),
-      ort,
-      nodeImageDecoder,
-      { sessionOptions: NODE_SESSION_OPTIONS },
+    const model = await openFixture((path) =>
+      path in files ? Promise.resolve(files[path]!) : read(path),
     );
     expect(model.thirdParty.manifest.modelType).toBe("qwen2_5_vl");
     const { session, manifest, processor } = model.thirdParty;
