@@ -21,6 +21,10 @@ import { AblationRunner } from "../../src/engine/ablation/runner";
 import { analysableDecoder } from "../../src/engine/exports/transformers-js/analysable-decoder";
 import { EntryDecoders } from "../../src/engine/exports/transformers-js/entry-decoders";
 import { ExportDecoder } from "../../src/engine/exports/transformers-js/export-decoder";
+import {
+  prefillCache,
+  prefixThenImage,
+} from "../../src/engine/exports/transformers-js/synthetic-prefill";
 import { mulberry32 } from "../../src/engine/math/random";
 import { sliceImageKv } from "../../src/engine/model/kv";
 import type { Prefilled } from "../../src/engine/model/prefill";
@@ -81,22 +85,8 @@ const random = mulberry32(1);
 const floats = (n: number) => Float32Array.from({ length: n }, () => random() * 2 - 1);
 const hidden = dims.hiddenSize;
 const prefix = floats(PREFIX * hidden);
-const withImage = () => {
-  const out = new Float32Array((PREFIX + IMAGE) * hidden);
-  out.set(prefix);
-  out.set(floats(IMAGE * hidden), PREFIX * hidden);
-  return out;
-};
-const prefill = async (embeds: Float32Array) =>
-  (
-    await whole.decode({
-      embeds,
-      batch: 1,
-      length: PREFIX + IMAGE,
-      wantPresent: true,
-      logits: "last",
-    })
-  ).present!;
+const withImage = () => prefixThenImage(prefix, floats(IMAGE * hidden));
+const prefill = (embeds: Float32Array) => prefillCache(whole, embeds, PREFIX + IMAGE);
 start = performance.now();
 const cache = await prefill(withImage());
 const baseline = sliceImageKv(await prefill(withImage()), PREFIX, PREFIX + IMAGE);

@@ -21,6 +21,7 @@ import { analysableDecoder } from "./analysable-decoder";
 import { EntryDecoders } from "./entry-decoders";
 import { ExportDecoder } from "./export-decoder";
 import { float32Boundary } from "./float32-boundary";
+import { prefillCache, prefixThenImage } from "./synthetic-prefill";
 
 const GQA = { layers: 2, queryHeads: 4, kvHeads: 2, headDim: 16 };
 const MHA = { layers: 2, queryHeads: 4, kvHeads: 4, headDim: 16 };
@@ -107,22 +108,8 @@ describe.each(CASES)("layer entry on $file", ({ file, geometry, half, cut }) => 
     const random = mulberry32(3);
     const hidden = dims.hiddenSize;
     const prefix = randomFloats(PREFIX * hidden, random);
-    const withImage = () => {
-      const out = new Float32Array((PREFIX + IMAGE) * hidden);
-      out.set(prefix);
-      out.set(randomFloats(IMAGE * hidden, random), PREFIX * hidden);
-      return out;
-    };
-    const prefill = async (embeds: Float32Array) =>
-      (
-        await whole.decode({
-          embeds,
-          batch: 1,
-          length: PREFIX + IMAGE,
-          wantPresent: true,
-          logits: "last",
-        })
-      ).present!;
+    const withImage = () => prefixThenImage(prefix, randomFloats(IMAGE * hidden, random));
+    const prefill = (embeds: Float32Array) => prefillCache(whole, embeds, PREFIX + IMAGE);
     const cache = await prefill(withImage());
     const baseline = sliceImageKv(await prefill(withImage()), PREFIX, PREFIX + IMAGE);
     const prefilled: Prefilled = {

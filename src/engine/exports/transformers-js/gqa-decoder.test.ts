@@ -17,6 +17,7 @@ import type { Prefilled } from "../../model/prefill";
 import { decodeModel, encodeModel } from "../../model/graph/onnx";
 import { ExportDecoder } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
+import { prefillCache, prefixThenImage } from "./synthetic-prefill";
 
 const fixture = (name: string) =>
   new Uint8Array(readFileSync(new URL(`../../model/graph/fixtures/${name}.onnx`, import.meta.url)));
@@ -83,25 +84,12 @@ describe.each(["gqa-packed", "gqa-separate"])("head ablation on %s", (name) => {
     const random = mulberry32(11);
     const hidden = dims.hiddenSize;
     const prefix = randomFloats(PREFIX * hidden, random);
-    const image = (features: Float32Array) => {
-      const out = new Float32Array((PREFIX + IMAGE) * hidden);
-      out.set(prefix);
-      out.set(features, PREFIX * hidden);
-      return out;
-    };
+    const image = (features: Float32Array) => prefixThenImage(prefix, features);
     const cleanEmbeds = image(randomFloats(IMAGE * hidden, random));
     const baselineEmbeds = image(randomFloats(IMAGE * hidden, random));
     const suffixEmbeds = randomFloats(SUFFIX * hidden, random);
-    const prefillOf = async (session: VlmSession, embeds: Float32Array) =>
-      (
-        await session.decode({
-          embeds,
-          batch: 1,
-          length: PREFIX + IMAGE,
-          wantPresent: true,
-          logits: "last",
-        })
-      ).present!;
+    const prefillOf = (session: VlmSession, embeds: Float32Array) =>
+      prefillCache(session, embeds, PREFIX + IMAGE);
 
     // The engine's path: prefix + image cache once, then batched suffix runs.
     const cache = await prefillOf(rewritten, cleanEmbeds);

@@ -15,6 +15,7 @@ import type { ModelDims, VlmSession } from "../../model/session";
 import type { Prefilled } from "../../model/prefill";
 import { ExportDecoder } from "./export-decoder";
 import { analysableDecoder } from "./analysable-decoder";
+import { prefillCache, prefixThenImage } from "./synthetic-prefill";
 import { decodeModel } from "../../model/graph/onnx";
 
 const fixture = (name: string) =>
@@ -100,25 +101,12 @@ describe.each([
     const random = mulberry32(11);
     const hidden = dims.hiddenSize;
     const prefix = randomFloats(PREFIX * hidden, random);
-    const image = (features: Float32Array) => {
-      const out = new Float32Array((PREFIX + IMAGE) * hidden);
-      out.set(prefix);
-      out.set(features, PREFIX * hidden);
-      return out;
-    };
+    const image = (features: Float32Array) => prefixThenImage(prefix, features);
     const cleanEmbeds = image(randomFloats(IMAGE * hidden, random));
     const baselineEmbeds = image(randomFloats(IMAGE * hidden, random));
     const suffixEmbeds = randomFloats(SUFFIX * hidden, random);
-    const prefillOf = async (session: VlmSession, embeds: Float32Array) =>
-      (
-        await session.decode({
-          embeds,
-          batch: 1,
-          length: PREFIX + IMAGE,
-          wantPresent: true,
-          logits: "last",
-        })
-      ).present!;
+    const prefillOf = (session: VlmSession, embeds: Float32Array) =>
+      prefillCache(session, embeds, PREFIX + IMAGE);
 
     // The engine's path: prefix + image cache once, then batched suffix runs.
     const cache = await prefillOf(rewritten, cleanEmbeds);
