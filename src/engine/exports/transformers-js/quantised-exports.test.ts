@@ -26,15 +26,13 @@ import { FlowResultSchema } from "../../results/analysis-results";
 import { ask } from "../../analyses/ask";
 import { flow } from "../../analyses/flow/flow-image";
 import { attribute } from "../../analyses/attribute";
-import { AblationRunner } from "../../ablation/runner";
-import { sliceImageKv } from "../../model/kv";
 import type { Prefilled } from "../../model/prefill";
 import { decodeModel } from "../../model/graph/onnx";
 import { maxOf } from "../../math/extent";
 import { loadThirdParty, type ThirdPartyLoadOptions } from "./load";
-import { prefillProcessed } from "./processed-prefill";
-import { parityOf, referenceInputs, testImage, type Parity } from "./fixture-inputs";
+import { parityOf, testImage, type Parity } from "./fixture-inputs";
 import { maxAbsDiff } from "./max-abs-diff";
+import { parityAblation } from "./parity-ablation";
 import { openFixture } from "./open-fixture";
 import { float16ToFloat32, float32ToFloat16 } from "./float16";
 
@@ -141,22 +139,8 @@ type Loaded = Awaited<ReturnType<typeof load>>;
 
 /** The engine's path: clean and baseline prefills, then the masks in batches of 3. */
 async function engineAblation(model: Loaded, parity: Parity) {
-  const { session, manifest } = model.thirdParty;
-  const prompt = { question: parity.question, tokens: [] };
-  const clean = await prefillProcessed(
-    session,
-    referenceInputs(parity, "clean"),
-    manifest.imageTokenId,
-    prompt,
-  );
-  const base = await prefillProcessed(
-    session,
-    referenceInputs(parity, "baseline"),
-    manifest.imageTokenId,
-    prompt,
-  );
-  const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
-  const runner = new AblationRunner(session, clean, baseline);
+  const { session } = model.thirdParty;
+  const { clean, base, runner } = await parityAblation(model.thirdParty, parity);
   const masks = [new Array<number>(runner.maskSize).fill(0), ...parity.masks];
   const logits = await runner.run(Uint8Array.from(masks.flat()), masks.length, { batchSize: 3 });
   const vocab = session.dims.vocabSize;

@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { HeadflowError } from "../../errors";
 import type { ReadFile } from "../../model/files";
 import { BLANK_GRAY, solidImage } from "../../model/image";
-import { sliceImageKv } from "../../model/kv";
 import { folderReader, nodeImageDecoder } from "../../node";
 import { AnswerResultSchema, AttributionResultSchema } from "../../results/attribution-results";
 import {
@@ -17,14 +16,13 @@ import {
   FlowResultSchema,
   PatchesResultSchema,
 } from "../../results/analysis-results";
-import { AblationRunner } from "../../ablation/runner";
 import { deriveManifest } from "./config";
 import type { ThirdPartyHeadflow } from "./third-party-headflow";
 import { isThirdPartyExport, loadThirdParty } from "./load";
 import { knockoutOverImageBlock } from "./knockout-parity";
-import { prefillProcessed } from "./processed-prefill";
 import { parityOf, referenceInputs, testImage } from "./fixture-inputs";
 import { maxAbsDiff } from "./max-abs-diff";
+import { parityAblation } from "./parity-ablation";
 import { fixtureFolder, openFixture } from "./open-fixture";
 import { ask } from "../../analyses/ask";
 import { ablate } from "../../analyses/ablate";
@@ -94,23 +92,9 @@ describe.each(FIXTURES)("third-party export %s", (name) => {
   });
 
   it("ablates through past_key_values exactly as the whole-sequence reference (<= 1e-4)", async () => {
-    const { session, manifest } = model.thirdParty;
-    const prompt = { question: parity.question, tokens: [] };
-    const clean = await prefillProcessed(
-      session,
-      referenceInputs(parity, "clean"),
-      manifest.imageTokenId,
-      prompt,
-    );
+    const { session } = model.thirdParty;
+    const { clean, runner } = await parityAblation(model.thirdParty, parity);
     expect([clean.prompt.imageStart, clean.prompt.imageEnd]).toEqual(parity.imageBlock);
-    const base = await prefillProcessed(
-      session,
-      referenceInputs(parity, "baseline"),
-      manifest.imageTokenId,
-      prompt,
-    );
-    const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
-    const runner = new AblationRunner(session, clean, baseline);
     const masks = Uint8Array.from([
       ...new Array<number>(runner.maskSize).fill(0),
       ...parity.masks.flat(),
