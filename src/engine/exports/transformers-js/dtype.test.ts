@@ -10,12 +10,12 @@ import * as ort from "onnxruntime-node";
 import { describe, expect, it } from "vitest";
 import { HeadflowError } from "../../errors";
 import type { ReadFile } from "../../model/files";
-import { sliceImageKv } from "../../model/kv";
-import { folderReader, NODE_SESSION_OPTIONS, nodeImageDecoder } from "../../node";
-import { AblationRunner } from "../../ablation/runner";
-import { loadThirdParty, type ThirdPartyLoadOptions } from "./load";
-import { prefillProcessed } from "./processed-prefill";
-import type { ProcessedInputs } from "./processor";
+import { folderReader } from "../../node";
+import type { ThirdPartyLoadOptions } from "./load";
+import { parityOf } from "./fixture-inputs";
+import { maxAbsDiff } from "./max-abs-diff";
+import { openFixture } from "./open-fixture";
+import { parityAblation } from "./parity-ablation";
 import { dtypePlan, DTYPE_ORDER } from "./dtypes";
 import { float16ToFloat32, float32ToFloat16 } from "./float16";
 import { maxOf } from "../../math/extent";
@@ -24,19 +24,7 @@ import { AttributeType, DataType, encodeModel } from "../../model/graph/onnx";
 const FOLDER = "e2e/fixtures/models/tiny-llava";
 const VARIANTS = "src/engine/exports/transformers-js/fixtures/tiny-llava-dtypes/onnx";
 
-interface Parity {
-  question: string;
-  inputIds: number[];
-  imageBlock: [number, number];
-  pixelValues: { dims: number[] };
-  baselinePixel: number;
-  masks: number[][];
-  cleanLogits: number[];
-  ablatedLogits: number[][];
-}
-const parity = JSON.parse(
-  readFileSync("src/engine/exports/transformers-js/fixtures/tiny-llava.parity.json", "utf8"),
-) as Parity;
+const parity = parityOf("tiny-llava");
 
 /** tiny-llava with extra files (the variants under onnx/) and changes; null: absent. */
 function withFiles(files: Record<string, Uint8Array | null>): ReadFile {
@@ -55,50 +43,13 @@ const config = () =>
 const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 
 const load = (read: ReadFile, options: ThirdPartyLoadOptions = {}) =>
-  loadThirdParty(read, ort, nodeImageDecoder, {
-    sessionOptions: NODE_SESSION_OPTIONS,
-    id: "tiny-llava",
-    ...options,
-  });
-
-/** The reference's pixel values (make-tiny-vlms.py, test_pixels). */
-function referenceInputs(which: "clean" | "baseline"): ProcessedInputs {
-  const dims = parity.pixelValues.dims;
-  const count = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    data[i] =
-      which === "clean" ? Math.fround(Math.sin(i * 0.37 + 0.5) * 0.9) : parity.baselinePixel;
-  }
-  return { ids: parity.inputIds, pixelValues: { data, dims } };
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i]! - b[i]!));
-  return max;
-}
+  openFixture(read, { id: "tiny-llava", ...options });
 
 /** Clean and ablated logits of the parity masks, as thirdparty.test.ts runs them. */
 async function ablateParity(read: ReadFile, options: ThirdPartyLoadOptions = {}) {
   const model = await load(read, options);
-  const { session, manifest } = model.thirdParty;
-  const prompt = { question: parity.question, tokens: [] };
-  const clean = await prefillProcessed(
-    session,
-    referenceInputs("clean"),
-    manifest.imageTokenId,
-    prompt,
-  );
-  const base = await prefillProcessed(
-    session,
-    referenceInputs("baseline"),
-    manifest.imageTokenId,
-    prompt,
-  );
-  const baseline = sliceImageKv(base.cache, clean.prompt.imageStart, clean.prompt.imageEnd);
-  const runner = new AblationRunner(session, clean, baseline);
+  const { session } = model.thirdParty;
+  const { clean, baseline, runner } = await parityAblation(model.thirdParty, parity);
   const masks = Uint8Array.from([
     ...new Array<number>(runner.maskSize).fill(0),
     ...parity.masks.flat(),
