@@ -51,7 +51,8 @@ export interface ModelInfo {
 export interface WorkerTuning {
   /** onnxruntime-web's wasm threads (default: its own choice, see ort-web.ts). */
   wasmThreads?: number;
-  /** Enter the decoder at each mask's first ablated layer on wasm (default: true). */
+  /** Enter the decoder at each mask's first ablated layer on wasm (default: true for the
+   * bundled model, false for a third-party one: inference.worker.ts). */
   layerEntry?: boolean;
   /** Decode peers sharing the mask runs (default DEFAULT_DECODE_PEERS, capped by the cores). */
   decodePeers?: number;

@@ -252,6 +252,15 @@ async function cancellable<T>(
   }
 }
 
+/**
+ * Layer entry for third-party models in the browser: off unless the tuning asks. Their
+ * entry graphs are built and warmed up in this worker after load, and it answers nothing
+ * meanwhile: at SmolVLM-256M's size on wasm that held the first question back by 6.5
+ * minutes (391 s), more than all the mask runs of a 1000-mask attribution took with it
+ * (312 s; docs/measurements/real-scale-layer-entry.json). Node turns it on.
+ */
+const THIRD_PARTY_LAYER_ENTRY = false;
+
 const api = {
   /** Settings for the next `start`: the browser benchmark's knobs (inference-types.ts). */
   tune(options: WorkerTuning): void {
@@ -334,6 +343,7 @@ const api = {
     modelLoad?.abort();
     const controller = new AbortController();
     modelLoad = controller;
+    const thirdPartyEntry = tuning.layerEntry ?? THIRD_PARTY_LAYER_ENTRY;
     let opened: Awaited<ReturnType<typeof openThirdParty>>;
     try {
       opened = await openThirdParty(
@@ -341,7 +351,7 @@ const api = {
         chosenBackend,
         onProgress,
         controller.signal,
-        tuning.layerEntry ?? true,
+        thirdPartyEntry,
       );
     } finally {
       if (modelLoad === controller) modelLoad = null;
@@ -357,9 +367,10 @@ const api = {
     engine = next;
     engineLoaded(next);
     if (previous) void previous.bundle.session.release().catch(() => undefined);
-    // Its entry graphs, as for the bundled model: opened after "ready", kept for the
-    // model's lifetime (entry-graphs.ts; only the layers its memory budget allows).
-    entryGraphs = openEntryGraphs(next).catch(() => null);
+    // Its entry graphs, when asked for: opened after "ready", kept for the model's
+    // lifetime (entry-graphs.ts; only the layers its memory budget allows).
+    // Without layer entry, not even its warm-up (a prefill of a blank image) is run.
+    entryGraphs = thirdPartyEntry ? openEntryGraphs(next).catch(() => null) : Promise.resolve(null);
     const info = thirdPartyInfo(opened);
     const model = {
       ...modelInfo(next, performance.now() - started),
