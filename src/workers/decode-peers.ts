@@ -5,6 +5,7 @@
 import * as Comlink from "comlink";
 import type { DecodePeer, DecodeRequest } from "../engine";
 import type { DecodePeerApi } from "./decode-peer.worker";
+import { PeerStaging, canShareMemory } from "./peer-staging";
 
 /**
  * Peers started when `tune` does not say: on the 2-core machine one peer (all the cores
@@ -30,9 +31,11 @@ export function decodePeerCount(
 }
 
 /**
- * The part of a request a peer receives, in buffers of its own: posting a view would copy
- * the whole buffer behind it, and the runner reuses its buffers between batches, so they
- * are copied once here and moved (transferred), never shared.
+ * The part of a request a peer receives where memory cannot be shared (a page that is not
+ * cross-origin isolated), in buffers of its own: posting a view would copy the whole
+ * buffer behind it, and the runner reuses its buffers between batches, so they are copied
+ * once here and moved (transferred). Elsewhere parts travel in shared memory
+ * (peer-staging.ts), which is much cheaper.
  */
 export function ownedRequest(request: DecodeRequest): {
   request: DecodeRequest;
@@ -57,6 +60,26 @@ export function ownedRequest(request: DecodeRequest): {
   return { request: owned, buffers };
 }
 
+/** Sends each request's arrays as views of shared memory, reused from one request to the next. */
+function sharedSender(remote: Comlink.Remote<DecodePeerApi>): DecodePeer["decode"] {
+  const staging = new PeerStaging();
+  return (request) => remote.decode(staging.stage(request));
+}
+
+/**
+ * `decode` one request at a time, in call order: a request's staged arrays are rewritten
+ * by the next one, so the next waits until the peer has answered (two analyses can share
+ * the peer at once).
+ */
+export function inTurn(decode: DecodePeer["decode"]): DecodePeer["decode"] {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (request) => {
+    const result = tail.then(() => decode(request));
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
 export interface StartedPeer {
   peer: DecodePeer;
   terminate(): void;
@@ -78,11 +101,10 @@ export async function startDecodePeer(
     worker.terminate();
     throw error;
   }
-  const peer: DecodePeer = {
-    decode: (request) => {
-      const owned = ownedRequest(request);
-      return remote.decode(Comlink.transfer(owned.request, owned.buffers));
-    },
+  const send = (request: DecodeRequest) => {
+    const owned = ownedRequest(request);
+    return remote.decode(Comlink.transfer(owned.request, owned.buffers));
   };
+  const peer: DecodePeer = { decode: canShareMemory() ? inTurn(sharedSender(remote)) : send };
   return { peer, terminate: () => worker.terminate() };
 }
