@@ -9,9 +9,10 @@ import { PeerStaging, canShareMemory } from "./peer-staging";
 
 /**
  * Peers started when `tune` does not say: on the 2-core machine one peer (all the cores
- * allow beside a 1-thread worker) took the default attribution from 3.06 s to 1.90 s
- * (README, docs/measurements/browser-bench-wasm-peers-quiet.json). More cores get up to
- * three: each peer holds a whole copy of the bundled model, and more were not measured.
+ * allow beside a 1-thread worker) took the default attribution from 2.17 s to 1.30 s
+ * with nothing else running (README, docs/measurements/browser-bench-peer-staging.json).
+ * More cores get up to three: each peer holds a whole copy of the bundled model, and more
+ * were not measured.
  */
 export const DEFAULT_DECODE_PEERS = 3;
 

@@ -1,10 +1,11 @@
 /**
  * Shared memory that carries a decode peer's part of each mask batch. Copying the part
  * into fresh buffers to transfer them took 20-43 ms per batch of 16 masks in Chromium
- * (mostly allocating: 16 buffers, 8.6 MB), as long as the peer's run of that part, so the
- * peer saved nothing (docs/measurements/browser-bench-peer-staging-before.json: 2.05 s with the peer,
- * 2.08 s without; browser-bench-peer-staging.json: 1.30 s with it, staged here). Here the part is
- * copied into one SharedArrayBuffer kept between batches, and only views of it travel.
+ * (16 new buffers, 8.6 MB), as long as the peer's run of that part, so the peer saved
+ * nothing: 2.05 s with it, 2.08 s without (docs/measurements/
+ * browser-bench-peer-staging-before.json). Here the part is copied into one
+ * SharedArrayBuffer kept between batches, and only views of it travel: 1.30 s
+ * (browser-bench-peer-staging.json).
  *
  * A staged request stays valid until the next `stage`: callers stage one request per
  * peer at a time and wait for its answer first (decode-peers.ts queues them).
