@@ -6,7 +6,7 @@
  * long-animation-frame entries name the scripts that ran, which is what finds a cause.
  *
  *   npx vite build && npx tsx scripts/longtasks.ts [--backend wasm|webgpu] [--samples N]
- *     [--runs R] [--port P]
+ *     [--runs R] [--port P] [--settle MS]
  *
  * Serves dist/ itself with `vite preview` on --port (default 4179, beside the e2e port).
  * Prints one JSON object: per run, the longest task and frame during the attribution and
@@ -35,6 +35,11 @@ const { values } = parseArgs({
     trace: { type: "boolean", default: false },
     /** Record a CPU profile of the first run's first N ms and print its hottest functions. */
     profile: { type: "string" },
+    /**
+     * Milliseconds to wait between the answer and the first run, as a user reading the
+     * answer does (the entry graphs and decode peers start after the model is ready).
+     */
+    settle: { type: "string", default: "0" },
   },
 });
 const backend = values.backend === "webgpu" ? "webgpu" : "wasm";
@@ -127,6 +132,7 @@ try {
   });
   await page.getByText("Advanced settings").click();
   await page.getByRole("spinbutton", { name: "Samples", exact: true }).fill(values.samples);
+  await page.waitForTimeout(Number(values.settle));
   const results = [];
   for (let run = 0; run < runs; run++) {
     const profiling = run === 0 && values.profile !== undefined ? await startProfile(page) : null;
@@ -196,7 +202,14 @@ try {
   const loading = await badgeElement.getAttribute("title").catch(() => null);
   console.log(
     JSON.stringify(
-      { backend, badge, loading, samples: Number(values.samples), runs: results },
+      {
+        backend,
+        badge,
+        loading,
+        samples: Number(values.samples),
+        settleMs: Number(values.settle),
+        runs: results,
+      },
       null,
       2,
     ),
