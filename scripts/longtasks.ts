@@ -37,7 +37,7 @@ const { values } = parseArgs({
     profile: { type: "string" },
     /**
      * Milliseconds to wait between the answer and the first run, as a user reading the
-     * answer does (the entry graphs and decode peers start after the model is ready).
+     * answer does (the entry graphs open after the model reports ready).
      */
     settle: { type: "string", default: "0" },
   },
