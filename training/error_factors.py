@@ -82,6 +82,8 @@ def main() -> None:
         aux_ok = np.concatenate(aux) == split.category[:n]
     with open(os.path.join(DATA_OUT, a.split, "scenes.jsonl")) as f:
         records = [json.loads(line) for _, line in zip(range(n), f)]
+    wrong = [i for i in range(n) if not correct[i]]
+    names_distractor = [int(pred[i, jo]) in {tok.ids.get(d["category"]) for d in records[i].get("distractors", [])} for i in wrong]
     result = {
         "command": " ".join(["/usr/bin/python3", "training/error_factors.py", *sys.argv[1:]]),
         "checkpoint": a.ckpt,
@@ -89,6 +91,9 @@ def main() -> None:
         "n": n,
         "object": round(float(correct.mean()), 3),
         "aux_cat": None if aux_ok is None else round(float(aux_ok.mean()), 3),
+        # Of the wrong object answers, the share naming one of the scene's distractors.
+        "category_head_right_answer_wrong": None if aux_ok is None else round(float((aux_ok & ~correct).mean()), 3),
+        "wrong_naming_a_distractor": round(float(np.mean(names_distractor)), 3) if wrong else None,
         "by": breakdown([scene_factors(r) for r in records], correct, aux_ok),
     }
     print(json.dumps(result, indent=1))
