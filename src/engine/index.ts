@@ -29,6 +29,7 @@ export type { OrtModule, OrtSessionOptions } from "./model/ort";
 export type { VlmSession, DecodeRequest, DecodeResult } from "./model/session";
 export { SplitSession } from "./model/split-session";
 export type { DecodePeer } from "./model/split-session";
+export { runsInTurn } from "./model/runs-in-turn";
 export type { Manifest, QuestionType } from "./model/manifest";
 export type { Prompt } from "./model/tokenize";
 export { toPixelValues, solidImage, BLANK_GRAY } from "./model/image";

@@ -3,7 +3,7 @@
  * runs with, and the one-way copy each request needs on its way there.
  */
 import * as Comlink from "comlink";
-import type { DecodePeer, DecodeRequest } from "../engine";
+import { runsInTurn, type DecodePeer, type DecodeRequest } from "../engine";
 import type { DecodePeerApi } from "./decode-peer.worker";
 import { PeerStaging, canShareMemory } from "./peer-staging";
 
@@ -61,24 +61,15 @@ export function ownedRequest(request: DecodeRequest): {
   return { request: owned, buffers };
 }
 
-/** Sends each request's arrays as views of shared memory, reused from one request to the next. */
+/**
+ * Sends each request's arrays as views of shared memory, reused from one request to the
+ * next: so a request is staged only once the peer has answered the one before it (two
+ * analyses can share the peer at once).
+ */
 function sharedSender(remote: Comlink.Remote<DecodePeerApi>): DecodePeer["decode"] {
   const staging = new PeerStaging();
-  return (request) => remote.decode(staging.stage(request));
-}
-
-/**
- * `decode` one request at a time, in call order: a request's staged arrays are rewritten
- * by the next one, so the next waits until the peer has answered (two analyses can share
- * the peer at once).
- */
-export function inTurn(decode: DecodePeer["decode"]): DecodePeer["decode"] {
-  let tail: Promise<unknown> = Promise.resolve();
-  return (request) => {
-    const result = tail.then(() => decode(request));
-    tail = result.catch(() => undefined);
-    return result;
-  };
+  const inTurn = runsInTurn();
+  return (request) => inTurn(() => remote.decode(staging.stage(request)));
 }
 
 export interface StartedPeer {
@@ -106,6 +97,6 @@ export async function startDecodePeer(
     const owned = ownedRequest(request);
     return remote.decode(Comlink.transfer(owned.request, owned.buffers));
   };
-  const peer: DecodePeer = { decode: canShareMemory() ? inTurn(sharedSender(remote)) : send };
+  const peer: DecodePeer = { decode: canShareMemory() ? sharedSender(remote) : send };
   return { peer, terminate: () => worker.terminate() };
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { PeerStaging, canShareMemory } from "./peer-staging";
-import { inTurn } from "./decode-peers";
 import type { DecodeRequest } from "../engine";
 
 /** A request over 3 layers whose every value is distinct, as views into larger buffers. */
@@ -71,30 +70,5 @@ describe("PeerStaging", () => {
 
   it("is available in Node, which shares memory between workers", () => {
     expect(canShareMemory()).toBe(true);
-  });
-});
-
-describe("inTurn", () => {
-  it("starts each decode only once the one before it has settled, failed or not", async () => {
-    const events: string[] = [];
-    const release: Array<() => void> = [];
-    const decode = inTurn(async (r) => {
-      events.push(`start ${r.batch}`);
-      await new Promise<void>((resolve) => release.push(resolve));
-      events.push(`end ${r.batch}`);
-      if (r.batch === 1) throw new Error("lost");
-      return { logits: new Float32Array(r.batch) };
-    });
-    const base = request();
-    const one = decode({ ...base, batch: 1 });
-    const two = decode({ ...base, batch: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(events).toEqual(["start 1"]);
-    release.shift()!();
-    await expect(one).rejects.toThrow("lost");
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(events).toEqual(["start 1", "end 1", "start 2"]);
-    release.shift()!();
-    expect((await two).logits).toHaveLength(2);
   });
 });

@@ -13,11 +13,12 @@ import type {
   SessionMemory,
   VlmSession,
 } from "./session";
+import { runsInTurn, type InTurn } from "./runs-in-turn";
 
 export class SerialSession implements VlmSession {
   readonly dims: VlmSession["dims"];
   private readonly inner: VlmSession;
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly queue: InTurn = runsInTurn();
 
   constructor(inner: VlmSession) {
     this.inner = inner;
@@ -50,12 +51,5 @@ export class SerialSession implements VlmSession {
 
   release(): Promise<void> {
     return this.queue(() => this.inner.release());
-  }
-
-  private queue<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(run, run);
-    // The next run waits for this one to settle, whether it succeeded or not.
-    this.tail = result.catch(() => undefined);
-    return result;
   }
 }

@@ -32,6 +32,7 @@ import { analysableDecoder } from "./analysable-decoder";
 import { withAttention } from "./attention-capabilities";
 import type { MropeLayout } from "./mrope";
 import { EntryDecoders } from "./entry-decoders";
+import { runsInTurn, type InTurn } from "../../model/runs-in-turn";
 
 /** The start of the error every attention-level request gets (front ends match on it). */
 export const ATTENTION_UNAVAILABLE =
@@ -81,8 +82,15 @@ export class ThirdPartySession implements VlmSession {
   private readonly runner: ExportDecoder;
   /** Why a fused decoder could not be rewritten (then it runs one sequence after a past). */
   private readonly batchRefusal: string | null;
-  /** The last run asked for (inTurn). */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Runs one model run after the one before it has settled, in call order. The worker
+   * serves requests as they arrive, so two analyses can be in flight at once (an ablation
+   * asked for while another run is going); onnxruntime-web on WebGPU does not survive
+   * overlapping runs (seen on SwiftShader: "Failed to download data from buffer"). The
+   * bundled model gets the same from SerialSession; this model's own steps (encodeVision,
+   * useRope) are not on that interface, so the queue is here.
+   */
+  private readonly inTurn: InTurn = runsInTurn();
   /** Why attention-level requests cannot run (absent when they can). */
   readonly attentionUnavailable?: string;
   /** The vision encoder's grid input (Qwen2-VL family), or null. */
@@ -299,20 +307,6 @@ export class ThirdPartySession implements VlmSession {
   /** Why layer entry is off (null while it is on or not tried). */
   get layerEntryRefusal(): string | null {
     return this.entry ? this.entry.refusal : "not asked for";
-  }
-
-  /**
-   * Runs one model run after the one before it has settled, in call order. The worker
-   * serves requests as they arrive, so two analyses can be in flight at once (an ablation
-   * asked for while another run is going); onnxruntime-web on WebGPU does not survive
-   * overlapping runs (seen on SwiftShader: "Failed to download data from buffer"). The
-   * bundled model gets the same from SerialSession; this model's own steps (encodeVision,
-   * useRope) are not on that interface, so the queue is here.
-   */
-  private inTurn<T>(run: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(run, run);
-    this.tail = result.catch(() => undefined);
-    return result;
   }
 
   /**
