@@ -43,7 +43,7 @@ def scene_factors(record: dict) -> dict:
     }
 
 
-def breakdown(rows: list[dict], correct: np.ndarray, aux_ok: np.ndarray | None) -> dict:
+def breakdown(rows: list[dict], correct: np.ndarray | None, aux_ok: np.ndarray | None) -> dict:
     out: dict = {}
     for factor in rows[0]:
         groups: dict = {}
@@ -52,7 +52,7 @@ def breakdown(rows: list[dict], correct: np.ndarray, aux_ok: np.ndarray | None) 
         out[factor] = {
             value: {
                 "n": len(ix),
-                "object": round(float(correct[ix].mean()), 3),
+                **({"object": round(float(correct[ix].mean()), 3)} if correct is not None else {}),
                 **({"aux_cat": round(float(aux_ok[ix].mean()), 3)} if aux_ok is not None else {}),
             }
             for value, ix in sorted(groups.items())
@@ -66,15 +66,19 @@ def main() -> None:
     ap.add_argument("--split", default="heldout-dr")
     ap.add_argument("--n", type=int, default=1000)
     ap.add_argument("--out")
+    ap.add_argument("--vision-only", action="store_true", help="only the category head (for a run stopped after its vision stage, whose answers mean nothing yet)")
     a = ap.parse_args()
     set_threads()
     model, spec, tok, _ = load_model(a.ckpt, "base", None)
     split = Split(os.path.join(DATA_OUT, a.split), spec, os.path.join(RUNS, "cache"))
     enc = Encoded(split, tok, model.cfg.n_img)
     n = min(a.n, split.n)
-    res, pred = evaluate(model, split, enc, tok, n=n)
     jo = enc.qtypes.index("object")
-    correct = pred[:, jo] == enc.answer[:n, jo]
+    if a.vision_only:
+        pred, correct = None, None
+    else:
+        _, pred = evaluate(model, split, enc, tok, n=n)
+        correct = pred[:, jo] == enc.answer[:n, jo]
     aux_ok = None
     if hasattr(model, "aux_cat"):
         with torch.no_grad():
@@ -82,17 +86,17 @@ def main() -> None:
         aux_ok = np.concatenate(aux) == split.category[:n]
     with open(os.path.join(DATA_OUT, a.split, "scenes.jsonl")) as f:
         records = [json.loads(line) for _, line in zip(range(n), f)]
-    wrong = [i for i in range(n) if not correct[i]]
+    wrong = [] if correct is None else [i for i in range(n) if not correct[i]]
     names_distractor = [int(pred[i, jo]) in {tok.ids.get(d["category"]) for d in records[i].get("distractors", [])} for i in wrong]
     result = {
         "command": " ".join(["/usr/bin/python3", "training/error_factors.py", *sys.argv[1:]]),
         "checkpoint": a.ckpt,
         "split": a.split,
         "n": n,
-        "object": round(float(correct.mean()), 3),
+        "object": None if correct is None else round(float(correct.mean()), 3),
         "aux_cat": None if aux_ok is None else round(float(aux_ok.mean()), 3),
+        "category_head_right_answer_wrong": None if aux_ok is None or correct is None else round(float((aux_ok & ~correct).mean()), 3),
         # Of the wrong object answers, the share naming one of the scene's distractors.
-        "category_head_right_answer_wrong": None if aux_ok is None else round(float((aux_ok & ~correct).mean()), 3),
         "wrong_naming_a_distractor": round(float(np.mean(names_distractor)), 3) if wrong else None,
         "by": breakdown([scene_factors(r) for r in records], correct, aux_ok),
     }

@@ -353,6 +353,25 @@ def text_eval(run_dir: str, n: int):
     print(json.dumps(res))
 
 
+def init_groups(r: Recipe, path: str, groups: list[str]) -> None:
+    """Start a new run with some parameter groups taken from another run (a new vision
+    encoder under an already trained language model, say); every tensor of those groups
+    must exist there with the same shape."""
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        sys.exit(f"--init-groups: unknown group(s) {sorted(unknown)}; choose from {GROUPS}")
+    src = torch.load(path, map_location="cpu")["model"]
+    own = r.model.state_dict()
+    take = {k: v for k, v in own.items() if group_of(k) in groups}
+    for k, v in take.items():
+        if k not in src or src[k].shape != v.shape:
+            sys.exit(f"--init-from {path}: {k} is {'missing' if k not in src else tuple(src[k].shape)}, this run needs {tuple(v.shape)}")
+        take[k] = src[k].to(v.dtype)
+    r.model.load_state_dict({**own, **take})
+    r.make_optimizer()  # stage_start = these weights
+    print(f"initialised {','.join(groups)} ({len(take)} tensors) from {path}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--run", default="v2")
@@ -368,6 +387,7 @@ def main():
     ap.add_argument("--text-eval", type=int, metavar="N", help="accuracy of the run's latest checkpoint on N fresh corpus scenes (seed 12345), per question type, and exit")
     ap.add_argument("--save-compact", metavar="PATH", help="write the run's latest checkpoint as fp16 weights + stage (no optimiser) to PATH, and exit")
     ap.add_argument("--init-compact", metavar="PATH", help="start a new run from such a file (weights, stage, step; a fresh optimiser)")
+    ap.add_argument("--init", action="append", metavar="GROUPS=PATH", help="a new run takes these parameter groups (comma-separated, of %s) from a checkpoint or compact file, the rest start fresh; repeatable, e.g. --init lm=training/checkpoints/v2-compact.pt" % ",".join(GROUPS))
     ap.add_argument("--grow-train", action="store_true", help="if the train split is still being generated, train on the scenes written so far and take in new ones every %d min" % GROW_EVERY_MIN)
     for k, v in RECIPE.items():
         if k in ("config", "hold_out_style"):
@@ -453,6 +473,12 @@ def main():
         r.stage, r.stage_step = st["stage"], st["stage_step"]
         r.make_optimizer()  # fresh optimiser moments; stage_start = these weights
         print(f"initialised from {a.init_compact}: stage {r.stage} {r.stage_step}, step {r.step}", flush=True)
+    elif a.init:
+        for spec_ in a.init:
+            groups, sep, path = spec_.partition("=")
+            if not sep or not path:
+                sys.exit(f"--init {spec_!r}: expected GROUPS=PATH, e.g. lm=training/checkpoints/v2-compact.pt")
+            init_groups(r, path, groups.split(","))
     flag = {"stop": False}
 
     def on_signal(sig, frame):

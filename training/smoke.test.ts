@@ -233,8 +233,34 @@ print("ok")
         const res = JSON.parse(readFileSync(pj, "utf8"));
         expect(res.tokenizer_ok).toBe(true);
         expect(res.max_abs_diff).toBeLessThanOrEqual(1e-3);
+        // --init: a new run takes the named groups from another run, the rest start fresh
+        const best = join(runs, "r", "best.pt");
+        const init = run(PYTHON, [
+          ...args.slice(0, args.indexOf("--run")),
+          ...["--run", "r2", "--fresh"],
+          ...[
+            "--stages",
+            "text=0,vision=1,align=0,finetune=0",
+            "--batch",
+            "8",
+            "--init",
+            `lm=${best}`,
+          ],
+        ]);
+        expect(init).toContain("initialised lm");
+        const same = `
+import sys, torch
+src, st = torch.load(sys.argv[1])["model"], torch.load(sys.argv[2])["stage_start"]
+lm = [n for n in st if n.startswith("lm.")]
+assert lm and all(torch.equal(st[n], src[n]) for n in lm)
+assert not all(torch.equal(st[n], src[n]) for n in st if n.startswith("vision."))
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", same, best, join(runs, "r2", "stage-vision.pt")]).trim()).toBe(
+          "ok",
+        );
       },
-      120_000,
+      150_000,
     );
 
     it.skipIf(missing !== null)(

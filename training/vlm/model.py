@@ -35,7 +35,7 @@ class VLMConfig:
     image_size: int = 64
     patch_size: int = 8
     stem_channels: tuple = (32, 64, 128)
-    stem: str = "conv3"  # "conv3": 3x3 convs from full resolution; "patch4": 4x4/4 patchify first
+    stem: str = "conv3"  # "conv3": 3x3 convs from full resolution; "patch4" / "patch2": 4x4/4 or 2x2/2 patchify first
     v_dim: int = 128
     v_layers: int = 3
     v_heads: int = 4
@@ -76,6 +76,8 @@ CONFIGS = {
     "base": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch4", stem_channels=(64, 96, 128), v_dim=128, v_layers=3, v_heads=4),
     # first version (run "main" before 20:55 on 2026-11-23): full-resolution 3x3 stem, ~2x slower
     "base-conv3": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
+    # v3 candidate: a deeper, wider vision encoder that sees 2x2 pixels per stem cell
+    "v3-p2": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch2", stem_channels=(48, 96, 192), v_dim=192, v_layers=4, v_heads=6),
     # CI smoke: fast, still plain multi-head attention
     "tiny": dict(d_model=32, n_layers=2, n_heads=4, mlp_ratio=2, stem="patch4", stem_channels=(8, 16, 32), v_dim=32, v_layers=1, v_heads=2),
 }
@@ -222,6 +224,12 @@ class VisionEncoder(nn.Module):
             # 4x4/4 patchify (64 -> 16), 3x3 at 16x16, 3x3/2 (16 -> 8), 3x3 at 8x8
             assert cfg.patch_size == 8
             layers = [ConvBN(3, c1, 4, kernel=4), ConvBN(c1, c2, 1), ConvBN(c2, c3, 2), ConvBN(c3, c3, 1)]
+            cin = c3
+        elif cfg.stem == "patch2":
+            # 2x2/2 patchify (64 -> 32) keeps twice the resolution for small objects:
+            # 3x3 at 32x32, 3x3/2 (32 -> 16), 3x3 at 16x16, 3x3/2 (16 -> 8), 3x3 at 8x8
+            assert cfg.patch_size == 8
+            layers = [ConvBN(3, c1, 2, kernel=2), ConvBN(c1, c1, 1), ConvBN(c1, c2, 2), ConvBN(c2, c2, 1), ConvBN(c2, c3, 2), ConvBN(c3, c3, 1)]
             cin = c3
         else:
             chans = [c1, c2, c3][:n_down]
