@@ -78,6 +78,8 @@ CONFIGS = {
     "base-conv3": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
     # v3 candidate: a deeper, wider vision encoder that sees 2x2 pixels per stem cell
     "v3-p2": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch2", stem_channels=(48, 96, 192), v_dim=192, v_layers=4, v_heads=6),
+    # v3 candidate: residual stem from 2x2 pixels per cell, base's ViT
+    "v3-res": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="res", stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
     # CI smoke: fast, still plain multi-head attention
     "tiny": dict(d_model=32, n_layers=2, n_heads=4, mlp_ratio=2, stem="patch4", stem_channels=(8, 16, 32), v_dim=32, v_layers=1, v_heads=2),
 }
@@ -212,6 +214,21 @@ class ConvBN(nn.Module):
         return F.gelu(x) if self.act else x
 
 
+class ResBlock(nn.Module):
+    """Two 3x3 ConvBN with a skip (ResNet's basic block, channel LayerNorm for BatchNorm).
+    The second norm's gain starts at zero, so each block starts as the identity: a deeper
+    stem then trains as fast as a shallow one."""
+
+    def __init__(self, c):
+        super().__init__()
+        self.a = ConvBN(c, c, 1)
+        self.b = ConvBN(c, c, 1, act=False)
+        nn.init.zeros_(self.b.norm.ln.weight)
+
+    def forward(self, x):
+        return F.gelu(x + self.b(self.a(x)))
+
+
 class VisionEncoder(nn.Module):
     """Hybrid ViT: a conv stem downsamples 64x64 to the 8x8 patch grid, then ViT blocks."""
 
@@ -230,6 +247,11 @@ class VisionEncoder(nn.Module):
             # 3x3 at 32x32, 3x3/2 (32 -> 16), 3x3 at 16x16, 3x3/2 (16 -> 8), 3x3 at 8x8
             assert cfg.patch_size == 8
             layers = [ConvBN(3, c1, 2, kernel=2), ConvBN(c1, c1, 1), ConvBN(c1, c2, 2), ConvBN(c2, c2, 1), ConvBN(c2, c3, 2), ConvBN(c3, c3, 1)]
+            cin = c3
+        elif cfg.stem == "res":
+            # 2x2/2 patchify (64 -> 32), then a residual block at each of 32, 16 and 8
+            assert cfg.patch_size == 8
+            layers = [ConvBN(3, c1, 2, kernel=2), ResBlock(c1), ConvBN(c1, c2, 2), ResBlock(c2), ConvBN(c2, c3, 2), ResBlock(c3)]
             cin = c3
         else:
             chans = [c1, c2, c3][:n_down]
