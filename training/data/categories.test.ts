@@ -2,12 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   CATEGORIES,
   categoriesFor,
+  EXTRA_TRAIN_STYLES,
+  MIN_EXTRA_COVERAGE,
   MONOCHROME_STYLES,
   OOD_STYLES,
   TRAIN_STYLES,
   verifyCategories,
 } from "./categories.ts";
-import { iconSvg, resolveIcon } from "./iconify.ts";
+import { iconSvg, loadIconSet, resolveIcon } from "./iconify.ts";
 import { alphaBox, rasteriseIcon } from "./sprites.ts";
 import { iconFor } from "./categories.ts";
 import { Resvg } from "@resvg/resvg-js";
@@ -29,10 +31,32 @@ describe("category table", () => {
     }
   });
 
+  it("draws most categories, in colour, in each extra training-only set", () => {
+    expect(() => verifyCategories([...TRAIN_STYLES, ...EXTRA_TRAIN_STYLES])).not.toThrow();
+    for (const style of EXTRA_TRAIN_STYLES) {
+      const drawable = categoriesFor(style);
+      expect(drawable.length / CATEGORIES.length, style).toBeGreaterThanOrEqual(MIN_EXTRA_COVERAGE);
+      // Not monochrome: no drawn icon paints with currentColor (that would need a tint).
+      expect(MONOCHROME_STYLES.has(style)).toBe(false);
+      for (const c of drawable) {
+        const icon = resolveIcon(style, iconFor(c, style));
+        expect(icon?.body, `${style}/${c.name}`).not.toContain("currentColor");
+      }
+    }
+    // The whole set, so a package update that adds a monochrome icon is noticed too.
+    for (const style of EXTRA_TRAIN_STYLES) {
+      const bodies = Object.values(loadIconSet(style).icons).map((i) => i.body);
+      expect(
+        bodies.filter((b) => b.includes("currentColor")),
+        style,
+      ).toEqual([]);
+    }
+  });
+
   it("renders every category non-empty in every training style", () => {
     const size = 32; // small raster: this checks the icon draws, not its detail
-    for (const style of TRAIN_STYLES) {
-      for (const c of CATEGORIES) {
+    for (const style of [...TRAIN_STYLES, ...EXTRA_TRAIN_STYLES]) {
+      for (const c of categoriesFor(style)) {
         const rgba = rasteriseIcon(style, iconFor(c, style), size);
         const box = alphaBox(rgba, size);
         expect(box, `${style}/${c.name}`).toBeDefined();

@@ -7,7 +7,7 @@
  *   npx tsx training/data/generate.ts --hold-out-style openmoji   # train-no-openmoji
  *   npx tsx training/data/generate.ts --gallery                   # public/samples only
  *
- *   npx tsx training/data/generate.ts --split train-dr            # domain-randomised
+ *   npx tsx training/data/generate.ts --split train-dr            # domain-randomised, 8 styles
  *
  * Flags: --split NAME, --seed N, --count N, --styles a,b,c, --dr, --out DIR (default
  * training/data/out), --hold-out-style STYLE, --png (also write PNGs; on for
@@ -19,7 +19,13 @@ import { mkdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { isStyle, OOD_STYLES, type Style, TRAIN_STYLES, verifyCategories } from "./categories.ts";
+import {
+  EXTRA_TRAIN_STYLES,
+  isStyle,
+  type Style,
+  TRAIN_STYLES,
+  verifyCategories,
+} from "./categories.ts";
 import { writeGallery } from "./gallery.ts";
 import { writePng } from "./png.ts";
 import { IMAGE_SIZE } from "./scene.ts";
@@ -32,34 +38,10 @@ import {
   isUpToDate,
   refreshInfo,
 } from "./split.ts";
+import { DEFAULT_SPLITS, DR_SPLITS, styleProblem } from "./split-list.ts";
 import { SpriteCache } from "./sprites.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** Default train count: see README.md ("Choosing the train size") for the measurement. */
-export const DEFAULT_TRAIN_COUNT = 300_000;
-
-/**
- * Default splits, in the order `npm run model:data` writes them: what training needs
- * first (the reference and held-out sets are small, so a trainer can start on them while
- * train is written), then the out-of-style evaluation sets.
- */
-export const DEFAULT_SPLITS: readonly Omit<SplitOptions, "out">[] = [
-  { name: "reference", seed: 3, count: 32, styles: TRAIN_STYLES },
-  { name: "heldout", seed: 2, count: 4000, styles: TRAIN_STYLES },
-  { name: "train", seed: 1, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES },
-  { name: "ood-emojione", seed: 4, count: 1000, styles: ["emojione"] },
-  { name: "ood-noto-v1", seed: 4, count: 1000, styles: ["noto-v1"] },
-];
-
-/**
- * Domain-randomised splits (randomise.ts): not part of `npm run model:data`;
- * written with `--split train-dr` / `--split heldout-dr` (or any name with `--dr`).
- */
-export const DR_SPLITS: readonly Omit<SplitOptions, "out">[] = [
-  { name: "heldout-dr", seed: 12, count: 4000, styles: TRAIN_STYLES, dr: true },
-  { name: "train-dr", seed: 11, count: DEFAULT_TRAIN_COUNT, styles: TRAIN_STYLES, dr: true },
-];
 
 function fail(message: string): never {
   process.stderr.write(`generate: ${message}\n`);
@@ -98,10 +80,8 @@ async function writeSplitPngs(options: SplitOptions, sprites: SpriteCache): Prom
 }
 
 async function runSplit(options: SplitOptions, png: boolean, force: boolean, sprites: SpriteCache) {
-  const reserved = options.styles.filter((s) => (OOD_STYLES as readonly string[]).includes(s));
-  if (reserved.length && !options.name.startsWith("ood-")) {
-    fail(`styles ${reserved.join(",")} are reserved for evaluation: use a split named ood-*`);
-  }
+  const problem = styleProblem(options.name, options.styles);
+  if (problem) fail(problem);
   const dir = join(options.out, options.name);
   if (!force && (await isUpToDate(options, sprites))) {
     refreshInfo(options);
@@ -138,7 +118,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  verifyCategories(TRAIN_STYLES);
+  verifyCategories([...TRAIN_STYLES, ...EXTRA_TRAIN_STYLES]);
   const out = resolve(values.out ?? join(ROOT, "training/data/out"));
   const galleryOut = resolve(values["gallery-out"] ?? join(ROOT, "public/samples"));
   const sprites = new SpriteCache();
