@@ -228,7 +228,8 @@ class Trainer:
             if name not in self.spec.styles:
                 sys.exit(f"--style-weights: unknown style {name!r} (styles: {', '.join(self.spec.styles)})")
             w[self.spec.styles.index(name)] = float(val)
-        p = w[self.train.style[idx]]
+        # style -1: a style the spec does not list (train-dr's training-only extra styles), weight 1
+        p = np.append(w, 1.0)[self.train.style[idx]]
         return p / p.sum()
 
     def with_exists_rows(self, idx, P, sids, tgt, exists_row, nq):
