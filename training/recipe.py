@@ -359,13 +359,13 @@ def init_groups(r: Recipe, path: str, groups: list[str]) -> None:
     must exist there with the same shape."""
     unknown = set(groups) - set(GROUPS)
     if unknown:
-        sys.exit(f"--init-groups: unknown group(s) {sorted(unknown)}; choose from {GROUPS}")
+        sys.exit(f"--init: unknown group(s) {sorted(unknown)}; choose from {GROUPS}")
     src = torch.load(path, map_location="cpu")["model"]
     own = r.model.state_dict()
     take = {k: v for k, v in own.items() if group_of(k) in groups}
     for k, v in take.items():
         if k not in src or src[k].shape != v.shape:
-            sys.exit(f"--init-from {path}: {k} is {'missing' if k not in src else tuple(src[k].shape)}, this run needs {tuple(v.shape)}")
+            sys.exit(f"--init {path}: {k} is {'missing' if k not in src else tuple(src[k].shape)}, this run needs {tuple(v.shape)}")
         take[k] = src[k].to(v.dtype)
     r.model.load_state_dict({**own, **take})
     r.make_optimizer()  # stage_start = these weights

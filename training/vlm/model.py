@@ -76,9 +76,11 @@ CONFIGS = {
     "base": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch4", stem_channels=(64, 96, 128), v_dim=128, v_layers=3, v_heads=4),
     # first version (run "main" before 20:55 on 2026-11-23): full-resolution 3x3 stem, ~2x slower
     "base-conv3": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
-    # v3 candidate: a deeper, wider vision encoder that sees 2x2 pixels per stem cell
+    # Candidates probed in session 13 (docs/measurements/v3-encoder-probe.json): 1-2 points
+    # ahead of base at equal steps, 1.4-2.5x the step cost; kept for a machine with a GPU.
+    # v3-p2: a deeper, wider vision encoder that sees 2x2 pixels per stem cell
     "v3-p2": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="patch2", stem_channels=(48, 96, 192), v_dim=192, v_layers=4, v_heads=6),
-    # v3 candidate: residual stem from 2x2 pixels per cell, base's ViT
+    # v3-res: residual stem from 2x2 pixels per cell, base's ViT
     "v3-res": dict(d_model=128, n_layers=8, n_heads=8, mlp_ratio=4, stem="res", stem_channels=(32, 64, 128), v_dim=128, v_layers=3, v_heads=4),
     # CI smoke: fast, still plain multi-head attention
     "tiny": dict(d_model=32, n_layers=2, n_heads=4, mlp_ratio=2, stem="patch4", stem_channels=(8, 16, 32), v_dim=32, v_layers=1, v_heads=2),
@@ -216,8 +218,8 @@ class ConvBN(nn.Module):
 
 class ResBlock(nn.Module):
     """Two 3x3 ConvBN with a skip (ResNet's basic block, channel LayerNorm for BatchNorm).
-    The second norm's gain starts at zero, so each block starts as the identity: a deeper
-    stem then trains as fast as a shallow one."""
+    The second norm's gain starts at zero, so each block starts as the identity (the
+    zero-init trick of residual nets for training deeper stacks)."""
 
     def __init__(self, c):
         super().__init__()
