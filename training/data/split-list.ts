@@ -2,7 +2,13 @@
  * The named splits the generator writes (seed, size and art styles of each), kept apart
  * from the CLI in generate.ts so that tests can check which styles each split draws.
  */
-import { EXTRA_TRAIN_STYLES, OOD_STYLES, type Style, TRAIN_STYLES } from "./categories.ts";
+import {
+  EXTRA_TRAIN_STYLES,
+  isExtraTrainStyle,
+  OOD_STYLES,
+  type Style,
+  TRAIN_STYLES,
+} from "./categories.ts";
 import type { SplitOptions } from "./split.ts";
 
 /** Default train count: see README.md ("Choosing the train size") for the measurement. */
@@ -51,7 +57,7 @@ export function styleProblem(name: string, styles: readonly Style[]): string | u
   const reserved = styles.filter((s) => (OOD_STYLES as readonly string[]).includes(s));
   if (reserved.length && !name.startsWith("ood-"))
     return `styles ${reserved.join(",")} are reserved for evaluation: use a split named ood-*`;
-  const extra = styles.filter((s) => (EXTRA_TRAIN_STYLES as readonly string[]).includes(s));
+  const extra = styles.filter(isExtraTrainStyle);
   if (extra.length && EVALUATION_SPLIT.test(name))
     return `styles ${extra.join(",")} are training-only: not for evaluation split ${name}`;
   return undefined;
