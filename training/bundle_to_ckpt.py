@@ -47,7 +47,7 @@ def bundle_state(bundle: str) -> tuple[dict, VLMConfig, Spec, dict]:
     cfgd = dict(cfg_json["headflow_training_config"])
     cfgd["aux"] = False
     cfg = VLMConfig.from_dict(cfgd)
-    spec = Spec(list(man["categories"]), list(man["styles"]), list(man["questions"]))
+    spec = Spec.from_manifest(man)
     weights: dict = {}
     for g, strip in GRAPHS.items():
         for name, arr in read_initialisers(os.path.join(bundle, "onnx", g)).items():

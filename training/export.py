@@ -357,6 +357,7 @@ def write_bundle(out: str, m_q: VLM, m_ref: VLM, spec: Spec, tok, meta: dict, fi
         "questions": qlist,
         "categories": spec.categories,
         "styles": spec.styles,
+        **({"extraTexts": list(spec.extra_texts)} if spec.extra_texts else {}),
         "reference": ref_list,
         "graphs": {
             "vision": "onnx/vision_encoder.onnx",

@@ -87,7 +87,7 @@ def load_reference_model(model_dir: str, ckpt: str | None):
         "base",
     )
     # The vocabulary (hence the random init's shapes) follows from the manifest's spec.
-    spec = Spec(list(manifest["categories"]), list(manifest["styles"]), list(manifest["questions"]))
+    spec = Spec.from_manifest(manifest)
     m, _, _, _ = export.load_model(ckpt, name, spec, training.get("seed", 0))
     m.fold_bn_()
     m.drop_aux_()

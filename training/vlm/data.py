@@ -64,6 +64,11 @@ class Spec:
     def from_json(d) -> "Spec":
         return Spec(list(d["categories"]), list(d["styles"]), list(d["questions"]), list(d.get("extra_texts") or []))
 
+    @staticmethod
+    def from_manifest(man) -> "Spec":
+        """The spec a bundle's headflow.json describes (`extraTexts`: see docs/BUNDLE.md)."""
+        return Spec(list(man["categories"]), list(man["styles"]), list(man["questions"]), list(man.get("extraTexts") or []))
+
 
 def _names(xs):
     return [x if isinstance(x, str) else (x.get("name") or x.get("id")) for x in xs]
