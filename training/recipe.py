@@ -60,6 +60,7 @@ from vlm.common import DATA_OUT, RUNS, latest_checkpoint, set_threads, split_rea
 from vlm.corpus import EXTRA_TEXTS, Corpus  # noqa: E402
 from vlm.data import GrowingSplit, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import lm_shared_prefix, prefix_and_suffixes  # noqa: E402
+from vlm.style_aug import augment_batch  # noqa: E402
 
 STAGES = ["text", "vision", "align", "finetune"]
 GROUPS = ["vision", "projector", "lm", "aux"]
@@ -83,6 +84,7 @@ RECIPE = dict(
     w_embed=1.0,
     vision_lr_mult=0.2,
     corpus_noise=0.05,
+    style_aug=0.0,  # vision stage: share of images recoloured by vlm.style_aug (their colour label dropped)
     eval_every_min=20.0,
     eval_n=500,
     eval_offset=2000,  # choose on heldout-dr scenes 2000-2499; measure.py reports scenes 0-1999
@@ -209,6 +211,9 @@ class Recipe(Trainer):
         a, cfg, m, tr = self.a, self.cfg, self.model, self.train
         stage = self.stage
         px = torch.from_numpy(tr.pixels(idx))
+        restyled = np.zeros(len(idx), bool)
+        if stage == "vision" and a["style_aug"] > 0:
+            px, restyled = augment_batch(px, a["style_aug"], self.rng)
         if "vision" in self.trainable(stage):
             vt = m.vision(px)
         else:
@@ -227,6 +232,8 @@ class Recipe(Trainer):
             out["present"] = a["w_present"] * F.binary_cross_entropy_with_logits(m.aux_present(pooled), pres, reduction="sum") / len(idx)
             for t, head in (("color", m.aux_color), ("position", m.aux_pos)):
                 y = torch.from_numpy(self.enc_train.aux[t][idx])
+                if t == "color" and restyled.any():
+                    y = torch.where(torch.from_numpy(restyled), torch.full_like(y, -100), y)
                 if (y >= 0).any():
                     out[t] = a["w_" + t] * F.cross_entropy(head(pooled), y, ignore_index=-100)
         if stage == "vision":

@@ -201,6 +201,7 @@ print("ok")
           ...["--synthetic", "96", "--config", "tiny", "--runs-dir", runs, "--run", "r"],
           ...["--stages", "text=3,vision=3,align=3,finetune=3", "--batch", "8"],
           ...["--lm-batch", "4", "--text-batch", "8", "--exists-extra", "2"],
+          ...["--style-aug", "0.5"],
         ];
         // stop inside the vision stage, then resume with the same command
         run(PYTHON, [...args, "--fresh", "--force", "--max-steps", "5"]);
@@ -261,6 +262,48 @@ print("ok")
         );
       },
       150_000,
+    );
+
+    it.skipIf(missing !== null)(
+      "recolours images as hue rotation about the grey axis, saturation, contrast and inversion do",
+      () => {
+        // Independent computations: a third of a turn about the grey axis permutes the
+        // channels cyclically; any turn keeps each pixel's channel mean and its distance from
+        // grey; saturation 0 leaves the BT.601 luma in every channel (colorsys: no saturation).
+        const script = `
+import sys, math, colorsys; sys.path.insert(0, "training")
+import numpy as np, torch
+from vlm.style_aug import hue_rotation, restyle, augment_batch
+rng = np.random.default_rng(1)
+x = torch.from_numpy(rng.uniform(-0.5, 0.5, (3, 6, 6)).astype(np.float32))
+third = restyle(x, 2 * math.pi / 3, 1.0, 1.0, False)
+assert torch.allclose(third, x[[2, 0, 1]], atol=1e-6)
+for theta in rng.uniform(0, 2 * math.pi, 20):
+    y = restyle(x, float(theta), 1.0, 1.0, False).numpy()
+    xm, ym = x.numpy().mean(0), y.mean(0)
+    assert np.allclose(xm, ym, atol=1e-5)
+    assert np.allclose(np.linalg.norm(x.numpy() - xm, axis=0), np.linalg.norm(y - ym, axis=0), atol=1e-5)
+g = restyle(x, 0.0, 0.0, 1.0, False).numpy()
+p = (x.numpy() + 1) / 2
+for i in range(6):
+    for j in range(6):
+        r, gg, b = p[:, i, j]
+        luma = 0.299 * r + 0.587 * gg + 0.114 * b
+        assert np.allclose(g[:, i, j], 2 * luma - 1, atol=1e-5)
+        h, l, s = colorsys.rgb_to_hls(*((g[:, i, j] + 1) / 2))
+        assert s < 1e-4
+assert torch.allclose(restyle(x, 0.0, 1.0, 1.0, True), -x, atol=1e-6)
+batch = torch.from_numpy(rng.uniform(-1, 1, (64, 3, 8, 8)).astype(np.float32))
+same, hit = augment_batch(batch, 0.0, rng)
+assert not hit.any() and torch.equal(same, batch)
+out, hit = augment_batch(batch, 0.5, rng)
+assert 16 < hit.sum() < 48 and float(out.abs().max()) <= 1.0
+assert all(torch.equal(out[i], batch[i]) for i in np.nonzero(~hit)[0])
+assert all(not torch.equal(out[i], batch[i]) for i in np.nonzero(hit)[0])
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
+      },
     );
 
     it.skipIf(missing !== null)(
