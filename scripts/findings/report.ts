@@ -269,7 +269,7 @@ export async function writeReport(input: ReportInput): Promise<void> {
   const notes: string[] = [];
   if (one.verdicts[1]!.agrees === false && topLayer < one.early) {
     notes.push(
-      `**Where the heads sit.** Layer ${topLayer} alone holds ${percent(one.profile[topLayer]!)} of the positive attribution${imageRoute && imageRoute.strongestLayer < one.early ? `, and blocking ${imageRoute.pair} costs most at window start ${imageRoute.strongestLayer} (${percent(-imageRoute.strongestChange)} of p(answer))` : ""}: this model moves the image into the answer position at the bottom of its ${layers}-layer stack. A small model trained from scratch on one-word questions about simple scenes has no need to build intermediate text representations before reading the image, which is a plausible reason it differs from the paper's large pretrained VLMs; it is not tested here.`,
+      `**Where the heads sit.** Layer ${topLayer} alone holds ${percent(one.profile[topLayer]!)} of the positive attribution${imageRoute && imageRoute.strongestLayer < one.early ? `, and blocking ${imageRoute.pair} costs most at window start ${imageRoute.strongestLayer} (${percent(-imageRoute.strongestChange)} of p(answer))` : ""}: this model moves the image into the answer position at the bottom of its ${layers}-layer stack. A small model whose language model saw only a small generated corpus of one-word questions about simple scenes (not general text) has little need to build intermediate text representations before reading the image, which is a plausible reason it differs from the paper's large pretrained VLMs; it is not tested here.`,
     );
   }
   const attention = one.summary.find((s) => s.method === "attention")!;
