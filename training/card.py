@@ -318,7 +318,7 @@ def render_card(M, parity, holdout="", lineage=None) -> str:
     A("Art styles it never saw are named far less reliably (the out-of-style sets above). Made for")
     A("interpretability demos, not as a general VLM.")
     A("")
-    A(f"_Measured {M['measured_at']} with `/usr/bin/python3 training/measure.py --card`._")
+    A(f"_Measured {M['measured_at']} by `training/measure.py`; this card rendered by `training/card.py`._")
     return "\n".join(lines) + "\n"
 
 
