@@ -60,7 +60,7 @@ from vlm.common import DATA_OUT, RUNS, latest_checkpoint, set_threads, split_rea
 from vlm.corpus import EXTRA_TEXTS, Corpus  # noqa: E402
 from vlm.data import GrowingSplit, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import lm_shared_prefix, prefix_and_suffixes  # noqa: E402
-from vlm.style_aug import augment_batch  # noqa: E402
+from vlm.style_aug import augment_batch, drop_restyled_background, drop_restyled_rows  # noqa: E402
 
 STAGES = ["text", "vision", "align", "finetune"]
 GROUPS = ["vision", "projector", "lm", "aux"]
@@ -84,7 +84,8 @@ RECIPE = dict(
     w_embed=1.0,
     vision_lr_mult=0.2,
     corpus_noise=0.05,
-    style_aug=0.0,  # vision stage: share of images recoloured by vlm.style_aug (their colour label dropped)
+    style_aug=0.0,  # share of images recoloured by vlm.style_aug (their colour label dropped)
+    style_aug_stages="vision",  # the stages that recolour: vision, and/or finetune (there the colour question and background-word targets of recoloured images are dropped too)
     eval_every_min=20.0,
     eval_n=500,
     eval_offset=2000,  # choose on heldout-dr scenes 2000-2499; measure.py reports scenes 0-1999
@@ -212,7 +213,7 @@ class Recipe(Trainer):
         stage = self.stage
         px = torch.from_numpy(tr.pixels(idx))
         restyled = np.zeros(len(idx), bool)
-        if stage == "vision" and a["style_aug"] > 0:
+        if a["style_aug"] > 0 and stage in a["style_aug_stages"].split(","):
             px, restyled = augment_batch(px, a["style_aug"], self.rng)
         if "vision" in self.trainable(stage):
             vt = m.vision(px)
@@ -244,7 +245,7 @@ class Recipe(Trainer):
         cw = torch.from_numpy(self.cat_word)[plabel[:nb].clamp(min=0)]
         bw = torch.from_numpy(self.color_word[np.maximum(self.enc_train.aux["color"][idx[:nb]], 0)])
         word = torch.where(plabel[:nb] >= 0, cw, bw[:, None].expand_as(plabel[:nb]))
-        w = pw[:nb].reshape(-1)
+        w = drop_restyled_background(pw[:nb], plabel[:nb], restyled[:nb]).reshape(-1)
         if a["w_word"] > 0:
             wl = m.lm.head(m.lm.ln_f(feats))
             out["word"] = a["w_word"] * (F.cross_entropy(wl.reshape(-1, wl.shape[-1]), word.reshape(-1), reduction="none") * w).mean()
@@ -258,6 +259,7 @@ class Recipe(Trainer):
         per = Q
         if a["exists_extra"] > 0:
             sids, tgt, exists_row, per = self.with_exists_rows(ii, len(prefix), sids, tgt, exists_row, Q)
+        tgt = drop_restyled_rows(tgt, restyled[:nb], per, self.qtypes.index("color"))
         logits = lm_shared_prefix(m, prefix, feats, sids, per)
         out["lm"] = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), tgt.reshape(-1), ignore_index=-100)
         with torch.no_grad():

@@ -201,7 +201,7 @@ print("ok")
           ...["--synthetic", "96", "--config", "tiny", "--runs-dir", runs, "--run", "r"],
           ...["--stages", "text=3,vision=3,align=3,finetune=3", "--batch", "8"],
           ...["--lm-batch", "4", "--text-batch", "8", "--exists-extra", "2"],
-          ...["--style-aug", "0.5"],
+          ...["--style-aug", "0.5", "--style-aug-stages", "vision,finetune"],
         ];
         // stop inside the vision stage, then resume with the same command
         run(PYTHON, [...args, "--fresh", "--force", "--max-steps", "5"]);
@@ -265,7 +265,7 @@ print("ok")
     );
 
     it.skipIf(missing !== null)(
-      "recolours images as hue rotation about the grey axis, saturation, contrast and inversion do",
+      "recolours images as hue rotation about the grey axis, saturation, contrast and inversion do; drops what recolouring makes wrong",
       () => {
         // Independent computations: a third of a turn about the grey axis permutes the
         // channels cyclically; any turn keeps each pixel's channel mean and its distance from
@@ -273,7 +273,7 @@ print("ok")
         const script = `
 import sys, math, colorsys; sys.path.insert(0, "training")
 import numpy as np, torch
-from vlm.style_aug import hue_rotation, restyle, augment_batch
+from vlm.style_aug import hue_rotation, restyle, augment_batch, drop_restyled_rows, drop_restyled_background
 rng = np.random.default_rng(1)
 x = torch.from_numpy(rng.uniform(-0.5, 0.5, (3, 6, 6)).astype(np.float32))
 third = restyle(x, 2 * math.pi / 3, 1.0, 1.0, False)
@@ -300,6 +300,21 @@ out, hit = augment_batch(batch, 0.5, rng)
 assert 16 < hit.sum() < 48 and float(out.abs().max()) <= 1.0
 assert all(torch.equal(out[i], batch[i]) for i in np.nonzero(~hit)[0])
 assert all(not torch.equal(out[i], batch[i]) for i in np.nonzero(hit)[0])
+# the dropped targets, checked cell by cell: image b's rows are b*per .. b*per+per-1
+restyled = np.array([True, False, True])
+tgt = torch.arange(3 * 5 * 4).reshape(15, 4)
+dropped = drop_restyled_rows(tgt, restyled, 5, 1)
+for r in range(15):
+    if r % 5 == 1 and restyled[r // 5]:
+        assert (dropped[r] == -100).all(), r
+    else:
+        assert torch.equal(dropped[r], tgt[r]), r
+label = torch.tensor([[-1, 2, -1], [-1, -1, 0], [3, -1, -1]])
+w = torch.full((3, 3), 0.5)
+kept = drop_restyled_background(w, label, restyled)
+for b in range(3):
+    for n in range(3):
+        assert kept[b, n] == (0.0 if restyled[b] and label[b, n] < 0 else 0.5), (b, n)
 print("ok")
 `;
         expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");

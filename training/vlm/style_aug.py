@@ -1,10 +1,11 @@
-"""Colour-style augmentation for the vision stage: hue rotation, saturation, contrast and
+"""Colour-style augmentation (vision stage, optionally finetune): hue rotation, saturation, contrast and
 inversion of whole images, so the encoder has to name an object by its shape more than by
 the palette its art style paints it in (the out-of-style sets draw the same categories in
 colours no training style uses).
 
 It changes the background's colour too, so an augmented image loses its colour label: the
-caller drops those targets (recipe.py sets them to the ignore index). Images are in the
+caller drops those targets: the colour label, and in finetune the colour question's answer
+and the background patches' colour word (the two functions at the end). Images are in the
 model's normalised space (pixel * 2 - 1), where a rotation about the grey axis (1, 1, 1)
 leaves grey pixels, and so the range's centre, where they were.
 """
@@ -53,3 +54,16 @@ def augment_batch(x: torch.Tensor, p: float, rng: np.random.Generator) -> tuple[
             invert=bool(rng.random() < 0.2),
         )
     return x, hit
+
+
+def drop_restyled_rows(tgt: torch.Tensor, restyled: np.ndarray, per_image: int, row: int) -> torch.Tensor:
+    """Targets [B*per_image, T] (image-major rows) with row `row` of each restyled image set
+    to the ignore index (-100)."""
+    tgt = tgt.clone()
+    tgt[torch.from_numpy(np.flatnonzero(restyled) * per_image + row)] = -100
+    return tgt
+
+
+def drop_restyled_background(weight: torch.Tensor, patch_label: torch.Tensor, restyled: np.ndarray) -> torch.Tensor:
+    """Patch weights [B,N] with the background patches (label < 0) of restyled images zeroed."""
+    return weight * ~(torch.from_numpy(restyled)[:, None] & (patch_label < 0))
