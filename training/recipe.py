@@ -434,6 +434,9 @@ def main():
     overrides = {k: getattr(a, k) for k in RECIPE if getattr(a, k, None) is not None}
     if a.config:
         overrides["config"] = a.config
+    bad = set(overrides.get("style_aug_stages", RECIPE["style_aug_stages"]).split(",")) - set(STAGES)
+    if bad:  # before anything is touched: a run's saved value was checked when it was given
+        sys.exit(f"--style-aug-stages: unknown stage(s) {sorted(bad)}; choose from {STAGES}")
     tmp = None
     if a.synthetic:
         from vlm.common import CATEGORIES_TS

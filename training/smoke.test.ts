@@ -208,6 +208,12 @@ print("ok")
         const resumed = run(PYTHON, args);
         expect(resumed).toContain("resumed");
         expect(resumed).toContain("at step 5");
+        // a misspelt stage would otherwise turn the augmentation off without a word
+        const typo = spawnSync(PYTHON, [...args, "--style-aug-stages", "vision,finetun"], {
+          encoding: "utf8",
+        });
+        expect(typo.status).not.toBe(0);
+        expect(typo.stderr).toContain("unknown stage(s) ['finetun']");
         // independent check: compare every parameter of the stage-end checkpoints
         const script = `
 import sys, torch
