@@ -167,9 +167,13 @@ def recipe_training(A, M, lineage):
     A("   main category, presence of each category, background colour, position): the stand-in for a")
     A("   pretrained CLIP encoder. The heads are dropped at export.")
     if tr["args"].get("style_aug"):
-        A(f"   In the last run's vision stage {tr['args']['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
+        stages = tr["args"].get("style_aug_stages", "vision").split(",")
+        where = f"{stages[0]} stage" if len(stages) == 1 else " and ".join(stages) + " stages"
+        A(f"   In the last run's {where} {tr['args']['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
         A("   re-contrasted or inverted; training/vlm/style_aug.py) and lose their colour label, so the encoder names")
         A("   objects by shape more than by a style's palette.")
+        if "finetune" in stages:
+            A("   In finetune a recoloured image's colour question and its background patches' colour words are not trained.")
     A("3. `align`: the projector alone, LM and encoder frozen: the answer loss plus each projected image token")
     A("   pointing the way of the input embedding of the word for its patch, and read through the frozen LM head")
     A("   as that word.")

@@ -1,7 +1,7 @@
-"""Colour-style augmentation (vision stage, optionally finetune): hue rotation, saturation, contrast and
-inversion of whole images, so the encoder has to name an object by its shape more than by
-the palette its art style paints it in (the out-of-style sets draw the same categories in
-colours no training style uses).
+"""Colour-style augmentation (vision stage, optionally finetune): hue rotation, saturation,
+contrast and inversion of whole images, so the encoder has to name an object by its shape
+more than by the palette its art style paints it in (the out-of-style sets draw the same
+categories in colours no training style uses).
 
 It changes the background's colour too, so an augmented image loses its colour label: the
 caller drops those targets: the colour label, and in finetune the colour question's answer
