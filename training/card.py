@@ -172,8 +172,12 @@ def recipe_training(A, M, lineage):
         A(f"   In the last run's {where} {tr['args']['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
         A("   re-contrasted or inverted; training/vlm/style_aug.py) and lose their colour label, so the encoder names")
         A("   objects by shape more than by a style's palette.")
+        if tr["args"].get("shape_aug"):
+            A(f"   Before that, {tr['args']['shape_aug']:.0%} are redrawn (palette remapped channel by channel, posterised, reduced")
+            A("   to outlines, or strokes thickened or thinned; training/vlm/shape_aug.py), with the same labels dropped.")
         if "finetune" in stages:
-            A("   In finetune a recoloured image's colour question and its background patches' colour words are not trained.")
+            what = "recoloured or redrawn" if tr["args"].get("shape_aug") else "recoloured"
+            A(f"   In finetune a {what} image's colour question and its background patches' colour words are not trained.")
     A("3. `align`: the projector alone, LM and encoder frozen: the answer loss plus each projected image token")
     A("   pointing the way of the input embedding of the word for its patch, and read through the frozen LM head")
     A("   as that word.")

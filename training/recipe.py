@@ -60,6 +60,7 @@ from vlm.common import DATA_OUT, RUNS, latest_checkpoint, set_threads, split_rea
 from vlm.corpus import EXTRA_TEXTS, Corpus  # noqa: E402
 from vlm.data import GrowingSplit, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import lm_shared_prefix, prefix_and_suffixes  # noqa: E402
+from vlm.shape_aug import redraw_batch  # noqa: E402
 from vlm.style_aug import augment_batch, drop_restyled_background, drop_restyled_rows  # noqa: E402
 
 STAGES = ["text", "vision", "align", "finetune"]
@@ -85,6 +86,7 @@ RECIPE = dict(
     vision_lr_mult=0.2,
     corpus_noise=0.05,
     style_aug=0.0,  # share of images recoloured by vlm.style_aug (their colour label dropped)
+    shape_aug=0.0,  # share of images redrawn by vlm.shape_aug (palette remap, posterise, outline, stroke weight), before any recolouring; in the same stages, with the same targets dropped
     style_aug_stages="vision",  # the stages that recolour: vision, and/or finetune (there the colour question and background-word targets of recoloured images are dropped too)
     eval_every_min=20.0,
     eval_n=500,
@@ -213,8 +215,13 @@ class Recipe(Trainer):
         stage = self.stage
         px = torch.from_numpy(tr.pixels(idx))
         restyled = np.zeros(len(idx), bool)
-        if a["style_aug"] > 0 and stage in a["style_aug_stages"].split(","):
-            px, restyled = augment_batch(px, a["style_aug"], self.rng)
+        if stage in a["style_aug_stages"].split(","):
+            if a.get("shape_aug", 0) > 0:
+                px, redrawn = redraw_batch(px, a["shape_aug"], self.rng)
+                restyled |= redrawn
+            if a["style_aug"] > 0:
+                px, recoloured = augment_batch(px, a["style_aug"], self.rng)
+                restyled |= recoloured
         if "vision" in self.trainable(stage):
             vt = m.vision(px)
         else:

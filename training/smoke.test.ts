@@ -201,7 +201,7 @@ print("ok")
           ...["--synthetic", "96", "--config", "tiny", "--runs-dir", runs, "--run", "r"],
           ...["--stages", "text=3,vision=3,align=3,finetune=3", "--batch", "8"],
           ...["--lm-batch", "4", "--text-batch", "8", "--exists-extra", "2"],
-          ...["--style-aug", "0.5", "--style-aug-stages", "vision,finetune"],
+          ...["--style-aug", "0.5", "--shape-aug", "0.3", "--style-aug-stages", "vision,finetune"],
         ];
         // stop inside the vision stage, then resume with the same command
         run(PYTHON, [...args, "--fresh", "--force", "--max-steps", "5"]);
@@ -321,6 +321,71 @@ kept = drop_restyled_background(w, label, restyled)
 for b in range(3):
     for n in range(3):
         assert kept[b, n] == (0.0 if restyled[b] and label[b, n] < 0 else 0.5), (b, n)
+print("ok")
+`;
+        expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
+      },
+    );
+
+    it.skipIf(missing !== null)(
+      "redraws images (palette remap, posterise, outline, stroke weight) without moving a pixel",
+      () => {
+        // Independent computations: numpy's interp for the channel curves, the nearest of the
+        // levels for posterise, explicit 3x3 loops over an edge-padded copy for Sobel and for
+        // the max / min filters.
+        const script = `
+import sys; sys.path.insert(0, "training")
+import numpy as np, torch
+from vlm.shape_aug import KINDS, remap, posterise, edge_strength, outline, stroke, redraw, redraw_batch
+rng = np.random.default_rng(2)
+x = torch.from_numpy(rng.uniform(-1, 1, (3, 7, 7)).astype(np.float32))
+xn = x.numpy()
+knots = rng.uniform(-1, 1, (3, 4))
+y = remap(x, knots).numpy()
+for c in range(3):
+    assert np.allclose(y[c], np.interp(xn[c], np.linspace(-1, 1, 4), knots[c]), atol=1e-5), c
+for levels in (2, 3, 4):
+    lv = np.linspace(-1, 1, levels)
+    q = posterise(x, levels).numpy()
+    near = lv[np.abs(xn[..., None] - lv).argmin(-1)]
+    assert np.allclose(q, near, atol=1e-5), levels
+luma = np.einsum("c,chw->hw", np.array([0.299, 0.587, 0.114]), xn)
+pad = np.pad(luma, 1, mode="edge")
+k = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+mag = np.zeros((7, 7))
+for i in range(7):
+    for j in range(7):
+        win = pad[i:i + 3, j:j + 3]
+        mag[i, j] = np.hypot((win * k).sum(), (win * k.T).sum())
+assert np.allclose(edge_strength(x).numpy(), mag / mag.max(), atol=1e-5)
+assert not edge_strength(torch.full((3, 5, 5), 0.3)).any()
+ink, paper = torch.tensor([1.0, -1.0, 0.0]), torch.tensor([-0.5, 0.5, 0.25])
+o = outline(x, ink, paper).numpy()
+e = mag / mag.max()
+for c in range(3):
+    assert np.allclose(o[c], paper[c].item() * (1 - e) + ink[c].item() * e, atol=1e-5)
+padx = np.pad(xn, ((0, 0), (1, 1), (1, 1)), mode="edge")
+for thicken, pick in ((True, np.max), (False, np.min)):
+    s = stroke(x, thicken).numpy()
+    for c in range(3):
+        for i in range(7):
+            for j in range(7):
+                assert abs(s[c, i, j] - pick(padx[c, i:i + 3, j:j + 3])) < 1e-6, (thicken, c, i, j)
+for kind in KINDS:
+    r = redraw(x, kind, rng)
+    assert r.shape == x.shape and float(r.abs().max()) <= 1.0 + 1e-6, kind
+try:
+    redraw(x, "blur", rng)
+    raise SystemExit("an unknown kind was accepted")
+except ValueError as err:
+    assert "unknown redraw kind 'blur'" in str(err)
+batch = torch.from_numpy(rng.uniform(-1, 1, (64, 3, 8, 8)).astype(np.float32))
+same, hit = redraw_batch(batch, 0.0, rng)
+assert not hit.any() and torch.equal(same, batch)
+out, hit = redraw_batch(batch, 0.5, rng)
+assert 16 < hit.sum() < 48
+assert all(torch.equal(out[i], batch[i]) for i in np.nonzero(~hit)[0])
+assert all(not torch.equal(out[i], batch[i]) for i in np.nonzero(hit)[0])
 print("ok")
 `;
         expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");
