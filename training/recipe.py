@@ -60,7 +60,7 @@ from vlm.common import DATA_OUT, RUNS, latest_checkpoint, set_threads, split_rea
 from vlm.corpus import EXTRA_TEXTS, Corpus  # noqa: E402
 from vlm.data import GrowingSplit, make_synthetic, placeholder_spec, spec_from_info  # noqa: E402
 from vlm.evaluate import lm_shared_prefix, prefix_and_suffixes  # noqa: E402
-from vlm.shape_aug import redraw_batch  # noqa: E402
+from vlm.shape_aug import redraw_batch, warp_batch  # noqa: E402
 from vlm.style_aug import augment_batch, drop_restyled_background, drop_restyled_rows  # noqa: E402
 
 STAGES = ["text", "vision", "align", "finetune"]
@@ -87,6 +87,8 @@ RECIPE = dict(
     corpus_noise=0.05,
     style_aug=0.0,  # share of images recoloured by vlm.style_aug (their colour label dropped)
     shape_aug=0.0,  # share of images redrawn by vlm.shape_aug (palette remap, posterise, outline, stroke weight), before any recolouring; in the same stages, with the same targets dropped
+    warp_aug=0.0,  # share of images bent by a smooth displacement field (vlm.shape_aug.warp_batch), first of all; labels kept; in the same stages
+    warp_px=2.0,  # the field's largest displacement, pixels of the 64-pixel image
     style_aug_stages="vision",  # the stages that recolour: vision, and/or finetune (there the colour question and background-word targets of recoloured images are dropped too)
     eval_every_min=20.0,
     eval_n=500,
@@ -216,6 +218,8 @@ class Recipe(Trainer):
         px = torch.from_numpy(tr.pixels(idx))
         restyled = np.zeros(len(idx), bool)
         if stage in a["style_aug_stages"].split(","):
+            if a.get("warp_aug", 0) > 0:
+                px, _ = warp_batch(px, a["warp_aug"], a.get("warp_px", 2.0), self.rng)
             if a.get("shape_aug", 0) > 0:
                 px, redrawn = redraw_batch(px, a["shape_aug"], self.rng)
                 restyled |= redrawn

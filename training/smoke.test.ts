@@ -201,7 +201,8 @@ print("ok")
           ...["--synthetic", "96", "--config", "tiny", "--runs-dir", runs, "--run", "r"],
           ...["--stages", "text=3,vision=3,align=3,finetune=3", "--batch", "8"],
           ...["--lm-batch", "4", "--text-batch", "8", "--exists-extra", "2"],
-          ...["--style-aug", "0.5", "--shape-aug", "0.3", "--style-aug-stages", "vision,finetune"],
+          ...["--style-aug", "0.5", "--shape-aug", "0.3", "--warp-aug", "0.3"],
+          ...["--style-aug-stages", "vision,finetune"],
         ];
         // stop inside the vision stage, then resume with the same command
         run(PYTHON, [...args, "--fresh", "--force", "--max-steps", "5"]);
@@ -328,7 +329,7 @@ print("ok")
     );
 
     it.skipIf(missing !== null)(
-      "redraws images (palette remap, posterise, outline, stroke weight) without moving a pixel",
+      "redraws images (palette remap, posterise, outline, stroke weight) without moving a pixel; warps them by at most the field's largest offset",
       () => {
         // Independent computations: numpy's interp for the channel curves, the nearest of the
         // levels for posterise, explicit 3x3 loops over an edge-padded copy for Sobel and for
@@ -386,6 +387,25 @@ out, hit = redraw_batch(batch, 0.5, rng)
 assert 16 < hit.sum() < 48
 assert all(torch.equal(out[i], batch[i]) for i in np.nonzero(~hit)[0])
 assert all(not torch.equal(out[i], batch[i]) for i in np.nonzero(hit)[0])
+# warp: a constant field of d whole pixels reads the pixel d further on, edges replicated;
+# a zero field is the identity; a smooth random field moves no pixel further than max_px
+from vlm.shape_aug import warp, warp_batch
+assert torch.allclose(warp(x, np.zeros((2, 4, 4))), x, atol=1e-5)
+for dx, dy in ((1, 0), (0, 2), (-1, 1)):
+    off = np.zeros((2, 4, 4)); off[0] += dx; off[1] += dy
+    wv = warp(x, off).numpy()
+    for i in range(7):
+        for j in range(7):
+            si, sj = min(max(i + dy, 0), 6), min(max(j + dx, 0), 6)
+            assert np.allclose(wv[:, i, j], xn[:, si, sj], atol=1e-5), (dx, dy, i, j)
+ramp = torch.arange(16, dtype=torch.float32).repeat(3, 16, 1)  # value = column
+bent = warp(ramp, rng.uniform(-2, 2, (2, 4, 4)))
+assert float((bent - ramp).abs().max()) <= 2.0 + 1e-4
+same, hit = warp_batch(batch, 0.0, 2.0, rng)
+assert not hit.any() and torch.equal(same, batch)
+out, hit = warp_batch(batch, 0.5, 2.0, rng)
+assert 16 < hit.sum() < 48
+assert all(torch.equal(out[i], batch[i]) for i in np.nonzero(~hit)[0])
 print("ok")
 `;
         expect(run(PYTHON, ["-c", script]).trim()).toBe("ok");

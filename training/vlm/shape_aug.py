@@ -15,7 +15,9 @@ other line weights; these transforms break those cues too:
 
 None of them moves a pixel, so patch, position and presence labels stay right; the
 background's colour does not, so the caller drops colour targets as for vlm.style_aug.
-Images are in the model's normalised space, [-1, 1].
+`warp` is the one that changes shape: a smooth displacement of a pixel or two bends the
+outlines (a different hand draws the same object a little differently) and keeps every
+label, colour included. Images are in the model's normalised space, [-1, 1].
 """
 
 from __future__ import annotations
@@ -99,4 +101,30 @@ def redraw_batch(x: torch.Tensor, p: float, rng: np.random.Generator) -> tuple[t
     x = x.clone()
     for i in np.nonzero(hit)[0]:
         x[i] = redraw(x[i], KINDS[int(rng.integers(len(KINDS)))], rng)
+    return x, hit
+
+
+def warp(x: torch.Tensor, offsets: np.ndarray) -> torch.Tensor:
+    """x [3,H,W] resampled (bilinear, edges replicated) at each pixel plus a smooth
+    displacement: offsets [2,g,g] in pixels (x then y) on a coarse g x g grid, upsampled
+    bilinearly to H x W. A displacement of d pixels reads the pixel d further on."""
+    _, h, w = x.shape
+    field = F.interpolate(torch.from_numpy(offsets).float()[None], size=(h, w), mode="bilinear", align_corners=True)[0]
+    ys, xs = torch.meshgrid(torch.arange(h, dtype=torch.float32), torch.arange(w, dtype=torch.float32), indexing="ij")
+    gx = (xs + field[0]) / (w - 1) * 2 - 1
+    gy = (ys + field[1]) / (h - 1) * 2 - 1
+    grid = torch.stack([gx, gy], -1)[None]
+    return F.grid_sample(x[None], grid, mode="bilinear", padding_mode="border", align_corners=True)[0]
+
+
+def warp_batch(x: torch.Tensor, p: float, max_px: float, rng: np.random.Generator) -> tuple[torch.Tensor, np.ndarray]:
+    """Warp each image of [B,3,H,W] with probability p by a random smooth field (4 x 4 grid of
+    offsets up to max_px pixels): outlines bend, a patch's content moves by less than a
+    quarter of an 8-pixel patch at max_px 2, so every label stays right, colour included."""
+    hit = rng.random(len(x)) < p
+    if not hit.any():
+        return x, hit
+    x = x.clone()
+    for i in np.nonzero(hit)[0]:
+        x[i] = warp(x[i], rng.uniform(-max_px, max_px, size=(2, 4, 4)))
     return x, hit
