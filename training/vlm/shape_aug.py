@@ -26,7 +26,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from vlm.style_aug import LUMA
+from vlm.style_aug import LUMA, apply_to_share
 
 KINDS = ("remap", "posterise", "outline", "stroke")
 SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
@@ -95,13 +95,7 @@ def redraw(x: torch.Tensor, kind: str, rng: np.random.Generator) -> torch.Tensor
 def redraw_batch(x: torch.Tensor, p: float, rng: np.random.Generator) -> tuple[torch.Tensor, np.ndarray]:
     """Redraw each image of [B,3,H,W] with probability p, by a kind drawn uniformly from
     KINDS; returns the batch and which changed."""
-    hit = rng.random(len(x)) < p
-    if not hit.any():
-        return x, hit
-    x = x.clone()
-    for i in np.nonzero(hit)[0]:
-        x[i] = redraw(x[i], KINDS[int(rng.integers(len(KINDS)))], rng)
-    return x, hit
+    return apply_to_share(x, p, rng, lambda image: redraw(image, KINDS[int(rng.integers(len(KINDS)))], rng))
 
 
 def warp(x: torch.Tensor, offsets: np.ndarray) -> torch.Tensor:
@@ -121,10 +115,4 @@ def warp_batch(x: torch.Tensor, p: float, max_px: float, rng: np.random.Generato
     """Warp each image of [B,3,H,W] with probability p by a random smooth field (4 x 4 grid of
     offsets up to max_px pixels): outlines bend, a patch's content moves by less than a
     quarter of an 8-pixel patch at max_px 2, so every label stays right, colour included."""
-    hit = rng.random(len(x)) < p
-    if not hit.any():
-        return x, hit
-    x = x.clone()
-    for i in np.nonzero(hit)[0]:
-        x[i] = warp(x[i], rng.uniform(-max_px, max_px, size=(2, 4, 4)))
-    return x, hit
+    return apply_to_share(x, p, rng, lambda image: warp(image, rng.uniform(-max_px, max_px, size=(2, 4, 4))))

@@ -39,21 +39,32 @@ def restyle(x: torch.Tensor, theta: float, saturation: float, contrast: float, i
     return y.clamp(-1.0, 1.0)
 
 
-def augment_batch(x: torch.Tensor, p: float, rng: np.random.Generator) -> tuple[torch.Tensor, np.ndarray]:
-    """Restyle each image of [B,3,H,W] with probability p; returns the batch and which changed."""
+def apply_to_share(x: torch.Tensor, p: float, rng: np.random.Generator, change) -> tuple[torch.Tensor, np.ndarray]:
+    """change(image) applied to each image of [B,3,H,W] with probability p; returns the batch
+    (a copy if anything changed) and which images changed."""
     hit = rng.random(len(x)) < p
     if not hit.any():
         return x, hit
     x = x.clone()
     for i in np.nonzero(hit)[0]:
-        x[i] = restyle(
-            x[i],
+        x[i] = change(x[i])
+    return x, hit
+
+
+def augment_batch(x: torch.Tensor, p: float, rng: np.random.Generator) -> tuple[torch.Tensor, np.ndarray]:
+    """Restyle each image of [B,3,H,W] with probability p; returns the batch and which changed."""
+    return apply_to_share(
+        x,
+        p,
+        rng,
+        lambda image: restyle(
+            image,
             theta=float(rng.uniform(0, 2 * math.pi)),
             saturation=float(rng.uniform(0.0, 1.5)),
             contrast=float(rng.uniform(0.7, 1.2)),
             invert=bool(rng.random() < 0.2),
-        )
-    return x, hit
+        ),
+    )
 
 
 def drop_restyled_rows(tgt: torch.Tensor, restyled: np.ndarray, per_image: int, row: int) -> torch.Tensor:
