@@ -176,7 +176,7 @@ def recipe_training(A, M, lineage):
             A(f"   Before that, {tr['args']['shape_aug']:.0%} are redrawn (palette remapped channel by channel, posterised, reduced")
             A("   to outlines, or strokes thickened or thinned; training/vlm/shape_aug.py), with the same labels dropped.")
         if tr["args"].get("warp_aug"):
-            A(f"   First of all, {tr['args']['warp_aug']:.0%} are bent by a smooth displacement of up to {tr['args'].get('warp_px', 2.0):g} pixels")
+            A(f"   First of all, {tr['args']['warp_aug']:.0%} are bent by a smooth displacement of up to {tr['args']['warp_px']:g} pixels")
             A("   (training/vlm/shape_aug.py), every label kept.")
         if "finetune" in stages:
             what = "recoloured or redrawn" if tr["args"].get("shape_aug") else "recoloured"

@@ -218,9 +218,9 @@ class Recipe(Trainer):
         px = torch.from_numpy(tr.pixels(idx))
         restyled = np.zeros(len(idx), bool)
         if stage in a["style_aug_stages"].split(","):
-            if a.get("warp_aug", 0) > 0:
-                px, _ = warp_batch(px, a["warp_aug"], a.get("warp_px", 2.0), self.rng)
-            if a.get("shape_aug", 0) > 0:
+            if a["warp_aug"] > 0:
+                px, _ = warp_batch(px, a["warp_aug"], a["warp_px"], self.rng)
+            if a["shape_aug"] > 0:
                 px, redrawn = redraw_batch(px, a["shape_aug"], self.rng)
                 restyled |= redrawn
             if a["style_aug"] > 0:

@@ -113,6 +113,6 @@ def warp(x: torch.Tensor, offsets: np.ndarray) -> torch.Tensor:
 
 def warp_batch(x: torch.Tensor, p: float, max_px: float, rng: np.random.Generator) -> tuple[torch.Tensor, np.ndarray]:
     """Warp each image of [B,3,H,W] with probability p by a random smooth field (4 x 4 grid of
-    offsets up to max_px pixels): outlines bend, a patch's content moves by less than a
+    offsets up to max_px pixels): outlines bend, a patch's content moves by at most a
     quarter of an 8-pixel patch at max_px 2, so every label stays right, colour included."""
     return apply_to_share(x, p, rng, lambda image: warp(image, rng.uniform(-max_px, max_px, size=(2, 4, 4))))
