@@ -166,20 +166,29 @@ def recipe_training(A, M, lineage):
     A("2. `vision`: the vision encoder alone, with auxiliary heads (per-patch category including distractors,")
     A("   main category, presence of each category, background colour, position): the stand-in for a")
     A("   pretrained CLIP encoder. The heads are dropped at export.")
-    if tr["args"].get("style_aug"):
-        stages = tr["args"].get("style_aug_stages", "vision").split(",")
+    args = tr["args"]
+    if args.get("style_aug") or args.get("shape_aug") or args.get("warp_aug"):
+        stages = args.get("style_aug_stages", "vision").split(",")
         where = f"{stages[0]} stage" if len(stages) == 1 else " and ".join(stages) + " stages"
-        A(f"   In the last run's {where} {tr['args']['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
-        A("   re-contrasted or inverted; training/vlm/style_aug.py) and lose their colour label, so the encoder names")
-        A("   objects by shape more than by a style's palette.")
-        if tr["args"].get("shape_aug"):
-            A(f"   Before that, {tr['args']['shape_aug']:.0%} are redrawn (palette remapped channel by channel, posterised, reduced")
+        if args.get("style_aug"):
+            A(f"   In the last run's {where} {args['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
+            A("   re-contrasted or inverted; training/vlm/style_aug.py) and lose their colour label, so the encoder names")
+            A("   objects by shape more than by a style's palette.")
+        if args.get("shape_aug"):
+            lead = "Before that," if args.get("style_aug") else f"In the last run's {where}"
+            share = f"{args['shape_aug']:.0%}" + ("" if args.get("style_aug") else " of the images")
+            A(f"   {lead} {share} are redrawn (palette remapped channel by channel, posterised, reduced")
             A("   to outlines, or strokes thickened or thinned; training/vlm/shape_aug.py), with the same labels dropped.")
-        if tr["args"].get("warp_aug"):
-            A(f"   First of all, {tr['args']['warp_aug']:.0%} are bent by a smooth displacement of up to {tr['args']['warp_px']:g} pixels")
+        if args.get("warp_aug"):
+            earlier = args.get("style_aug") or args.get("shape_aug")
+            lead = "First of all," if earlier else f"In the last run's {where}"
+            share = f"{args['warp_aug']:.0%}" + ("" if earlier else " of the images")
+            A(f"   {lead} {share} are bent by a smooth displacement of up to {args['warp_px']:g} pixels")
             A("   (training/vlm/shape_aug.py), every label kept.")
-        if "finetune" in stages:
-            what = "recoloured or redrawn" if tr["args"].get("shape_aug") else "recoloured"
+        if "finetune" in stages and (args.get("style_aug") or args.get("shape_aug")):
+            what = {(True, True): "recoloured or redrawn", (True, False): "recoloured", (False, True): "redrawn"}[
+                (bool(args.get("style_aug")), bool(args.get("shape_aug")))
+            ]
             A(f"   In finetune a {what} image's colour question and its background patches' colour words are not trained.")
     A("3. `align`: the projector alone, LM and encoder frozen: the answer loss plus each projected image token")
     A("   pointing the way of the input embedding of the word for its patch, and read through the frozen LM head")

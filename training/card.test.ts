@@ -116,4 +116,33 @@ describe("the model card's targets", () => {
     expect(v1).toContain("`npm run model:train` (training/train.py");
     expect(v1).not.toContain("training/lineage.json");
   });
+
+  it("says which augmentations the last run used, whichever of them it used", () => {
+    const recipe = { stages: "text=0,vision=1", vision_lr_mult: 0.2, warp_px: 2 };
+    const augText = (aug: Record<string, unknown>, name: string) => {
+      const t = card(measurement({ ...recipe, ...aug }), name);
+      return t.split("2. `vision`")[1]!.split("3. `align`")[0]!.replace(/\s+/g, " ");
+    };
+    const none = augText({}, "aug-none");
+    expect(none).not.toMatch(/recoloured|redrawn|bent/);
+
+    const warpOnly = augText({ warp_aug: 0.5, style_aug_stages: "vision" }, "aug-warp");
+    expect(warpOnly).toContain("In the last run's vision stage 50% of the images are bent");
+    expect(warpOnly).not.toMatch(/recoloured|redrawn|not trained/);
+
+    const shapeOnly = augText({ shape_aug: 0.3, style_aug_stages: "vision,finetune" }, "aug-shape");
+    expect(shapeOnly).toContain(
+      "In the last run's vision and finetune stages 30% of the images are redrawn",
+    );
+    expect(shapeOnly).toContain("In finetune a redrawn image's colour question");
+
+    const all = augText(
+      { style_aug: 0.5, shape_aug: 0.4, warp_aug: 0.5, style_aug_stages: "vision,finetune" },
+      "aug-all",
+    );
+    expect(all).toContain("vision and finetune stages 50% of the images are recoloured");
+    expect(all).toContain("Before that, 40% are redrawn");
+    expect(all).toContain("First of all, 50% are bent");
+    expect(all).toContain("In finetune a recoloured or redrawn image's colour question");
+  });
 });
