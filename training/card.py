@@ -185,10 +185,9 @@ def recipe_training(A, M, lineage):
             share = f"{args['warp_aug']:.0%}" + ("" if earlier else " of the images")
             A(f"   {lead} {share} are bent by a smooth displacement of up to {args['warp_px']:g} pixels")
             A("   (training/vlm/shape_aug.py), every label kept.")
-        if "finetune" in stages and (args.get("style_aug") or args.get("shape_aug")):
-            what = {(True, True): "recoloured or redrawn", (True, False): "recoloured", (False, True): "redrawn"}[
-                (bool(args.get("style_aug")), bool(args.get("shape_aug")))
-            ]
+        changed = [name for name, key in (("recoloured", "style_aug"), ("redrawn", "shape_aug")) if args.get(key)]
+        if "finetune" in stages and changed:
+            what = " or ".join(changed)
             A(f"   In finetune a {what} image's colour question and its background patches' colour words are not trained.")
     A("3. `align`: the projector alone, LM and encoder frozen: the answer loss plus each projected image token")
     A("   pointing the way of the input embedding of the word for its patch, and read through the frozen LM head")
