@@ -170,20 +170,22 @@ def recipe_training(A, M, lineage):
     if args.get("style_aug") or args.get("shape_aug") or args.get("warp_aug"):
         stages = args.get("style_aug_stages", "vision").split(",")
         where = f"{stages[0]} stage" if len(stages) == 1 else " and ".join(stages) + " stages"
+        said = []  # the first augmentation described names the stages; later ones step back in time
+
+        def opening(key: str, step_back: str) -> str:
+            text = f"{step_back} {args[key]:.0%}" if said else f"In the last run's {where} {args[key]:.0%} of the images"
+            said.append(key)
+            return f"   {text}"
+
         if args.get("style_aug"):
-            A(f"   In the last run's {where} {args['style_aug']:.0%} of the images are recoloured (hue rotated, desaturated,")
+            A(f"{opening('style_aug', '')} are recoloured (hue rotated, desaturated,")
             A("   re-contrasted or inverted; training/vlm/style_aug.py) and lose their colour label, so the encoder names")
             A("   objects by shape more than by a style's palette.")
         if args.get("shape_aug"):
-            lead = "Before that," if args.get("style_aug") else f"In the last run's {where}"
-            share = f"{args['shape_aug']:.0%}" + ("" if args.get("style_aug") else " of the images")
-            A(f"   {lead} {share} are redrawn (palette remapped channel by channel, posterised, reduced")
+            A(f"{opening('shape_aug', 'Before that,')} are redrawn (palette remapped channel by channel, posterised, reduced")
             A("   to outlines, or strokes thickened or thinned; training/vlm/shape_aug.py), with the same labels dropped.")
         if args.get("warp_aug"):
-            earlier = args.get("style_aug") or args.get("shape_aug")
-            lead = "First of all," if earlier else f"In the last run's {where}"
-            share = f"{args['warp_aug']:.0%}" + ("" if earlier else " of the images")
-            A(f"   {lead} {share} are bent by a smooth displacement of up to {args['warp_px']:g} pixels")
+            A(f"{opening('warp_aug', 'First of all,')} are bent by a smooth displacement of up to {args['warp_px']:g} pixels")
             A("   (training/vlm/shape_aug.py), every label kept.")
         changed = [name for name, key in (("recoloured", "style_aug"), ("redrawn", "shape_aug")) if args.get(key)]
         if "finetune" in stages and changed:
